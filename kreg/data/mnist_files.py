@@ -1,0 +1,161 @@
+"""Readers for MNIST files on disk, each checking what it reads.
+
+Every reader returns `(x_train, y_train), (x_test, y_test)` with uint8 images
+of shape `(n, 28, 28)` and uint8 labels of shape `(n,)`, the layout of
+`keras.datasets.mnist.load_data()`. A missing, truncated or corrupt file, a
+wrong shape or dtype, or a hash mismatch raises `MnistDataError` naming the
+file and the problem.
+"""
+
+import gzip
+import hashlib
+import os
+import zipfile
+
+import numpy as np
+
+# SHA-256 of the `mnist.npz` that `keras.datasets.mnist.load_data()` caches.
+KERAS_MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+
+IDX_FILES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+
+_IDX_IMAGES_MAGIC = 0x00000803
+_IDX_LABELS_MAGIC = 0x00000801
+
+
+class MnistDataError(ValueError):
+    """An MNIST file is missing, truncated, corrupt or of the wrong layout."""
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _require_file(path):
+    if not os.path.isfile(path):
+        raise MnistDataError(f"MNIST file not found: {path}")
+
+
+def check_arrays(arrays, source):
+    """Checks images and labels for MNIST's shapes, dtypes and value range."""
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if x.ndim != 3 or x.shape[1:] != (28, 28):
+            raise MnistDataError(
+                f"{source}: `x_{split}` must have shape (n, 28, 28). "
+                f"Received: shape={x.shape}"
+            )
+        if x.dtype != np.uint8:
+            raise MnistDataError(
+                f"{source}: `x_{split}` must be uint8 pixels 0..255. "
+                f"Received: dtype={x.dtype}"
+            )
+        if y.ndim != 1 or y.shape[0] != x.shape[0]:
+            raise MnistDataError(
+                f"{source}: `y_{split}` must have shape ({x.shape[0]},) to match "
+                f"`x_{split}`. Received: shape={y.shape}"
+            )
+        if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() > 9:
+            raise MnistDataError(
+                f"{source}: `y_{split}` must hold integer labels 0..9. "
+                f"Received: dtype={y.dtype}, range=[{y.min()}, {y.max()}]"
+            )
+    return (
+        (arrays["x_train"], arrays["y_train"].astype(np.uint8)),
+        (arrays["x_test"], arrays["y_test"].astype(np.uint8)),
+    )
+
+
+def read_npz(path, expected_sha256=None):
+    """Reads an `mnist.npz` with keys x_train, y_train, x_test, y_test."""
+    _require_file(path)
+    if expected_sha256 is not None:
+        actual = sha256_of(path)
+        if actual != expected_sha256:
+            raise MnistDataError(
+                f"{path}: SHA-256 mismatch (the file is corrupt or not the Keras "
+                f"MNIST). Expected: {expected_sha256}. Received: {actual}"
+            )
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            missing = sorted(set(IDX_FILES) - set(f.files))
+            if missing:
+                raise MnistDataError(
+                    f"{path}: missing arrays {missing}; an MNIST npz holds "
+                    f"{sorted(IDX_FILES)}. Found: {sorted(f.files)}"
+                )
+            arrays = {key: f[key] for key in IDX_FILES}
+    except MnistDataError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+        raise MnistDataError(f"{path}: truncated or corrupt npz file ({e})") from e
+    return check_arrays(arrays, path)
+
+
+def _open_maybe_gzip(path):
+    with open(path, "rb") as f:
+        head = f.read(2)
+    return gzip.open(path, "rb") if head == b"\x1f\x8b" else open(path, "rb")
+
+
+def read_idx(path):
+    """Reads one IDX file (optionally gzip-compressed) into a uint8 array."""
+    _require_file(path)
+    try:
+        with _open_maybe_gzip(path) as f:
+            data = f.read()
+    except (OSError, EOFError) as e:
+        raise MnistDataError(f"{path}: truncated or corrupt gzip data ({e})") from e
+    if len(data) < 8:
+        raise MnistDataError(f"{path}: truncated IDX file ({len(data)} bytes)")
+    magic = int.from_bytes(data[:4], "big")
+    if magic not in (_IDX_IMAGES_MAGIC, _IDX_LABELS_MAGIC):
+        raise MnistDataError(
+            f"{path}: not an IDX file of unsigned bytes. Expected magic number "
+            f"0x00000801 (labels) or 0x00000803 (images). Received: {magic:#010x}"
+        )
+    ndim = magic & 0xFF
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise MnistDataError(f"{path}: truncated IDX header")
+    shape = tuple(
+        int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
+    )
+    expected = int(np.prod(shape))
+    if len(data) - header != expected:
+        raise MnistDataError(
+            f"{path}: truncated or corrupt IDX file: the header announces shape "
+            f"{shape} ({expected} bytes) but {len(data) - header} bytes follow"
+        )
+    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def find_idx_file(directory, stem):
+    for name in (stem, stem + ".gz"):
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            return path
+    raise MnistDataError(
+        f"MNIST file not found: {os.path.join(directory, stem)} (or .gz) in "
+        f"directory {directory}; an IDX directory holds {sorted(IDX_FILES.values())}"
+    )
+
+
+def read_idx_dir(directory):
+    """Reads the four MNIST IDX files (plain or .gz) from a directory."""
+    if not os.path.isdir(directory):
+        raise MnistDataError(f"MNIST directory not found: {directory}")
+    arrays = {
+        key: read_idx(find_idx_file(directory, stem))
+        for key, stem in IDX_FILES.items()
+    }
+    return check_arrays(arrays, directory)

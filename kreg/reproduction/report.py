@@ -1,0 +1,50 @@
+"""The README of a results folder, and the index of all of them."""
+
+import os
+import re
+
+INDEX_HEADER = """\
+# kreg reproduction results
+
+Every file under this folder is written by a script in `reproductions/`;
+nothing here is edited by hand. This page is rebuilt from each folder's
+`README.md` whenever a script writes its results here.
+"""
+
+
+def write_report(folder, title, subtitle, table_markdown, notes):
+    """Writes `folder/README.md`: the table, the notes and every figure."""
+    figures = sorted(name for name in os.listdir(folder) if name.endswith(".png"))
+    lines = [f"## {title}", "", f"_{subtitle}_", "", table_markdown, "", notes, ""]
+    for name in figures:
+        lines += [f"![{name[:-4]}]({name})", ""]
+    with open(os.path.join(folder, "README.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
+def _relink(text, subfolder):
+    return re.sub(r"\]\(([^)/:]+\.png)\)", rf"]({subfolder}/\1)", text)
+
+
+def index_results_folder(root):
+    """Rebuilds `root/README.md` from `root/*/README.md` when `root` is a
+    folder called `results` (the project's; a user's `--out` elsewhere is
+    left alone)."""
+    root = os.path.abspath(root)
+    if os.path.basename(root) != "results":
+        return None
+    sections = {}
+    for name in sorted(os.listdir(root)):
+        path = os.path.join(root, name, "README.md")
+        if ".tmp-" in name or ".old-" in name or not os.path.isfile(path):
+            continue
+        sections[name] = path
+    parts = [INDEX_HEADER]
+    for name in sorted(sections):
+        with open(sections[name]) as f:
+            parts.append(_relink(f.read(), name))
+    index = os.path.join(root, "README.md")
+    with open(index + ".tmp", "w") as f:
+        f.write("\n".join(parts))
+    os.replace(index + ".tmp", index)
+    return index

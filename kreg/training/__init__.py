@@ -1,0 +1,5 @@
+"""Fast training and evaluation paths for small Keras models."""
+
+from kreg.training.accuracy import Accuracy
+from kreg.training.batches import epoch_batch_indices
+from kreg.training.compiled_loop import CompiledLoop

@@ -1,0 +1,404 @@
+"""Dense layer whose weights are Gaussian distributions."""
+
+import math
+import numbers
+
+import keras
+from keras import activations
+from keras import constraints
+from keras import initializers
+from keras import ops
+from keras import regularizers
+
+_MODES = ("gaussian_function", "reparameterized")
+_INFERENCE_MODES = ("mean", "sample")
+
+
+@keras.saving.register_keras_serializable(package="kreg")
+class GaussianWeightDense(keras.layers.Layer):
+    """Densely-connected layer whose weights are Gaussian distributions.
+
+    Every weight `w_ij` has a mean `mu_ij` (the variable `kernel_mean`) and
+    a positive scale `S_ij = exp(s_hat_ij)` (the variable `kernel_log_scale`
+    holds `s_hat`). The layer computes
+    `output = activation(dot(input, W) + bias)`, where the kernel `W` is
+    built from `mu` and `S` in one of two ways, chosen by `mode`:
+
+    - `"gaussian_function"` (Greydanus, 2016): the weight is the *value* of a
+      Gaussian probability density function evaluated at a noise point `n`,
+
+      `W = exp(-((n - mu) / S)**2 / (2 * S**2)) / (sqrt(2 * pi) * S)`.
+
+      Note the quirk, kept on purpose to match the article: `S` appears
+      twice in the exponent, so in effect
+      `W = exp(-(n - mu)**2 / (2 * S**4)) / (sqrt(2 * pi) * S)`.
+      All weights are therefore positive. During training
+      `n = noise_scale * roll(noise, t)`, where `noise` is a standard-normal
+      tensor of the kernel's shape drawn once when the layer is built (from
+      `seed`) and stored as the non-trainable weight `noise`, and `t` is the
+      non-trainable integer weight `step`, which counts training calls
+      (`t = 0` at the first one). `roll` flattens `noise` and shifts it
+      cyclically by `t` elements, like `np.roll(noise, t)`:
+      `n.flat[i] = noise_scale * noise.flat[(i - t) mod N]`. At inference
+      `n = 0`. This mode has no KL term (`kl_weight` must be 0).
+    - `"reparameterized"` (Graves, 2011; Blundell et al., 2015, "Bayes by
+      backprop"): during training `w = mu + sigma * eps`, with
+      `sigma = exp(s_hat)` (the same parameterization as the other mode,
+      not softplus) and `eps ~ N(0, 1)` drawn afresh on every call. When
+      `kl_weight > 0`, `kl_weight * KL(q(w) || N(0, prior_stddev**2))`,
+      summed over all kernel weights in closed form, is added with
+      `add_loss` on training calls. At inference the kernel is `mu`
+      (`inference="mean"`) or a fresh sample on every call
+      (`inference="sample"`, for Monte Carlo averaging). The weights
+      `noise` and `step` are not created in this mode.
+
+    The bias, when used, is a plain point estimate in both modes.
+
+    Args:
+        units: Positive integer, dimensionality of the output space.
+        mode: `"gaussian_function"` (default) or `"reparameterized"`, see
+            above.
+        activation: Activation function to use. If you don't specify
+            anything, no activation is applied (ie. "linear" activation:
+            `a(x) = x`).
+        use_bias: Boolean, whether the layer uses a bias vector.
+        mean_initializer: Initializer for `kernel_mean`. Defaults to
+            `TruncatedNormal(stddev=0.075)` (the article's) in
+            `"gaussian_function"` mode and to `"glorot_uniform"` (as
+            `keras.layers.Dense`) in `"reparameterized"` mode.
+        scale_initializer: Initializer for `kernel_log_scale`, the
+            logarithm of the scale. Defaults to
+            `TruncatedNormal(stddev=0.075)` (the article's, so `S` starts
+            near 1) in `"gaussian_function"` mode and to
+            `Constant(log(1e-3))` (`sigma = 1e-3`, a small initial noise as
+            in Bayes by backprop) in `"reparameterized"` mode.
+        bias_initializer: Initializer for the bias vector.
+        noise_scale: Non-negative float, the standard deviation of the
+            noise point `n` in `"gaussian_function"` mode. Unused in
+            `"reparameterized"` mode.
+        prior_stddev: Positive float, standard deviation of the zero-mean
+            Gaussian prior of the KL term in `"reparameterized"` mode.
+        kl_weight: Non-negative finite float, multiplier of the KL term.
+            Must be 0 in `"gaussian_function"` mode.
+        inference: `"mean"` (default) or `"sample"`, the kernel used by
+            `"reparameterized"` mode at inference.
+        seed: Optional integer, seed of the fixed noise (mode
+            `"gaussian_function"`) or of the per-call samples (mode
+            `"reparameterized"`).
+        mean_regularizer: Regularizer function applied to `kernel_mean`.
+        bias_regularizer: Regularizer function applied to the bias vector.
+        mean_constraint: Constraint function applied to `kernel_mean`.
+        bias_constraint: Constraint function applied to the bias vector.
+        **kwargs: Base layer keyword arguments, such as `name`, `dtype` and
+            `activity_regularizer`.
+
+    Call arguments:
+        inputs: N-D tensor with shape `(batch_size, ..., input_dim)`.
+        training: Python boolean indicating whether the layer should behave
+            in training mode (noisy kernel; in `"gaussian_function"` mode
+            the `step` counter is also incremented) or in inference mode.
+
+    Input shape:
+        N-D tensor with shape `(batch_size, ..., input_dim)`.
+
+    Output shape:
+        N-D tensor with shape `(batch_size, ..., units)`.
+
+    Example:
+
+    >>> layer = GaussianWeightDense(3, seed=0)
+    >>> x = np.ones((2, 4), dtype="float32")
+    >>> y = layer(x, training=True)
+    >>> int(keras.ops.convert_to_numpy(layer.step))
+    1
+    >>> y = layer(x)
+    >>> bool(np.all(keras.ops.convert_to_numpy(layer.effective_kernel()) > 0))
+    True
+
+    Reference:
+        - [Greydanus, 2016. Regularization for neural networks](
+            https://greydanus.github.io/2016/09/05/regularization/)
+        - [Graves, 2011. Practical variational inference for neural
+            networks](https://papers.nips.cc/paper/4329)
+        - [Blundell et al., 2015. Weight uncertainty in neural networks](
+            https://arxiv.org/abs/1505.05424)
+    """
+
+    def __init__(
+        self,
+        units,
+        mode="gaussian_function",
+        activation=None,
+        use_bias=True,
+        mean_initializer=None,
+        scale_initializer=None,
+        bias_initializer="zeros",
+        noise_scale=0.5,
+        prior_stddev=1.0,
+        kl_weight=0.0,
+        inference="mean",
+        seed=None,
+        mean_regularizer=None,
+        bias_regularizer=None,
+        mean_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+            raise ValueError(
+                "Invalid value received for argument `units`. Expected a "
+                f"positive integer. Received: units={units}"
+            )
+        if mode not in _MODES:
+            raise ValueError(
+                "Invalid value received for argument `mode`. Expected one of "
+                f"{_MODES}. Received: mode={mode}"
+            )
+        if inference not in _INFERENCE_MODES:
+            raise ValueError(
+                "Invalid value received for argument `inference`. Expected "
+                f"one of {_INFERENCE_MODES}. Received: inference={inference}"
+            )
+        if (
+            not _is_real(noise_scale)
+            or not noise_scale >= 0
+            or not math.isfinite(noise_scale)
+        ):
+            raise ValueError(
+                "Invalid value received for argument `noise_scale`. Expected "
+                "a non-negative finite float. "
+                f"Received: noise_scale={noise_scale}"
+            )
+        if (
+            not _is_real(prior_stddev)
+            or not prior_stddev > 0
+            or not math.isfinite(prior_stddev)
+        ):
+            raise ValueError(
+                "Invalid value received for argument `prior_stddev`. "
+                "Expected a positive finite float. "
+                f"Received: prior_stddev={prior_stddev}"
+            )
+        if (
+            not _is_real(kl_weight)
+            or not kl_weight >= 0
+            or not math.isfinite(kl_weight)
+        ):
+            raise ValueError(
+                "Invalid value received for argument `kl_weight`. Expected "
+                f"a non-negative finite float. Received: kl_weight={kl_weight}"
+            )
+        if mode == "gaussian_function" and kl_weight != 0:
+            raise ValueError(
+                "Invalid value received for argument `kl_weight`. Expected "
+                "0 when mode='gaussian_function' (this mode has no KL term). "
+                f"Received: kl_weight={kl_weight}"
+            )
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, int)
+        ):
+            raise ValueError(
+                "Invalid value received for argument `seed`. Expected an "
+                f"integer or None. Received: seed={seed}"
+            )
+        super().__init__(**kwargs)
+        self.units = units
+        self.mode = mode
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        if mean_initializer is None:
+            if mode == "gaussian_function":
+                mean_initializer = initializers.TruncatedNormal(stddev=0.075)
+            else:
+                mean_initializer = "glorot_uniform"
+        if scale_initializer is None:
+            if mode == "gaussian_function":
+                scale_initializer = initializers.TruncatedNormal(stddev=0.075)
+            else:
+                scale_initializer = initializers.Constant(math.log(1e-3))
+        self.mean_initializer = initializers.get(mean_initializer)
+        self.scale_initializer = initializers.get(scale_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.noise_scale = float(noise_scale)
+        self.prior_stddev = float(prior_stddev)
+        self.kl_weight = float(kl_weight)
+        self.inference = inference
+        self.seed = seed
+        self.mean_regularizer = regularizers.get(mean_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.mean_constraint = constraints.get(mean_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        if mode == "reparameterized":
+            self.seed_generator = keras.random.SeedGenerator(seed)
+        self.input_spec = keras.layers.InputSpec(min_ndim=2)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        kernel_shape = (input_dim, self.units)
+        self.kernel_mean = self.add_weight(
+            name="kernel_mean",
+            shape=kernel_shape,
+            initializer=self.mean_initializer,
+            regularizer=self.mean_regularizer,
+            constraint=self.mean_constraint,
+        )
+        self.kernel_log_scale = self.add_weight(
+            name="kernel_log_scale",
+            shape=kernel_shape,
+            initializer=self.scale_initializer,
+        )
+        if self.mode == "gaussian_function":
+            self.noise = self.add_weight(
+                name="noise",
+                shape=kernel_shape,
+                initializer=initializers.RandomNormal(
+                    mean=0.0, stddev=1.0, seed=self.seed
+                ),
+                trainable=False,
+            )
+            self.step = self.add_weight(
+                name="step",
+                shape=(),
+                initializer="zeros",
+                dtype="int32",
+                trainable=False,
+                aggregation="only_first_replica",
+            )
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        else:
+            self.bias = None
+        self.input_spec = keras.layers.InputSpec(
+            min_ndim=2, axes={-1: input_dim}
+        )
+
+    def kernel_scale(self):
+        """Returns the scale `S = exp(kernel_log_scale)` of every weight."""
+        return ops.exp(self.kernel_log_scale)
+
+    def effective_kernel(self, training=False):
+        """Returns the kernel `W` the layer multiplies its inputs with.
+
+        Args:
+            training: If `False` (default), the kernel used at inference:
+                in `"gaussian_function"` mode the Gaussian function value at
+                `n = 0`, in `"reparameterized"` mode the mean `mu` (even
+                when `inference="sample"`). If `True`, the kernel a training
+                call would use now: in `"gaussian_function"` mode the one
+                at the current `step` (which is not incremented), in
+                `"reparameterized"` mode a fresh sample.
+
+        Returns:
+            A tensor of shape `(input_dim, units)`, in the variable dtype.
+        """
+        dtype = self.variable_dtype
+        if self.mode == "gaussian_function":
+            noise = self._rolled_noise(dtype) if training else None
+            return self._gaussian_function_kernel(noise, dtype)
+        if training:
+            return self._sampled_kernel(dtype)
+        return ops.convert_to_tensor(self.kernel_mean)
+
+    def _rolled_noise(self, dtype):
+        # `n.flat[i] = noise.flat[(i - t) mod N]`, i.e. `np.roll(noise, t)`,
+        # written as a gather so that `t` may be a tensor (graph, XLA, jit).
+        size = int(math.prod(self.noise.shape))
+        step = ops.mod(ops.cast(self.step, "int32"), size)
+        index = ops.mod(ops.arange(size, dtype="int32") + size - step, size)
+        noise = ops.take(ops.reshape(self.noise, (-1,)), index, axis=0)
+        noise = ops.reshape(ops.cast(noise, dtype), self.noise.shape)
+        return self.noise_scale * noise
+
+    def _gaussian_function_kernel(self, noise, dtype):
+        mean = ops.cast(self.kernel_mean, dtype)
+        scale = ops.exp(ops.cast(self.kernel_log_scale, dtype))
+        diff = -mean if noise is None else noise - mean
+        # Kept as in the article: `S` divides `diff` and also `2 S^2`, so the
+        # exponent is `-(n - mu)^2 / (2 S^4)`.
+        exponent = -ops.square(diff / scale) / (2.0 * ops.square(scale))
+        return ops.exp(exponent) / (math.sqrt(2.0 * math.pi) * scale)
+
+    def _sampled_kernel(self, dtype):
+        mean = ops.cast(self.kernel_mean, dtype)
+        sigma = ops.exp(ops.cast(self.kernel_log_scale, dtype))
+        eps = keras.random.normal(
+            ops.shape(mean), dtype=dtype, seed=self.seed_generator
+        )
+        return mean + sigma * eps
+
+    def _kl_divergence(self):
+        """Closed-form `KL(N(mu, sigma^2) || N(0, prior^2))`, summed."""
+        mean = ops.cast(self.kernel_mean, "float32")
+        log_sigma = ops.cast(self.kernel_log_scale, "float32")
+        prior_var = self.prior_stddev**2
+        kl = (
+            math.log(self.prior_stddev)
+            - log_sigma
+            + (ops.exp(2.0 * log_sigma) + ops.square(mean)) / (2.0 * prior_var)
+            - 0.5
+        )
+        return ops.sum(kl)
+
+    def call(self, inputs, training=None):
+        dtype = self.compute_dtype
+        if self.mode == "gaussian_function":
+            if training:
+                kernel = self._gaussian_function_kernel(
+                    self._rolled_noise(dtype), dtype
+                )
+                self.step.assign(self.step + 1)
+            else:
+                kernel = self._gaussian_function_kernel(None, dtype)
+        else:
+            if training or self.inference == "sample":
+                kernel = self._sampled_kernel(dtype)
+            else:
+                kernel = ops.cast(self.kernel_mean, dtype)
+            if training and self.kl_weight > 0:
+                self.add_loss(self.kl_weight * self._kl_divergence())
+        x = ops.matmul(inputs, kernel)
+        if self.bias is not None:
+            x = ops.add(x, ops.cast(self.bias, dtype))
+        if self.activation is not None:
+            x = self.activation(x)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        output_shape = list(input_shape)
+        output_shape[-1] = self.units
+        return tuple(output_shape)
+
+    def get_config(self):
+        base_config = super().get_config()
+        config = {
+            "units": self.units,
+            "mode": self.mode,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "mean_initializer": initializers.serialize(self.mean_initializer),
+            "scale_initializer": initializers.serialize(
+                self.scale_initializer
+            ),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "noise_scale": self.noise_scale,
+            "prior_stddev": self.prior_stddev,
+            "kl_weight": self.kl_weight,
+            "inference": self.inference,
+            "seed": self.seed,
+            "mean_regularizer": regularizers.serialize(self.mean_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "mean_constraint": constraints.serialize(self.mean_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
+        return {**base_config, **config}
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)

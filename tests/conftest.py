@@ -13,7 +13,7 @@ import keras  # noqa: E402
 @pytest.fixture(autouse=True)
 def _fresh_keras_state():
     """Each test starts with a clean Keras session and float32 policy."""
-    keras.backend.clear_session()
+    keras.backend.clear_session(free_memory=False)
     keras.config.set_dtype_policy("float32")
     yield
     keras.config.set_dtype_policy("float32")

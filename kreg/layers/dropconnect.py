@@ -1,0 +1,323 @@
+"""`DropConnectDense`: a dense layer that drops weights instead of units."""
+
+import keras
+from keras import activations
+from keras import constraints
+from keras import initializers
+from keras import ops
+from keras import regularizers
+
+_MASKS = ("per_example", "per_batch")
+_INFERENCES = ("deterministic", "gaussian")
+# Stateless seed of the Gaussian inference draws when `seed` is None.
+_DEFAULT_INFERENCE_SEED = 0
+
+
+@keras.saving.register_keras_serializable(package="kreg")
+class DropConnectDense(keras.layers.Layer):
+    """Densely-connected layer with DropConnect on its weights.
+
+    DropConnect (Wan et al., 2013) is the generalization of dropout to
+    weights: at training time every entry of the `kernel` is set to zero
+    with probability `rate`, independently, and the unit outputs are
+    computed with the masked kernel. Dropout drops whole rows of the
+    kernel (one input unit); DropConnect drops single connections.
+
+    The layer uses *inverted* scaling: with keep probability
+    `p = 1 - rate`, the masked kernel is `mask * kernel / p`, so that its
+    expectation is `kernel` and the deterministic inference uses the
+    kernel unchanged, `activation(dot(inputs, kernel) + bias)`, exactly as
+    `keras.layers.Dense`.
+
+    Masks (`mask` argument):
+
+    - `"per_example"` (default, as in Wan et al.): every example of the
+        batch draws its own mask of the kernel, and the layer computes
+        `out[b] = x[b] @ (M[b] * W) / p` with
+        `einsum("b...i,bij->b...j")`. This materializes a tensor of shape
+        `(batch_size, input_dim, units)` (twice: the mask and the masked
+        kernel), i.e. `batch_size` times the memory of the kernel: fine for
+        moderate sizes (batch 128, 1024x1024 kernel: 512 MiB in float32),
+        too heavy for large layers. For inputs of rank > 2, e.g.
+        `(batch_size, timesteps, input_dim)`, one mask is drawn per batch
+        entry (axis 0) and shared by all positions of that entry.
+    - `"per_batch"`: one mask shared by the whole batch, cheap
+        (`x @ (M * W) / p`); for inputs of rank > 2 the last axis is
+        contracted, like `Dense`.
+
+    Inference (`inference` argument), when `training` is false:
+
+    - `"deterministic"` (default): `activation(dot(inputs, kernel) + bias)`.
+    - `"gaussian"`: the moment matching of Wan et al. (Algorithm 2). The
+        training pre-activation `u_j = sum_i x_i m_ij W_ij / p + b_j`
+        (`m_ij ~ Bernoulli(p)`, `E[m / p] = 1`, `Var[m / p] = (1 - p) / p`)
+        is approximated by a Gaussian with
+        `mean = dot(x, kernel) + bias` and
+        `var = (1 - p) / p * dot(x * x, kernel * kernel)`
+        (plus `(1 - p) / p * bias * bias` when `drop_bias=True`). This is
+        Wan et al.'s mean `p W v` and variance `p (1 - p) (W * W)(v * v)`
+        (no inverted scaling) divided by `p` and `p ** 2`. The layer draws
+        `num_inference_samples` values of `u`, applies the activation to
+        each and returns their average, an estimate of
+        `E[activation(u)]` (which differs from `activation(E[u])` for
+        nonlinear activations, the point of the method). The draws use a
+        fixed stateless seed (`seed`, or 0 when `seed` is None) and are
+        shared by all the examples of a batch, so inference is
+        deterministic: the same example always gives the same output,
+        whatever the batch it sits in. With a linear activation the exact
+        mean `dot(x, kernel) + bias` is returned. Memory:
+        `num_inference_samples` times the output.
+
+    Args:
+        units: Positive integer, dimensionality of the output space.
+        rate: Float in `[0, 1)`, probability to drop each weight.
+        activation: Activation function to use. If you don't specify
+            anything, no activation is applied (ie. "linear" activation:
+            `a(x) = x`).
+        use_bias: Boolean, whether the layer uses a bias vector.
+        mask: `"per_example"` (default) or `"per_batch"`, see above.
+        drop_bias: Boolean, whether bias entries are dropped too (with the
+            same `rate`, per example or per batch following `mask`, and the
+            same inverted scaling). Ignored when `use_bias=False`.
+        inference: `"deterministic"` (default) or `"gaussian"`, see above.
+        num_inference_samples: Positive integer, number of Gaussian draws
+            averaged by `inference="gaussian"`. Defaults to `100`.
+        kernel_initializer: Initializer for the `kernel` weights matrix.
+        bias_initializer: Initializer for the bias vector.
+        kernel_regularizer: Regularizer function applied to
+            the `kernel` weights matrix.
+        bias_regularizer: Regularizer function applied to the bias vector.
+        kernel_constraint: Constraint function applied to
+            the `kernel` weights matrix.
+        bias_constraint: Constraint function applied to the bias vector.
+        seed: A Python integer to use as random seed.
+
+    Call arguments:
+        inputs: Input tensor of shape `(batch_size, ..., input_dim)`.
+        training: Python boolean indicating whether the layer should behave
+            in training mode (masked weights) or in inference mode.
+
+    Input shape:
+        N-D tensor with shape: `(batch_size, ..., input_dim)`.
+
+    Output shape:
+        N-D tensor with shape: `(batch_size, ..., units)`.
+
+    Example:
+
+    >>> layer = DropConnectDense(4, rate=0.5, seed=1)
+    >>> x = keras.ops.ones((2, 3))
+    >>> tuple(layer(x, training=True).shape)
+    (2, 4)
+    >>> y = layer(x, training=False)  # equal to x @ kernel + bias
+
+    Reference:
+        - [Wan et al., 2013. Regularization of Neural Networks using
+          DropConnect](https://proceedings.mlr.press/v28/wan13.html)
+    """
+
+    def __init__(
+        self,
+        units,
+        rate=0.5,
+        activation=None,
+        use_bias=True,
+        mask="per_example",
+        drop_bias=False,
+        inference="deterministic",
+        num_inference_samples=100,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        seed=None,
+        **kwargs,
+    ):
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+            raise ValueError(
+                "Invalid value received for argument `units`. Expected a "
+                f"positive integer. Received: units={units}"
+            )
+        if (
+            isinstance(rate, bool)
+            or not isinstance(rate, (int, float))
+            or not 0 <= rate < 1
+        ):
+            raise ValueError(
+                "Invalid value received for argument `rate`. Expected a "
+                "float value in the range [0, 1). "
+                f"Received: rate={rate}"
+            )
+        if mask not in _MASKS:
+            raise ValueError(
+                "Invalid value received for argument `mask`. Expected one "
+                f"of {_MASKS}. Received: mask={mask}"
+            )
+        if inference not in _INFERENCES:
+            raise ValueError(
+                "Invalid value received for argument `inference`. Expected "
+                f"one of {_INFERENCES}. Received: inference={inference}"
+            )
+        if (
+            isinstance(num_inference_samples, bool)
+            or not isinstance(num_inference_samples, int)
+            or num_inference_samples <= 0
+        ):
+            raise ValueError(
+                "Invalid value received for argument `num_inference_samples`."
+                " Expected a positive integer. "
+                f"Received: num_inference_samples={num_inference_samples}"
+            )
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, int)
+        ):
+            raise ValueError(
+                "Invalid value received for argument `seed`. Expected an "
+                f"integer or None. Received: seed={seed}"
+            )
+        super().__init__(**kwargs)
+        self.units = units
+        self.rate = rate
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.mask = mask
+        self.drop_bias = drop_bias
+        self.inference = inference
+        self.num_inference_samples = num_inference_samples
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.input_spec = keras.layers.InputSpec(min_ndim=2)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=(input_dim, self.units),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        else:
+            self.bias = None
+        self.input_spec = keras.layers.InputSpec(
+            min_ndim=2, axes={-1: input_dim}
+        )
+
+    def _keep_mask(self, shape):
+        """Bernoulli(keep prob) mask divided by the keep prob."""
+        keep_prob = 1.0 - self.rate
+        noise = keras.random.uniform(shape, seed=self.seed_generator)
+        keep = ops.cast(ops.less(noise, keep_prob), self.compute_dtype)
+        return ops.multiply(keep, ops.cast(1.0 / keep_prob, keep.dtype))
+
+    def _dense(self, inputs, kernel, bias):
+        outputs = ops.matmul(inputs, kernel)
+        if bias is not None:
+            outputs = ops.add(outputs, bias)
+        return outputs
+
+    def _dropconnect(self, inputs, kernel, bias):
+        rank = len(inputs.shape)
+        if self.mask == "per_batch":
+            kernel = ops.multiply(kernel, self._keep_mask(ops.shape(kernel)))
+            if bias is not None and self.drop_bias:
+                bias = ops.multiply(bias, self._keep_mask((self.units,)))
+            return self._dense(inputs, kernel, bias)
+        batch_size = ops.shape(inputs)[0]
+        kernel_shape = (batch_size,) + tuple(ops.shape(kernel))
+        kernels = ops.multiply(kernel, self._keep_mask(kernel_shape))
+        outputs = ops.einsum("b...i,bij->b...j", inputs, kernels)
+        if bias is not None:
+            if self.drop_bias:
+                bias_shape = (batch_size,) + (1,) * (rank - 2) + (self.units,)
+                bias = ops.multiply(bias, self._keep_mask(bias_shape))
+            outputs = ops.add(outputs, bias)
+        return outputs
+
+    def _gaussian_inference(self, inputs, kernel, bias):
+        mean = self._dense(inputs, kernel, bias)
+        if self.rate == 0:
+            return self.activation(mean)
+        if self.activation is activations.linear:
+            return mean
+        keep_prob = 1.0 - self.rate
+        variance = ops.matmul(ops.square(inputs), ops.square(kernel))
+        if bias is not None and self.drop_bias:
+            variance = ops.add(variance, ops.square(bias))
+        variance = ops.multiply(
+            variance, ops.cast((1.0 - keep_prob) / keep_prob, variance.dtype)
+        )
+        stddev = ops.sqrt(ops.maximum(variance, 0.0))
+        rank = len(inputs.shape)
+        seed = _DEFAULT_INFERENCE_SEED if self.seed is None else self.seed
+        noise = keras.random.normal(
+            (self.num_inference_samples,) + (1,) * (rank - 1) + (self.units,),
+            seed=seed,
+        )
+        noise = ops.cast(noise, self.compute_dtype)
+        samples = ops.add(
+            ops.expand_dims(mean, 0),
+            ops.multiply(ops.expand_dims(stddev, 0), noise),
+        )
+        return ops.mean(self.activation(samples), axis=0)
+
+    def call(self, inputs, training=None):
+        inputs = ops.cast(inputs, self.compute_dtype)
+        kernel = ops.cast(self.kernel, self.compute_dtype)
+        bias = None
+        if self.bias is not None:
+            bias = ops.cast(self.bias, self.compute_dtype)
+        if training and self.rate > 0:
+            outputs = self._dropconnect(inputs, kernel, bias)
+        elif self.inference == "gaussian":
+            return self._gaussian_inference(inputs, kernel, bias)
+        else:
+            outputs = self._dense(inputs, kernel, bias)
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        output_shape = list(input_shape)
+        output_shape[-1] = self.units
+        return tuple(output_shape)
+
+    def get_config(self):
+        base_config = super().get_config()
+        config = {
+            "units": self.units,
+            "rate": self.rate,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "mask": self.mask,
+            "drop_bias": self.drop_bias,
+            "inference": self.inference,
+            "num_inference_samples": self.num_inference_samples,
+            "kernel_initializer": initializers.serialize(
+                self.kernel_initializer
+            ),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(
+                self.kernel_regularizer
+            ),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "seed": self.seed,
+        }
+        return {**base_config, **config}

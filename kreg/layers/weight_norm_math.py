@@ -1,0 +1,145 @@
+"""Weight-normalization math shared by the weight-normalized layers.
+
+`WeightNormDense` and `WeightNormalization` both reparameterize a kernel as
+`w = g * v / ||v||` and support the data-dependent initialization of
+Salimans & Kingma (2016). The formulas live here, once.
+"""
+
+from keras import ops
+
+# The norm and the data-init statistics are computed in at least float32, so
+# that a float16 kernel (read under `mixed_float16`) neither overflows nor
+# underflows in the sum of squares.
+_LOW_PRECISION = ("float16", "bfloat16")
+
+
+def _at_least_float32(x):
+    x = ops.convert_to_tensor(x)
+    if ops.dtype(x) in _LOW_PRECISION:
+        return ops.cast(x, "float32")
+    return x
+
+
+def weight_norm(kernel, scale=None, axis=None, epsilon=1e-12):
+    """Returns the weight-normalized kernel `w = scale * kernel / ||kernel||`.
+
+    The L2 norm is taken over `axis` (kept for broadcasting); a squared norm
+    below `epsilon` is replaced by `epsilon` (as `tf.math.l2_normalize` does),
+    so an all-zero kernel gives zeros instead of NaNs.
+
+    Args:
+        kernel: The direction tensor `v`.
+        scale: Optional scale `g`, broadcastable against the normalized
+            kernel: shape `(kernel.shape[-1],)` for a per-output-unit norm,
+            shape `()` for a norm over the whole kernel. `None` means `g = 1`.
+        axis: Axis or tuple of axes the norm reduces. `None` reduces all axes
+            (the Frobenius norm of the whole kernel). For a per-output-unit
+            norm, pass all axes but the last.
+        epsilon: Lower bound on the squared norm.
+
+    Returns:
+        The normalized kernel, with the shape of `kernel`, computed in at least
+        float32 and cast back to the dtype of `kernel`.
+    """
+    kernel = ops.convert_to_tensor(kernel)
+    dtype = ops.dtype(kernel)
+    v = _at_least_float32(kernel)
+    squared_norm = ops.sum(ops.square(v), axis=axis, keepdims=True)
+    w = ops.multiply(v, ops.rsqrt(ops.maximum(squared_norm, epsilon)))
+    if scale is not None:
+        w = ops.multiply(w, ops.cast(scale, ops.dtype(w)))
+    return ops.cast(w, dtype)
+
+
+def data_init_values(preactivations, axis, epsilon=1e-12):
+    """Scale and bias that standardize `preactivations` per output unit.
+
+    With `t` the pre-activations computed with the unit-norm kernel `v/||v||`
+    (no scale, no bias), mean `mu` and standard deviation `sigma` over `axis`,
+    returns `g = 1 / (sigma + epsilon)` and `b = -mu * g`, so that `g * t + b`
+    has mean 0 and variance 1 per unit (Salimans & Kingma, 2016, section 3).
+
+    Args:
+        preactivations: Tensor `t`.
+        axis: Axes to reduce (all but the output-unit axis).
+        epsilon: Added to `sigma` to avoid a division by zero.
+
+    Returns:
+        A tuple `(g, b)` of float32 (or wider) tensors, one value per unit.
+    """
+    t = _at_least_float32(preactivations)
+    mean = ops.mean(t, axis=axis)
+    std = ops.sqrt(ops.var(t, axis=axis))
+    scale = ops.divide(1.0, ops.add(std, epsilon))
+    return scale, ops.negative(ops.multiply(mean, scale))
+
+
+def data_dependent_init(
+    initialized,
+    scale,
+    scale_offset,
+    bias,
+    bias_offset,
+    unit_preactivations,
+    axis,
+    epsilon=1e-12,
+):
+    """Runs the data-dependent initialization once; returns the offsets.
+
+    Keras' JAX trainer keeps only the updates of *non-trainable* variables
+    made inside `call`, so the initialization cannot overwrite the trainable
+    `g` and `bias`. Instead it sets the non-trainable offsets so that
+    `g + scale_offset` and `bias + bias_offset` equal the data-dependent
+    values. Adding a constant leaves the gradients unchanged, so training is
+    the same as if `g` and `bias` had been overwritten, on every backend.
+
+    Works inside a compiled train step: the branch is chosen with
+    `keras.ops.cond` on the boolean variable `initialized`, which is then set.
+
+    Args:
+        initialized: Non-trainable boolean scalar variable.
+        scale: Trainable variable `g`.
+        scale_offset: Non-trainable variable, same shape as `g`.
+        bias: Trainable bias variable.
+        bias_offset: Non-trainable variable, same shape as `bias`.
+        unit_preactivations: Callable returning the pre-activations of the
+            current batch with the unit-norm kernel (no scale, no bias).
+            Only evaluated while `initialized` is false.
+        axis: Axes of the pre-activations to reduce (all but the unit axis).
+        epsilon: See `data_init_values`.
+
+    Returns:
+        A tuple `(scale_offset, bias_offset)` of tensors, the values to use
+        in this call (freshly computed on the initialization batch).
+    """
+
+    def keep():
+        return (
+            ops.convert_to_tensor(scale_offset.value),
+            ops.convert_to_tensor(bias_offset.value),
+        )
+
+    def initialize():
+        new_scale, new_bias = data_init_values(
+            unit_preactivations(), axis=axis, epsilon=epsilon
+        )
+        new_scale_offset = ops.subtract(
+            ops.cast(new_scale, scale_offset.dtype),
+            ops.cast(scale.value, scale_offset.dtype),
+        )
+        new_bias_offset = ops.subtract(
+            ops.cast(new_bias, bias_offset.dtype),
+            ops.cast(bias.value, bias_offset.dtype),
+        )
+        return (
+            ops.stop_gradient(new_scale_offset),
+            ops.stop_gradient(new_bias_offset),
+        )
+
+    new_scale_offset, new_bias_offset = ops.cond(
+        initialized.value, keep, initialize
+    )
+    scale_offset.assign(new_scale_offset)
+    bias_offset.assign(new_bias_offset)
+    initialized.assign(True)
+    return new_scale_offset, new_bias_offset

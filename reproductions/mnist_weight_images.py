@@ -231,7 +231,7 @@ def make_figures(results, data, args):
     return figures
 
 
-def build_table(results):
+def build_table(results, args):
     rows = []
     first = next(iter(results.values()))["seconds"]
     for variant, result in results.items():
@@ -253,6 +253,7 @@ def build_table(results):
             "article_min": published["article_min"],
             "max_weight": float(weights.max()),
             "article_max": published["article_max"],
+            "run": run_label(args),
         })
     return pd.DataFrame(rows)
 
@@ -301,7 +302,7 @@ def main(argv=None):
     data = load_mnist(args.data, seed=args.seed)
     print(f"[kreg] {run_label(args)}; variants: {', '.join(args.variants)}")
     results = {v: train(v, data, args) for v in args.variants}
-    table = build_table(results)
+    table = build_table(results, args)
     with atomic_output_dir(args.out) as folder:
         for name, figure in make_figures(results, data, args).items():
             figure.savefig(os.path.join(folder, name), dpi=80)

@@ -34,8 +34,8 @@ def run():
     return short_run()
 
 
-def summary(results):
-    table = script.build_table(results)
+def summary(args, results):
+    table = script.build_table(results, args)
     values = {}
     for row in table.itertuples():
         for column in ("test_accuracy", "min_weight", "max_weight"):
@@ -55,14 +55,14 @@ def tolerance(key):
 
 
 def test_numeric_golden_of_short_run(run):
-    _, _, results = run
-    check_golden("mnist_weight_images_short", summary(results), tolerance)
+    args, _, results = run
+    check_golden("mnist_weight_images_short", summary(args, results), tolerance)
 
 
 def test_same_seed_same_numbers(run):
-    _, _, first = run
+    args, _, first = run
     _, _, second = short_run()
-    assert summary(first) == summary(second)
+    assert summary(args, first) == summary(args, second)
     for variant in first:
         np.testing.assert_array_equal(script.weight_matrix(first[variant]["model"]),
                                       script.weight_matrix(second[variant]["model"]))
@@ -70,8 +70,8 @@ def test_same_seed_same_numbers(run):
 
 def test_article_facts_hold_in_short_run(run):
     """Qualitative facts of the article that already show after 600 steps."""
-    _, _, results = run
-    table = script.build_table(results).set_index("variant")
+    args, _, results = run
+    table = script.build_table(results, args).set_index("variant")
     assert table.loc["gaussian", "min_weight"] > 0  # Gaussian-function weights
     spread = table["max_weight"] - table["min_weight"]
     assert spread["l2"] < spread["none"] and spread["weight_norm"] < spread["none"]
@@ -199,6 +199,7 @@ def test_quick_run_writes_labelled_results(tmp_path):
     assert "QUICK" in (out / "README.md").read_text()
     assert list(table["variant"]) == ["none", "l2"]
     assert table.loc[0, "runtime_ratio"] == 1.0
+    assert table["run"].str.contains("QUICK").all()
     # The index of all results is rebuilt beside it, with relinked figures.
     index = (tmp_path / "results" / "README.md").read_text()
     assert "](mnist_weight_images/weights_none.png)" in index

@@ -1,0 +1,146 @@
+"""Article 004: `reproductions/regularization_intuition.py`.
+
+One short deterministic run of a reduced grid is shared by the numeric
+golden, the claims and the figure goldens; a second test runs the same grid
+distributed over keras-tuner's chief and two workers on 127.0.0.1.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import pathlib
+import time
+
+import pytest
+
+from tests.reproductions.goldens import check_golden
+from reproductions import regularization_intuition as script
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+GRID = ["--l2-values", "0,0.01,1", "--dropout-values", "0,0.3,0.6"]
+SHORT_RUN = ["--quick", "--steps", "1500", "--seed", "0", *GRID]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("results") / "regularization_intuition"
+    work = tmp_path_factory.mktemp("work")
+    table = script.main([*SHORT_RUN, "--out", str(out), "--work-dir", str(work)])
+    args = script.parse_args([*SHORT_RUN, "--work-dir", str(work)])
+    signal, data = script.load_data(args.seed)
+    results = script.collect(str(work), args)
+    return args, signal, data, results, table, out
+
+
+def row(table, sweep, strength):
+    return table[(table.sweep == sweep) & (table.strength == strength)].iloc[0]
+
+
+def test_numeric_golden_of_short_run(run):
+    table = run[4]
+    values = {f"{r.sweep}={r.strength:g}.{c}": float(getattr(r, c))
+              for r in table.itertuples()
+              for c in ("final_train_mse", "final_val_mse", "prediction_spread",
+                        "param_std_after")}
+    # MSEs and spreads of order 0.1 to 1: 2 % of that across CPUs / versions.
+    check_golden("regularization_intuition_short", values, lambda key: 5e-3)
+
+
+def test_every_grid_point_ran_once_locally(run):
+    args, _, _, results, table, out = run
+    assert sorted(results) == sorted(script.grid_points(args))
+    assert set(table.tuner_id) == {"local"}
+    assert (out / "README.md").exists() and "QUICK" in (out / "README.md").read_text()
+
+
+def test_strong_l2_predicts_the_mean_and_collapses_parameters(run):
+    """Article: large lambda -> the model predicts the data mean, and at
+    lambda = 1 the parameters form a spike at 0."""
+    table = run[4]
+    none, strong = row(table, "l2", 0.0), row(table, "l2", 1.0)
+    assert strong.predicts_mean and not none.predicts_mean
+    assert abs(strong.prediction_mean_minus_data_mean) < 0.1
+    assert strong.param_iqr_after < 0.01 * none.param_iqr_after
+    assert strong.final_train_mse > none.final_train_mse
+
+
+def test_dropout_flattens_predictions_but_keeps_parameters_wide(run):
+    """Article: at p ~ 0.6 the prediction approaches the mean, yet the
+    parameter distribution stays wide (unlike L2)."""
+    table = run[4]
+    none, p3, p6 = (row(table, "dropout", p) for p in (0.0, 0.3, 0.6))
+    assert p6.prediction_spread < p3.prediction_spread < none.prediction_spread
+    assert p6.prediction_spread < 0.6 * none.prediction_spread
+    assert p6.param_std_after > 0.8 * none.param_std_after
+    assert p6.param_std_after > 2 * row(table, "l2", 1.0).param_std_after
+
+
+def test_turning_points_table(run):
+    turning = script.turning_points(run[4]).set_index("sweep")
+    assert turning.loc["l2", "first_strength_predicting_mean"] == 1.0
+    assert turning.loc["dropout", "article"] == 0.6
+    assert turning.loc["l2", "article"] == 0.01
+
+
+@pytest.fixture(scope="module")
+def figures(run):
+    args, signal, data, results, _, _ = run
+    return script.make_figures(results, signal, data, args)
+
+
+@pytest.mark.parametrize("name", ["kde_l2.png", "predictions_dropout.png",
+                                  "loss_l2.png"])
+@pytest.mark.mpl_image_compare(remove_text=True, tolerance=5, savefig_kwargs={"dpi": 60})
+def test_figure_golden(figures, name):
+    return figures[name]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_distributed_chief_and_two_workers(tmp_path):
+    """keras-tuner chief + 2 workers on loopback: every grid point is trained
+    exactly once, by a worker, and the chief writes the results."""
+    port = str(free_port())
+    work = tmp_path / "work"
+    out = tmp_path / "out" / "regularization_intuition"
+    command = [sys.executable, str(ROOT / "reproductions" / "regularization_intuition.py"),
+               "--quick", "--steps", "200", "--l2-values", "0,1",
+               "--dropout-values", "0.3,0.6", "--work-dir", str(work), "--out", str(out)]
+    base = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1",
+            "KERASTUNER_ORACLE_PORT": port, "PYTHONPATH": str(ROOT),
+            "CUDA_VISIBLE_DEVICES": ""}
+    procs = {}
+    logs = {}
+    try:
+        for tuner_id in ("chief", "worker0", "worker1"):
+            logs[tuner_id] = open(tmp_path / f"{tuner_id}.log", "w")
+            procs[tuner_id] = subprocess.Popen(
+                command, env={**base, "KERASTUNER_TUNER_ID": tuner_id},
+                stdout=logs[tuner_id], stderr=subprocess.STDOUT)
+            if tuner_id == "chief":
+                time.sleep(2)
+        deadline = time.monotonic() + 240
+        for tuner_id, proc in procs.items():
+            proc.wait(timeout=max(1, deadline - time.monotonic()))
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        for f in logs.values():
+            f.close()
+    for tuner_id, proc in procs.items():
+        assert proc.returncode == 0, (tmp_path / f"{tuner_id}.log").read_text()[-3000:]
+    runs = [line.split("\t") for line in (work / "runs.log").read_text().splitlines()]
+    points = sorted((kind, float(s)) for _, kind, s in runs)
+    assert points == sorted([("l2", 0.0), ("l2", 1.0), ("dropout", 0.3),
+                             ("dropout", 0.6)])  # each exactly once
+    assert {tuner for tuner, _, _ in runs} <= {"worker0", "worker1"}
+    assert (out / "table.csv").exists()
+    table = (out / "table.csv").read_text()
+    assert "worker" in table

@@ -1,7 +1,7 @@
 """The library's tests on the JAX and PyTorch backends.
 
 Keras picks its backend once per process, so the layer, constraint,
-regularizer, callback and loss tests run again here in a subprocess per
+regularizer, callback, loss and training-loop tests run again here in a subprocess per
 backend. A backend that is not installed is skipped and says so; CI installs
 both (`.ci/run`).
 """
@@ -16,7 +16,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LIBRARY_TESTS = ["tests/layers", "tests/constraints", "tests/regularizers",
-                 "tests/callbacks", "tests/losses"]
+                 "tests/callbacks", "tests/losses", "tests/training"]
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])

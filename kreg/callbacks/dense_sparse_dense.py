@@ -184,6 +184,9 @@ class DenseSparseDense(keras.callbacks.Callback):
         self.phase_log = []
         self.masks = None  # {path: (variable, mask tensor)} in sparse phase.
         self._selected = None
+        # The learning rate of the dense and sparse phases; the re-dense rate
+        # is set from it (absolutely, so it never compounds).
+        self._base_lr = None
 
     @property
     def total_epochs(self):
@@ -249,8 +252,16 @@ class DenseSparseDense(keras.callbacks.Callback):
                     f"learning_rate={schedule}"
                 )
 
+    def _learning_rate(self):
+        return float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+
     def on_epoch_begin(self, epoch, logs=None):
         target = self.phase_of_epoch(epoch)
+        if target != "redense":
+            if self._base_lr is None:
+                self._base_lr = self._learning_rate()
+            elif self.phase == "redense":  # a new fit() from an earlier epoch
+                self.model.optimizer.learning_rate = self._base_lr
         if target == "dense":
             self.masks = None
         elif target == "sparse" and self.masks is None:
@@ -310,8 +321,18 @@ class DenseSparseDense(keras.callbacks.Callback):
     def _redense(self):
         self.masks = None
         optimizer = self.model.optimizer
-        old_lr = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
-        new_lr = old_lr * self.redense_lr_factor
+        old_lr = self._learning_rate()
+        if self._base_lr is None:
+            # Resumed straight into the re-dense phase: the rate the model
+            # carries is taken as already reduced, never reduced twice.
+            warnings.warn(
+                "DenseSparseDense started in the re-dense phase and never saw "
+                "the dense learning rate; it keeps the current learning rate "
+                f"{old_lr:.3g}, taken as already reduced.",
+                stacklevel=2,
+            )
+            self._base_lr = old_lr / self.redense_lr_factor
+        new_lr = self._base_lr * self.redense_lr_factor
         optimizer.learning_rate = new_lr
         if self.verbose:
             print(

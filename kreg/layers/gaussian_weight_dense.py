@@ -205,6 +205,11 @@ class GaussianWeightDense(keras.layers.Layer):
         self.units = units
         self.mode = mode
         self.activation = activations.get(activation)
+        if not isinstance(use_bias, bool):
+            raise ValueError(
+                f"Invalid value received for argument `use_bias`. Expected a "
+                f"boolean. Received: use_bias={use_bias!r}"
+            )
         self.use_bias = use_bias
         if mean_initializer is None:
             if mode == "gaussian_function":

@@ -1,5 +1,7 @@
 """Densely-connected layer with a weight-normalized kernel."""
 
+import math
+
 import keras
 from keras import ops
 
@@ -140,10 +142,11 @@ class WeightNormDense(keras.layers.Layer):
             isinstance(epsilon, bool)
             or not isinstance(epsilon, (int, float))
             or not epsilon > 0
+            or not math.isfinite(epsilon)
         ):
             raise ValueError(
                 "Invalid value received for argument `epsilon`. Expected a "
-                f"positive float. Received: epsilon={epsilon}"
+                f"finite positive float. Received: epsilon={epsilon}"
             )
         if data_init and not (use_bias and use_scale and norm == "unit"):
             raise ValueError(

@@ -51,12 +51,16 @@ def weight_norm(kernel, scale=None, axis=None, epsilon=1e-12):
     return ops.cast(w, dtype)
 
 
+_VARIANCE_FLOOR = 1e-10
+
+
 def data_init_values(preactivations, axis, epsilon=1e-12):
     """Scale and bias that standardize `preactivations` per output unit.
 
     With `t` the pre-activations computed with the unit-norm kernel `v/||v||`
     (no scale, no bias), mean `mu` and standard deviation `sigma` over `axis`,
-    returns `g = 1 / (sigma + epsilon)` and `b = -mu * g`, so that `g * t + b`
+    returns `g = 1 / (max(sigma, 1e-5) + epsilon)` and `b = -mu * g`, so that
+    `g * t + b`
     has mean 0 and variance 1 per unit (Salimans & Kingma, 2016, section 3).
 
     Args:
@@ -69,8 +73,10 @@ def data_init_values(preactivations, axis, epsilon=1e-12):
     """
     t = _at_least_float32(preactivations)
     mean = ops.mean(t, axis=axis)
-    std = ops.sqrt(ops.var(t, axis=axis))
-    scale = ops.divide(1.0, ops.add(std, epsilon))
+    # The variance floor (as TF Addons' 1e-10) keeps g finite and moderate for
+    # a unit whose init-batch pre-activations are constant (a dead input).
+    variance = ops.maximum(ops.var(t, axis=axis), _VARIANCE_FLOOR)
+    scale = ops.divide(1.0, ops.add(ops.sqrt(variance), epsilon))
     return scale, ops.negative(ops.multiply(mean, scale))
 
 

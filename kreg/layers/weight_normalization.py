@@ -1,5 +1,7 @@
 """Weight-normalization wrapper for `Dense` and `Conv1D`/`Conv2D`/`Conv3D`."""
 
+import math
+
 import keras
 from keras import ops
 
@@ -137,10 +139,11 @@ class WeightNormalization(keras.layers.Wrapper):
             isinstance(epsilon, bool)
             or not isinstance(epsilon, (int, float))
             or not epsilon > 0
+            or not math.isfinite(epsilon)
         ):
             raise ValueError(
                 "Invalid value received for argument `epsilon`. Expected a "
-                f"positive float. Received: epsilon={epsilon}"
+                f"finite positive float. Received: epsilon={epsilon}"
             )
         super().__init__(layer, **kwargs)
         self.data_init = data_init

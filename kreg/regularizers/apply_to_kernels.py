@@ -4,7 +4,7 @@ import keras
 
 _WEIGHT_ATTRIBUTES = {
     # regularizer attribute -> attributes that may hold the variable, in order.
-    "kernel_regularizer": ("kernel", ("_kernel", "kernel")),
+    "kernel_regularizer": ("kernel", ("_kernel", "kernel", "kernel_v")),
     "bias_regularizer": ("bias", ("bias",)),
 }
 
@@ -108,6 +108,12 @@ def apply_regularizer(model, regularizer, include_biases=False):
                 paths.append(variable.path)
             elif not layer.built:
                 paths.append(f"{layer.name}/{weight_name}")
+            else:
+                raise ValueError(
+                    f"Cannot regularize layer {layer.name!r} "
+                    f"({type(layer).__name__}): it is built but holds no "
+                    f"variable in any of {list(attributes)} for `{target}`."
+                )
 
     for layer in layers:
         if isinstance(layer, keras.Model):

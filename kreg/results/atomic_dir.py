@@ -25,14 +25,20 @@ def atomic_output_dir(path):
     """Yields a fresh temporary folder that replaces `path` on success.
 
     Everything is written into a sibling temporary folder; only when the
-    block finishes without an exception is the old `path` swapped out for it
-    (two renames on the same file system) and removed. An interrupted or
-    failing run leaves the previous results whole and no temporary folder.
+    block finishes without an exception is the old `path` moved aside and the
+    new folder renamed into its place (renames on one file system). If that
+    swap fails, the old folder is moved back. An interrupted or failing run
+    leaves the previous results whole and no temporary folder.
 
     Example:
 
-    >>> with atomic_output_dir("results/mnist_weight_images") as tmp:
-    ...     write_everything_into(tmp)
+    >>> import os, tempfile
+    >>> out = os.path.join(tempfile.mkdtemp(), "results")
+    >>> with atomic_output_dir(out) as folder:
+    ...     with open(os.path.join(folder, "table.csv"), "w") as f:
+    ...         _ = f.write("a,b\\n")
+    >>> os.listdir(out)
+    ['table.csv']
     """
     path = os.path.abspath(path)
     check_writable_parent(path)
@@ -42,15 +48,19 @@ def atomic_output_dir(path):
     tmp = tempfile.mkdtemp(prefix=f"{name}.tmp-", dir=parent)
     try:
         yield tmp
-    except BaseException:
+        os.chmod(tmp, 0o755)
+        holder = tempfile.mkdtemp(prefix=f"{name}.old-", dir=parent)
+        old = os.path.join(holder, name)
+        had_old = os.path.exists(path)
+        if had_old:
+            os.rename(path, old)
+        try:
+            os.rename(tmp, path)
+        except BaseException:
+            if had_old:
+                os.rename(old, path)
+            raise
+        finally:
+            shutil.rmtree(holder, ignore_errors=True)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if os.path.exists(path):
-        old = tempfile.mkdtemp(prefix=f"{name}.old-", dir=parent)
-        os.rmdir(old)
-        os.rename(path, old)
-    os.rename(tmp, path)
-    os.chmod(path, 0o755)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

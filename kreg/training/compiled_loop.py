@@ -43,8 +43,14 @@ class CompiledLoop:
 
     Example:
 
+    >>> import keras, numpy as np
+    >>> from kreg.training import epoch_batch_indices
+    >>> x = np.random.rand(256, 8).astype("float32")
+    >>> y = np.random.rand(256, 1).astype("float32")
+    >>> model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+    >>> model.compile("adam", "mse")
     >>> loop = CompiledLoop(model, x, y)
-    >>> loss = loop.run(epoch_batch_indices(len(x), 32, 1000, seed=0))
+    >>> loss = loop.run(epoch_batch_indices(len(x), 32, 100, seed=0))
     """
 
     def __init__(self, model, x, y, jit_compile="auto"):
@@ -64,7 +70,7 @@ class CompiledLoop:
         if not model.built:
             model.build(x.shape)
         model.optimizer.build(model.trainable_variables)
-        if jit_compile not in (True, False, "auto"):
+        if not (isinstance(jit_compile, bool) or jit_compile == "auto"):
             raise ValueError(
                 "Invalid value received for argument `jit_compile`. Expected "
                 f"True, False or 'auto'. Received: jit_compile={jit_compile!r}"

@@ -317,3 +317,25 @@ def test_pruned_model_save_load_round_trip(keras_roundtrip):
         )
         assert np.mean(_np(loaded.get_layer(name).kernel) == 0) == 0.5
     np.testing.assert_array_equal(_np(loaded(x[:8])), _np(model(x[:8])))
+
+
+def test_redense_rate_never_compounds():
+    """A second fit on the same callback, and a fresh callback resumed in the
+    re-dense phase, both train at base * factor, not base * factor**2."""
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    y = x[:, :1]
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3),
+                              keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    dsd = DenseSparseDense(dense_epochs=1, sparse_epochs=1, redense_epochs=1,
+                           sparsity=0.5, redense_lr_factor=0.1)
+    for _ in range(2):
+        model.fit(x, y, epochs=3, verbose=0, callbacks=[dsd])
+        rates = [entry["learning_rate"] for entry in dsd.phase_log[-3:]]
+        np.testing.assert_allclose(rates, [0.1, 0.1, 0.01], rtol=1e-6)
+    fresh = DenseSparseDense(dense_epochs=1, sparse_epochs=1, redense_epochs=1,
+                             sparsity=0.5, redense_lr_factor=0.1)
+    with pytest.warns(UserWarning, match="taken as already reduced"):
+        model.fit(x, y, epochs=3, initial_epoch=2, verbose=0, callbacks=[fresh])
+    assert fresh.phase_log[-1]["learning_rate"] == pytest.approx(0.01)

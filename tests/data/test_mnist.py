@@ -88,7 +88,7 @@ def test_path_to_idx_dir(no_real_sources):
 
 
 def test_path_missing(no_real_sources):
-    with pytest.raises(MnistDataError, match="not found: .*absent.npz"):
+    with pytest.raises(MnistDataError, match="not found: .*absent.npz.*argument `data`"):
         load_mnist(str(no_real_sources / "absent.npz"), log=lambda _: None)
 
 

@@ -134,3 +134,29 @@ def test_idx_dir_missing_file(tmp_path):
     (folder / mnist_files.IDX_FILES["y_test"]).unlink()
     with pytest.raises(MnistDataError, match="t10k-labels-idx1-ubyte"):
         mnist_files.read_idx_dir(folder)
+
+
+def test_npy_instead_of_npz(tmp_path):
+    np.save(tmp_path / "m.npy", np.zeros(3))
+    with pytest.raises(MnistDataError, match="m.npy: not an .npz archive"):
+        mnist_files.read_npz(tmp_path / "m.npy")
+
+
+def test_empty_split(tmp_path):
+    arrays = fake_arrays()
+    arrays["x_test"] = np.zeros((0, 28, 28), np.uint8)
+    arrays["y_test"] = np.zeros(0, np.uint8)
+    np.savez(tmp_path / "m.npz", **arrays)
+    with pytest.raises(MnistDataError, match="`x_test` holds no images"):
+        mnist_files.read_npz(tmp_path / "m.npz")
+
+
+def test_bit_flipped_gzip_idx(tmp_path):
+    folder = write_idx_dir(tmp_path / "idx", fake_arrays(), compress=True)
+    path = folder / (mnist_files.IDX_FILES["x_train"] + ".gz")
+    data = bytearray(path.read_bytes())
+    for i in range(20, 60):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(MnistDataError, match="train-images-idx3-ubyte.gz"):
+        mnist_files.read_idx_dir(folder)

@@ -462,3 +462,13 @@ def test_gaussian_inference_linear_activation_is_exact_mean(rng):
     np.testing.assert_allclose(
         _np(layer(x)), _dense_np(layer, x), rtol=1e-5, atol=1e-6
     )
+
+
+def test_gaussian_inference_finite_under_mixed_float16(mixed_precision):
+    """The variance sums 784 squared pixels: it must not overflow float16."""
+    layer = DropConnectDense(8, rate=0.5, inference="gaussian",
+                             activation="relu", seed=0)
+    x = np.full((4, 784), 255.0, dtype="float32")
+    out = keras.ops.convert_to_numpy(layer(x, training=False))
+    assert out.dtype == np.float16
+    assert np.all(np.isfinite(out))

@@ -205,3 +205,15 @@ def test_penalty_survives_save_and_load(keras_roundtrip, rng):
         assert loaded.get_layer(name).bias.regularizer is None
     x = rng.standard_normal((4, 6)).astype("float32")
     np.testing.assert_array_equal(_np(loaded(x)), _np(model(x)))
+
+
+def test_built_weight_norm_dense_gets_penalty_on_v():
+    from kreg.layers import WeightNormDense
+    from kreg.regularizers import L2
+
+    model = keras.Sequential([keras.Input((4,)), WeightNormDense(3, name="wn")])
+    paths = apply_regularizer(model, L2(0.5))
+    assert paths == [model.layers[0].kernel_v.path]
+    v = keras.ops.convert_to_numpy(model.layers[0].kernel_v)
+    np.testing.assert_allclose(float(sum(model.losses)), 0.5 * np.sum(v**2),
+                               rtol=1e-5)

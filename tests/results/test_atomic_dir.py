@@ -42,3 +42,22 @@ def test_file_in_the_way(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(PermissionError, match="it is a file"):
         check_writable_parent(tmp_path / "f")
+
+
+def test_failed_swap_restores_old_results(tmp_path, monkeypatch):
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if ".tmp-" in os.path.basename(src):
+            raise OSError("disk went away")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError, match="disk went away"):
+        with atomic_output_dir(out) as folder:
+            open(os.path.join(folder, "new.txt"), "w").close()
+    assert sorted(os.listdir(out)) == ["old.txt"]
+    assert sorted(os.listdir(tmp_path)) == ["res"]

@@ -1,0 +1,37 @@
+"""A smaller, class-balanced part of a labelled set."""
+
+import numpy as np
+
+
+def stratified_subset(x, y, size, seed):
+    """Returns `(x, y)` restricted to `size` rows drawn class by class.
+
+    Each class keeps its share of `size` (rounded, largest remainders
+    first), rows drawn without replacement with a fixed seed and kept in
+    their original order. With `size >= len(x)` the arrays come back whole.
+
+    Args:
+        x: inputs, an array with one row per example.
+        y: one-hot or integer labels.
+        size: positive integer, the number of rows wanted.
+        seed: the seed of the draw.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(
+            "Invalid value received for argument `size`. Expected a positive "
+            f"integer. Received: size={size!r}"
+        )
+    if size >= len(x):
+        return x, y
+    labels = y.argmax(axis=-1) if y.ndim == 2 else y
+    classes, counts = np.unique(labels, return_counts=True)
+    exact = counts * size / len(labels)
+    quota = np.floor(exact).astype(int)
+    for i in np.argsort(-(exact - quota), kind="stable")[: size - quota.sum()]:
+        quota[i] += 1
+    rng = np.random.default_rng(seed)
+    chosen = [rng.choice(np.flatnonzero(labels == c), q, replace=False)
+              for c, q in zip(classes, quota)]
+    rows = np.sort(np.concatenate(chosen))
+    return x[rows], y[rows]

@@ -1,0 +1,192 @@
+"""Article 002, CS231n notes: `reproductions/cs231n_regularization.py`.
+
+One quick deterministic run of all five sections on the bundled MNIST
+sample (400 SGD steps per network) is shared by the goldens, the figure
+goldens and the claim checks.
+"""
+
+import json
+import os
+
+import numpy as np
+import pytest
+from tqdm import tqdm
+
+from kreg.data import load_mnist
+from reproductions import cs231n_regularization as script
+from tests.reproductions.goldens import check_golden
+
+QUICK_RUN = ["--quick", "--data", "sample", "--seed", "0"]
+RUNNERS = {"variants": script.run_variants, "divergence": script.run_divergence,
+           "dropout": script.run_dropout, "biases": script.run_biases,
+           "l2_grid": script.run_l2_grid}
+
+
+@pytest.fixture(scope="module")
+def run():
+    args = script.parse_args(QUICK_RUN)
+    data = load_mnist(args.data, seed=args.seed, log=lambda _: None)
+    with tqdm(disable=True) as bar:
+        results = {name: runner(data, args, bar) for name, runner in RUNNERS.items()}
+    return args, data, results, script.section_tables(results, args)
+
+
+def summary(tables):
+    values = {}
+    for row in tables["table"].itertuples():
+        for key in ("test_accuracy", "near_zero_fraction", "mean_abs", "max_unit_norm"):
+            values[f"variants.{row.variant}.{key}"] = float(getattr(row, key))
+    for row in tables["max_norm_divergence"].itertuples():
+        values[f"divergence.{row.network}.final_loss"] = float(row.final_loss)
+        values[f"divergence.{row.network}.log10_largest_norm"] = float(
+            np.log10(row.largest_unit_norm_ever))
+    for row in tables["dropout"].itertuples():
+        for key in ("test_accuracy", "layer_rms_gap", "network_rms_gap"):
+            values[f"dropout.{row.dropout}.{key}"] = float(getattr(row, key))
+    for row in tables["bias_regularization"].itertuples():
+        values[f"biases.{row._1:g}.kernels_only"] = float(row.test_accuracy_kernels_only)
+        values[f"biases.{row._1:g}.with_biases"] = float(row.test_accuracy_with_biases)
+    for row in tables["l2_grid"].itertuples():
+        values[f"l2_grid.{row.model}.{row._1:g}.validation_accuracy"] = float(
+            row.validation_accuracy)
+    return values
+
+
+def tolerance(key):
+    # Accuracy on 715 test / 358 validation digits: three test digits' worth
+    # of drift across CPUs; weight statistics and gaps to 0.01 absolute.
+    if "accuracy" in key:
+        return 3 / 358 if "validation" in key else 3 / 715
+    if "log10" in key:
+        return 0.5
+    return 0.01
+
+
+def test_numeric_golden_of_quick_run(run):
+    *_, tables = run
+    check_golden("cs231n_regularization_quick", summary(tables), tolerance)
+
+
+def test_same_seed_same_weights(run):
+    args, data, results, _ = run
+    again = script.train(data, args, **script.variant_spec("l1", args))
+    np.testing.assert_array_equal(
+        np.concatenate([w.ravel() for w in script.kernels(again["model"]).values()]),
+        results["variants"]["l1"]["weights"])
+
+
+def test_l1_sparse_l2_diffuse(run):
+    """L1 makes weight vectors sparse; L2 leaves diffuse, small weights."""
+    *_, tables = run
+    t = tables["table"].set_index("variant")
+    assert t.loc["l1", "near_zero_fraction"] > 0.2
+    assert t.loc["l1", "near_zero_fraction"] > 5 * t.loc["l2", "near_zero_fraction"]
+    assert t.loc["elastic_net", "near_zero_fraction"] > 5 * t.loc["l2", "near_zero_fraction"]
+    assert t.loc["l2", "near_zero_fraction"] < 0.05  # diffuse: few zeros
+    assert t.loc["l2", "mean_abs"] < t.loc["none", "mean_abs"]  # ... and small
+    assert t.loc["l2", "max_unit_norm"] < t.loc["none", "max_unit_norm"]
+
+
+def test_max_norm_bounds_every_unit(run):
+    args, _, _, tables = run
+    t = tables["table"].set_index("variant")
+    assert t.loc["none", "max_unit_norm"] > args.max_norm  # the bound is active
+    for variant in ("max_norm", "dropout_max_norm"):
+        assert t.loc[variant, "max_unit_norm"] <= args.max_norm * (1 + 1e-6)
+
+
+def test_max_norm_cannot_explode_at_a_too_high_rate(run):
+    args, _, results, _ = run
+    plain = np.asarray(results["divergence"]["plain"]["max_unit_norm"])
+    bounded = np.asarray(results["divergence"]["max_norm"]["max_unit_norm"])
+    assert not np.all(np.isfinite(plain)) or plain.max() > 1e3 * args.max_norm
+    assert np.all(np.isfinite(bounded))
+    assert bounded.max() <= args.max_norm * (1 + 1e-6)
+    assert np.all(np.isfinite(results["divergence"]["max_norm"]["loss"][1:]))
+
+
+def test_vanilla_and_inverted_dropout_agree_in_expectation(run):
+    _, _, results, _ = run
+    t = results["dropout"]["table"].set_index("dropout")
+    for kind in ("vanilla", "inverted"):
+        row = t.loc[kind]
+        # One dropout layer: the gap is Monte Carlo noise, nothing more.
+        assert 0.7 * row["expected_rms_noise"] < row["layer_rms_gap"] \
+            < 1.3 * row["expected_rms_noise"]
+        assert abs(row["layer_mean_ratio_train_to_inference"] - 1) < 0.01
+        assert row["test_accuracy"] > 0.8
+    # Inverted dropout: the prediction code is the dropout-free network's.
+    assert t.loc["inverted", "prediction_vs_dropout_free_copy"] == 0
+    assert t.loc["inverted", "prediction_vs_copy_scaled_by_p"] > 1
+    # Vanilla dropout: prediction must scale the activations by p.
+    assert t.loc["vanilla", "prediction_vs_dropout_free_copy"] > 1
+    assert t.loc["vanilla", "prediction_vs_copy_scaled_by_p"] < 1e-4
+
+
+def test_regularizing_biases_barely_matters(run):
+    _, _, results, _ = run
+    assert np.all(np.abs(results["biases"]["summary"]["difference"]) < 0.03)
+    runs = results["biases"]["runs"]
+    assert set(runs["include_biases"]) == {False, True}
+
+
+def test_l2_strength_chosen_on_validation(run):
+    _, _, results, _ = run
+    r = results["l2_grid"]
+    grid = r["grid"]
+    chosen = grid[grid["chosen"]].iloc[0]
+    assert chosen["validation_accuracy"] == grid["validation_accuracy"].max()
+    assert r["chosen_lambda"] == chosen["lambda"]
+    assert r["chosen_test_accuracy"] == chosen["test_accuracy"] > 0.85
+
+
+def test_bias_flag_reaches_the_model(run):
+    args, *_ = run
+    from kreg.regularizers import L2
+    with_biases = script.build_mlp(args, regularizer=L2(1e-3), include_biases=True)
+    kernels_only = script.build_mlp(args, regularizer=L2(1e-3), include_biases=False)
+    assert len(with_biases.losses) == 6 and len(kernels_only.losses) == 3
+
+
+@pytest.fixture(scope="module")
+def figures(run):
+    args, data, results, _ = run
+    return script.make_figures(results, args, data)
+
+
+@pytest.mark.parametrize("name", ["weight_distributions.png", "max_norm_divergence.png",
+                                  "dropout_expectation.png", "l2_grid.png"])
+@pytest.mark.mpl_image_compare(remove_text=True, tolerance=5, savefig_kwargs={"dpi": 60})
+def test_cs231n_figure_golden(figures, name):
+    return figures[name]
+
+
+def test_quick_run_writes_labelled_results(tmp_path):
+    out = tmp_path / "results" / "cs231n_regularization"
+    tables, _ = script.main(QUICK_RUN + ["--sections", "divergence",
+                                         "--diverge-steps", "10", "--out", str(out)])
+    assert sorted(os.listdir(out)) == [
+        "README.md", "max_norm_divergence.csv", "max_norm_divergence.md",
+        "max_norm_divergence.png", "max_norm_divergence_steps.csv", "metadata.json"]
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["quick"] is True and "QUICK" in meta["run"]
+    assert meta["data"]["source"] == "sample"
+    assert "QUICK" in (out / "README.md").read_text()
+    assert list(tables) == ["max_norm_divergence"]
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--sections", "bogus"], "argument --sections: unknown ['bogus']"),
+        (["--keep", "0"], "argument --keep: expected 0 < p <= 1"),
+        (["--max-norm", "0"], "argument --max-norm: expected a positive number"),
+        (["--grid", "1e-3,-1"], "argument --grid: expected comma-separated numbers"),
+        (["--momentum", "1"], "argument --momentum: expected 0 <= momentum < 1"),
+    ],
+)
+def test_bad_flags_exit_2(flags, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        script.parse_args(flags)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err

@@ -94,7 +94,8 @@ from kreg.reproduction.arguments import (  # noqa: E402
     positive_int,
 )
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.results import atomic_output_dir, environment, write_table  # noqa: E402
+from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
 
 SECTIONS = ("variants", "divergence", "dropout", "biases", "l2_grid")
@@ -572,19 +573,10 @@ def make_figures(results, args, data):
 
 
 def metadata(results, data, args, wall_seconds, section_seconds):
-    return {
-        "article": "CS231n notes, Neural Networks Part 2, Regularization "
-                   "(article 002)",
-        "quick": args.quick,
-        "run": run_label(args),
-        "data": {"source": data.source, "description": data.description,
-                 "sizes": data.sizes},
-        "settings": {k: v for k, v in vars(args).items() if k != "out"},
-        "seed": args.seed,
-        "environment": environment(),
-        "seconds_per_section": section_seconds,
-        "wall_seconds": wall_seconds,
-    }
+    return run_metadata(
+        "CS231n notes, Neural Networks Part 2, Regularization (article 002)",
+        args, run_label(args), data, seconds_per_section=section_seconds,
+        wall_seconds=wall_seconds)
 
 
 NOTES = """\

@@ -69,7 +69,8 @@ from kreg.regularizers import L1, L2  # noqa: E402
 from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 from kreg.reproduction.arguments import base_parser, positive_int  # noqa: E402
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.results import atomic_output_dir, environment, write_table  # noqa: E402
+from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
 
 HIDDEN = (10, 20, 10)
@@ -291,20 +292,11 @@ def build_table(results, args):
 
 
 def metadata(results, sweep_runs, data, args, wall_seconds):
-    return {
-        "article": "Regularization in deep learning (article 001), weight "
-                   "penalty section: iris first-layer histograms",
-        "quick": args.quick,
-        "run": run_label(args),
-        "data": {"source": data.source, "description": data.description,
-                 "sizes": data.sizes},
-        "settings": {k: v for k, v in vars(args).items() if k != "out"},
-        "seed": args.seed,
-        "environment": environment(),
-        "seconds_per_histogram_run": {k: r["seconds"] for k, r in results.items()},
-        "sweep_runs": len(sweep_runs),
-        "wall_seconds": wall_seconds,
-    }
+    return run_metadata(
+        "Regularization in deep learning (article 001), weight penalty "
+        "section: iris first-layer histograms", args, run_label(args), data,
+        seconds_per_histogram_run={k: r["seconds"] for k, r in results.items()},
+        sweep_runs=len(sweep_runs), wall_seconds=wall_seconds)
 
 
 NOTES = """\

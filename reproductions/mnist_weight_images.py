@@ -53,7 +53,8 @@ from kreg.reproduction.arguments import (  # noqa: E402
     positive_int,
 )
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.results import atomic_output_dir, environment, write_table  # noqa: E402
+from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
 
 VARIANTS = ("none", "dropout", "gaussian", "l2", "weight_norm")
@@ -265,19 +266,11 @@ def history_frame(results):
 
 
 def metadata(results, data, args, wall_seconds):
-    return {
-        "article": "Greydanus 2016, Regularization for Neural Networks "
-                   "(MNIST weight images)",
-        "quick": args.quick,
-        "run": run_label(args),
-        "data": {"source": data.source, "description": data.description,
-                 "sizes": data.sizes},
-        "settings": {k: v for k, v in vars(args).items() if k != "out"},
-        "seed": args.seed,
-        "environment": environment(),
-        "seconds_per_variant": {v: r["seconds"] for v, r in results.items()},
-        "wall_seconds": wall_seconds,
-    }
+    return run_metadata(
+        "Greydanus 2016, Regularization for Neural Networks (MNIST weight "
+        "images)", args, run_label(args), data,
+        seconds_per_variant={v: r["seconds"] for v, r in results.items()},
+        wall_seconds=wall_seconds)
 
 
 NOTES = """\

@@ -41,7 +41,6 @@ Run:
     python reproductions/regularization_intuition.py --quick    # a short look
 """
 
-import glob
 import json
 import os
 import sys
@@ -65,7 +64,8 @@ from kreg.plotting.panels import plot_panels  # noqa: E402
 from kreg.regularizers import L2  # noqa: E402
 from kreg.reproduction.arguments import base_parser, positive_int  # noqa: E402
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.results import atomic_output_dir, environment, write_table  # noqa: E402
+from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import CompiledLoop, epoch_batch_indices  # noqa: E402
 from kreg.training.mean_squared_error import MeanSquaredError  # noqa: E402
 
@@ -443,18 +443,16 @@ def main(argv=None):
                                  "train_mse": r["train_mse"], "val_mse": r["val_mse"]})
                    for (k, s), r in results.items()]).to_csv(
             os.path.join(folder, "history.csv"), index=False)
-        meta = {
-            "article": "Intuitive understanding of regularization in deep learning",
-            "quick": args.quick, "run": run_label(args), "role": role(),
-            "data": {"source": "generated, kreg.data.periodic_signal",
-                     "phases": signal.phases, "sizes": {"train": len(data[0]),
-                                                        "validation": len(data[2])}},
-            "settings": {k: v for k, v in vars(args).items() if k != "out"},
-            "seed": args.seed, "environment": environment(),
-            "seconds_per_point": {f"{k}={s:g}": float(r["seconds"])
-                                  for (k, s), r in results.items()},
-            "wall_seconds": time.perf_counter() - wall_start,
-        }
+        meta = run_metadata(
+            "Intuitive understanding of regularization in deep learning", args,
+            run_label(args),
+            {"source": "generated, kreg.data.periodic_signal",
+             "phases": signal.phases,
+             "sizes": {"train": len(data[0]), "validation": len(data[2])}},
+            role=role(),
+            seconds_per_point={f"{k}={s:g}": float(r["seconds"])
+                               for (k, s), r in results.items()},
+            wall_seconds=time.perf_counter() - wall_start)
         with open(os.path.join(folder, "metadata.json"), "w") as f:
             json.dump(meta, f, indent=2, default=str)
         write_report(folder, "Intuitive regularization: L2 and dropout sweeps",

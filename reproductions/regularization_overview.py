@@ -73,7 +73,8 @@ from kreg.reproduction.arguments import (  # noqa: E402
     positive_int,
 )
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.results import atomic_output_dir, environment, write_table  # noqa: E402
+from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import Accuracy  # noqa: E402
 from kreg.training.accuracy_history import AccuracyHistory  # noqa: E402
 
@@ -516,19 +517,11 @@ def curve_frames(results):
 
 
 def metadata(results, data, args, wall_seconds, section_seconds):
-    return {
-        "article": "Regularization in deep learning (article 001): dropout, "
-                   "early stopping, augmentation, dense-sparse-dense on LeNet-5",
-        "quick": args.quick,
-        "run": run_label(args),
-        "data": {"source": data.source, "description": data.description,
-                 "sizes": data.sizes},
-        "settings": {k: v for k, v in vars(args).items() if k != "out"},
-        "seed": args.seed,
-        "environment": environment(),
-        "seconds_per_section": section_seconds,
-        "wall_seconds": wall_seconds,
-    }
+    return run_metadata(
+        "Regularization in deep learning (article 001): dropout, early "
+        "stopping, augmentation, dense-sparse-dense on LeNet-5", args,
+        run_label(args), data, seconds_per_section=section_seconds,
+        wall_seconds=wall_seconds)
 
 
 NOTES = """\

@@ -66,7 +66,8 @@ from kreg.reproduction.arguments import (  # noqa: E402
     positive_int,
 )
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.results import atomic_output_dir, environment, write_table  # noqa: E402
+from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import CompiledLoop, epoch_batch_indices  # noqa: E402
 from kreg.training.mean_squared_error import MeanSquaredError  # noqa: E402
 
@@ -549,19 +550,15 @@ Notes on the comparison:
 
 
 def metadata(args, ae_data, wall_seconds, seconds):
-    return {
-        "article": "Chen, Does Dropout or Batch Normalization actually perform "
-                   "better than L2 regularization? (UBC CPSC 522 wiki)",
-        "quick": args.quick, "run": run_label(args),
-        "data": {"toy": "y = sin(2x) + x/2 + N(0, 0.3^2), x ~ U(-2, 2), "
-                        "200 samples 100/100 (kreg.data.toy_regression)",
-                 "mnist_source": getattr(ae_data, "source", None),
-                 "mnist_sizes": getattr(ae_data, "sizes", None)},
-        "settings": {k: v for k, v in vars(args).items() if k != "out"},
-        "decay_epochs": decay_epochs(args.epochs),
-        "seed": args.seed, "environment": environment(),
-        "seconds": seconds, "wall_seconds": wall_seconds,
-    }
+    data = {"toy": "y = sin(2x) + x/2 + N(0, 0.3^2), x ~ U(-2, 2), "
+                   "200 samples 100/100 (kreg.data.toy_regression)",
+            "mnist_source": getattr(ae_data, "source", None),
+            "mnist_sizes": getattr(ae_data, "sizes", None)}
+    return run_metadata(
+        "Chen, Does Dropout or Batch Normalization actually perform better "
+        "than L2 regularization? (UBC CPSC 522 wiki)", args, run_label(args),
+        data, decay_epochs=decay_epochs(args.epochs), seconds=seconds,
+        wall_seconds=wall_seconds)
 
 
 def run_toy(args):

@@ -5,7 +5,6 @@ both settings, the lr/16 pair, one float64 caution subprocess and a 2-epoch
 autoencoder) is shared by the golden, the claims and the figure goldens.
 """
 
-import json
 
 import numpy as np
 import pytest

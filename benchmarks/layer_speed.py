@@ -72,6 +72,10 @@ PIECES = {
     "GaussianWeightDense reparameterized": (
         lambda: GaussianWeightDense(UNITS, mode="reparameterized",
                                     activation="relu", seed=0), 1.6),
+    "GaussianWeightDense reparam. local": (
+        lambda: GaussianWeightDense(UNITS, mode="reparameterized",
+                                    sampling="local", activation="relu",
+                                    seed=0), 1.6),
     "GaussianWeightDense gaussian_function": (
         lambda: GaussianWeightDense(UNITS, mode="gaussian_function",
                                     activation="relu", seed=0), 1.6),

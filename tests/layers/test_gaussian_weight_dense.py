@@ -1,6 +1,5 @@
 """Tests for `kreg.layers.gaussian_weight_dense`."""
 
-import math
 
 import keras
 import numpy as np
@@ -585,3 +584,31 @@ def test_mixed_float16(mixed_precision, rng, mode):
         assert np.isfinite(_np(loss))
     else:
         assert int(_np(layer.step)) == 1
+
+
+def test_local_reparameterization_matches_weight_sampling_moments():
+    """`sampling="local"` draws pre-activations with the mean and variance
+    of `x @ w`, w ~ N(mu, sigma^2), independently per example."""
+    rng = np.random.default_rng(0)
+    layer = GaussianWeightDense(3, mode="reparameterized", sampling="local",
+                                use_bias=False,
+                                scale_initializer=keras.initializers.Constant(
+                                    np.log(0.2)), seed=1)
+    x = np.repeat(rng.normal(size=(1, 5)).astype("float32"), 2000, axis=0)
+    layer.build(x.shape)
+    out = keras.ops.convert_to_numpy(layer(x, training=True))
+    mu = keras.ops.convert_to_numpy(layer.kernel_mean)
+    expected_mean = x[0] @ mu
+    expected_std = np.sqrt((x[0] ** 2) @ np.full_like(mu, 0.04))
+    # 2000 independent rows: mean within 5 standard errors, std within 10 %.
+    np.testing.assert_array_less(np.abs(out.mean(0) - expected_mean),
+                                 5 * expected_std / np.sqrt(2000))
+    np.testing.assert_allclose(out.std(0), expected_std, rtol=0.1)
+    assert len(np.unique(out[:, 0])) == 2000  # identical rows, own samples
+    inference = keras.ops.convert_to_numpy(layer(x[:2], training=False))
+    np.testing.assert_allclose(inference[0], expected_mean, rtol=1e-5, atol=1e-6)
+    config = layer.get_config()
+    assert config["sampling"] == "local"
+    assert GaussianWeightDense.from_config(config).sampling == "local"
+    with pytest.raises(ValueError, match="argument `sampling`.*sampling=batch"):
+        GaussianWeightDense(3, mode="reparameterized", sampling="batch")

@@ -7,6 +7,14 @@ from keras import initializers
 from keras import ops
 from keras import regularizers
 
+from kreg.layers.argument_checks import (
+    check_bool,
+    check_choice,
+    check_positive_int,
+    check_rate,
+    check_seed,
+)
+
 _MASKS = ("per_example", "per_batch")
 _INFERENCES = ("deterministic", "gaussian")
 # Stateless seed of the Gaussian inference draws when `seed` is None.
@@ -135,62 +143,18 @@ class DropConnectDense(keras.layers.Layer):
         seed=None,
         **kwargs,
     ):
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(
-                "Invalid value received for argument `units`. Expected a "
-                f"positive integer. Received: units={units}"
-            )
-        if (
-            isinstance(rate, bool)
-            or not isinstance(rate, (int, float))
-            or not 0 <= rate < 1
-        ):
-            raise ValueError(
-                "Invalid value received for argument `rate`. Expected a "
-                "float value in the range [0, 1). "
-                f"Received: rate={rate}"
-            )
-        if mask not in _MASKS:
-            raise ValueError(
-                "Invalid value received for argument `mask`. Expected one "
-                f"of {_MASKS}. Received: mask={mask}"
-            )
-        if inference not in _INFERENCES:
-            raise ValueError(
-                "Invalid value received for argument `inference`. Expected "
-                f"one of {_INFERENCES}. Received: inference={inference}"
-            )
-        if (
-            isinstance(num_inference_samples, bool)
-            or not isinstance(num_inference_samples, int)
-            or num_inference_samples <= 0
-        ):
-            raise ValueError(
-                "Invalid value received for argument `num_inference_samples`."
-                " Expected a positive integer. "
-                f"Received: num_inference_samples={num_inference_samples}"
-            )
-        if seed is not None and (
-            isinstance(seed, bool) or not isinstance(seed, int)
-        ):
-            raise ValueError(
-                "Invalid value received for argument `seed`. Expected an "
-                f"integer or None. Received: seed={seed}"
-            )
+        check_positive_int("units", units)
+        check_rate(rate)
+        check_choice("mask", mask, _MASKS)
+        check_choice("inference", inference, _INFERENCES)
+        check_positive_int("num_inference_samples", num_inference_samples)
+        check_seed(seed)
+        check_bool("use_bias", use_bias)
+        check_bool("drop_bias", drop_bias)
         super().__init__(**kwargs)
         self.units = units
         self.rate = rate
         self.activation = activations.get(activation)
-        if not isinstance(use_bias, bool):
-            raise ValueError(
-                f"Invalid value received for argument `use_bias`. Expected a "
-                f"boolean. Received: use_bias={use_bias!r}"
-            )
-        if not isinstance(drop_bias, bool):
-            raise ValueError(
-                f"Invalid value received for argument `drop_bias`. Expected a "
-                f"boolean. Received: drop_bias={drop_bias!r}"
-            )
         self.use_bias = use_bias
         self.mask = mask
         self.drop_bias = drop_bias

@@ -1,7 +1,6 @@
 """Dense layer whose weights are Gaussian distributions."""
 
 import math
-import numbers
 
 import keras
 from keras import activations
@@ -9,6 +8,14 @@ from keras import constraints
 from keras import initializers
 from keras import ops
 from keras import regularizers
+
+from kreg.layers.argument_checks import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_positive_int,
+    check_seed,
+)
 
 _MODES = ("gaussian_function", "reparameterized")
 _INFERENCE_MODES = ("mean", "sample")
@@ -155,77 +162,25 @@ class GaussianWeightDense(keras.layers.Layer):
         bias_constraint=None,
         **kwargs,
     ):
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(
-                "Invalid value received for argument `units`. Expected a "
-                f"positive integer. Received: units={units}"
-            )
-        if mode not in _MODES:
-            raise ValueError(
-                "Invalid value received for argument `mode`. Expected one of "
-                f"{_MODES}. Received: mode={mode}"
-            )
-        if sampling not in _SAMPLING:
-            raise ValueError(
-                "Invalid value received for argument `sampling`. Expected "
-                f"one of {_SAMPLING}. Received: sampling={sampling}"
-            )
-        if inference not in _INFERENCE_MODES:
-            raise ValueError(
-                "Invalid value received for argument `inference`. Expected "
-                f"one of {_INFERENCE_MODES}. Received: inference={inference}"
-            )
-        if (
-            not _is_real(noise_scale)
-            or not noise_scale >= 0
-            or not math.isfinite(noise_scale)
-        ):
-            raise ValueError(
-                "Invalid value received for argument `noise_scale`. Expected "
-                "a non-negative finite float. "
-                f"Received: noise_scale={noise_scale}"
-            )
-        if (
-            not _is_real(prior_stddev)
-            or not prior_stddev > 0
-            or not math.isfinite(prior_stddev)
-        ):
-            raise ValueError(
-                "Invalid value received for argument `prior_stddev`. "
-                "Expected a positive finite float. "
-                f"Received: prior_stddev={prior_stddev}"
-            )
-        if (
-            not _is_real(kl_weight)
-            or not kl_weight >= 0
-            or not math.isfinite(kl_weight)
-        ):
-            raise ValueError(
-                "Invalid value received for argument `kl_weight`. Expected "
-                f"a non-negative finite float. Received: kl_weight={kl_weight}"
-            )
+        check_positive_int("units", units)
+        check_choice("mode", mode, _MODES)
+        check_choice("sampling", sampling, _SAMPLING)
+        check_choice("inference", inference, _INFERENCE_MODES)
+        check_finite("noise_scale", noise_scale)
+        check_finite("prior_stddev", prior_stddev, positive=True)
+        check_finite("kl_weight", kl_weight)
         if mode == "gaussian_function" and kl_weight != 0:
             raise ValueError(
                 "Invalid value received for argument `kl_weight`. Expected "
                 "0 when mode='gaussian_function' (this mode has no KL term). "
                 f"Received: kl_weight={kl_weight}"
             )
-        if seed is not None and (
-            isinstance(seed, bool) or not isinstance(seed, int)
-        ):
-            raise ValueError(
-                "Invalid value received for argument `seed`. Expected an "
-                f"integer or None. Received: seed={seed}"
-            )
+        check_seed(seed)
         super().__init__(**kwargs)
         self.units = units
         self.mode = mode
         self.activation = activations.get(activation)
-        if not isinstance(use_bias, bool):
-            raise ValueError(
-                f"Invalid value received for argument `use_bias`. Expected a "
-                f"boolean. Received: use_bias={use_bias!r}"
-            )
+        check_bool("use_bias", use_bias)
         self.use_bias = use_bias
         if mean_initializer is None:
             if mode == "gaussian_function":
@@ -437,6 +392,3 @@ class GaussianWeightDense(keras.layers.Layer):
         }
         return {**base_config, **config}
 
-
-def _is_real(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)

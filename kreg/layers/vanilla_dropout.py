@@ -3,6 +3,11 @@
 import keras
 from keras import ops
 
+from kreg.layers.argument_checks import (
+    check_rate,
+    check_seed,
+)
+
 
 @keras.saving.register_keras_serializable(package="kreg")
 class VanillaDropout(keras.layers.Layer):
@@ -55,23 +60,8 @@ class VanillaDropout(keras.layers.Layer):
     """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        if (
-            isinstance(rate, bool)
-            or not isinstance(rate, (int, float))
-            or not 0 <= rate < 1
-        ):
-            raise ValueError(
-                "Invalid value received for argument `rate`. Expected a "
-                "float value in the range [0, 1). "
-                f"Received: rate={rate}"
-            )
-        if seed is not None and (
-            isinstance(seed, bool) or not isinstance(seed, int)
-        ):
-            raise ValueError(
-                "Invalid value received for argument `seed`. Expected an "
-                f"integer or None. Received: seed={seed}"
-            )
+        check_rate(rate)
+        check_seed(seed)
         super().__init__(**kwargs)
         self.rate = rate
         self.noise_shape = self._validate_noise_shape(noise_shape)

@@ -1,10 +1,14 @@
 """Densely-connected layer with a weight-normalized kernel."""
 
-import math
-
 import keras
 from keras import ops
 
+from kreg.layers.argument_checks import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_positive_int,
+)
 from kreg.layers.weight_norm_math import data_dependent_init
 from kreg.layers.weight_norm_math import weight_norm
 
@@ -118,36 +122,12 @@ class WeightNormDense(keras.layers.Layer):
         bias_constraint=None,
         **kwargs,
     ):
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(
-                "Invalid value received for argument `units`. Expected a "
-                f"positive integer. Received: units={units}"
-            )
-        if norm not in _NORMS:
-            raise ValueError(
-                "Invalid value received for argument `norm`. Expected one of "
-                f"{_NORMS}. Received: norm={norm}"
-            )
-        for arg, value in (
-            ("use_bias", use_bias),
-            ("use_scale", use_scale),
-            ("data_init", data_init),
-        ):
-            if not isinstance(value, bool):
-                raise ValueError(
-                    f"Invalid value received for argument `{arg}`. Expected "
-                    f"a boolean. Received: {arg}={value}"
-                )
-        if (
-            isinstance(epsilon, bool)
-            or not isinstance(epsilon, (int, float))
-            or not epsilon > 0
-            or not math.isfinite(epsilon)
-        ):
-            raise ValueError(
-                "Invalid value received for argument `epsilon`. Expected a "
-                f"finite positive float. Received: epsilon={epsilon}"
-            )
+        check_positive_int("units", units)
+        check_choice("norm", norm, _NORMS)
+        check_bool("use_bias", use_bias)
+        check_bool("use_scale", use_scale)
+        check_bool("data_init", data_init)
+        check_finite("epsilon", epsilon, positive=True)
         if data_init and not (use_bias and use_scale and norm == "unit"):
             raise ValueError(
                 "Invalid value received for argument `data_init`. "

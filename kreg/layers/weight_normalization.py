@@ -1,10 +1,12 @@
 """Weight-normalization wrapper for `Dense` and `Conv1D`/`Conv2D`/`Conv3D`."""
 
-import math
-
 import keras
 from keras import ops
 
+from kreg.layers.argument_checks import (
+    check_bool,
+    check_finite,
+)
 from kreg.layers.weight_norm_math import data_dependent_init
 from kreg.layers.weight_norm_math import weight_norm
 
@@ -123,11 +125,7 @@ class WeightNormalization(keras.layers.Wrapper):
                 f"layers are not supported. Received: layer={layer.name} with "
                 f"quantization_mode={layer.quantization_mode}"
             )
-        if not isinstance(data_init, bool):
-            raise ValueError(
-                "Invalid value received for argument `data_init`. Expected a "
-                f"boolean. Received: data_init={data_init}"
-            )
+        check_bool("data_init", data_init)
         if data_init and not layer.use_bias:
             raise ValueError(
                 "Invalid value received for argument `data_init`. "
@@ -135,16 +133,7 @@ class WeightNormalization(keras.layers.Wrapper):
                 f"Received: data_init={data_init} and layer={layer.name} with "
                 "use_bias=False"
             )
-        if (
-            isinstance(epsilon, bool)
-            or not isinstance(epsilon, (int, float))
-            or not epsilon > 0
-            or not math.isfinite(epsilon)
-        ):
-            raise ValueError(
-                "Invalid value received for argument `epsilon`. Expected a "
-                f"finite positive float. Received: epsilon={epsilon}"
-            )
+        check_finite("epsilon", epsilon, positive=True)
         super().__init__(layer, **kwargs)
         self.data_init = data_init
         self.epsilon = float(epsilon)

@@ -65,6 +65,10 @@ PIECES = {
         lambda: keras.layers.Dense(
             UNITS, activation="relu",
             kernel_regularizer=L2(1e-4, convention="textbook")), 1.1),
+    "Dense + keras.regularizers.L2": (
+        lambda: keras.layers.Dense(UNITS, activation="relu",
+                                   kernel_regularizer=keras.regularizers.L2(1e-4)),
+        None),
     "Dense + ElasticNet": (
         lambda: keras.layers.Dense(UNITS, activation="relu",
                                    kernel_regularizer=ElasticNet(1e-4, 1e-4)),
@@ -113,6 +117,34 @@ def median_step_times(runs, repeats):
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def random_floor(steps, repeats):
+    """ms to draw one uniform and one normal number per hidden-layer weight
+    (784x256 + 256x256), the least a per-weight mask or sample can cost."""
+    import tensorflow as tf
+
+    seed = keras.random.SeedGenerator(0)
+    shapes = [(784, UNITS), (UNITS, UNITS)]
+
+    def loop(draw):
+        @tf.function
+        def run():
+            total = tf.constant(0.0)
+            for _ in tf.range(steps):
+                for shape in shapes:
+                    total += tf.reduce_sum(draw(shape, seed=seed))
+            return total
+
+        run()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - start) / steps)
+        return statistics.median(times)
+
+    return loop(keras.random.uniform), loop(keras.random.normal)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=positive_int, default=300)
@@ -142,6 +174,12 @@ def main():
                          f"{seconds / columns[label]['Dense']:6.2f}")
         verdict = "" if target is None else f"<= {target:.1f}"
         print(f"{name:<38} {cells[0]} {cells[1]}  {verdict}")
+    if keras.backend.backend() == "tensorflow":
+        uniform, normal = random_floor(args.steps, args.repeats)
+        dense = columns["graph"]["Dense"]
+        print(f"\nRandom-number floor (graph): one uniform per hidden weight "
+              f"{1000 * uniform:.3f} ms = {uniform / dense:.2f} of a Dense step; "
+              f"one normal {1000 * normal:.3f} ms = {normal / dense:.2f}.")
 
 
 if __name__ == "__main__":

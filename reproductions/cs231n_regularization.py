@@ -63,7 +63,6 @@ over the batch; penalties are added to it as the notes add them to the
 objective).
 """
 
-import json
 import os
 import sys
 import time
@@ -94,7 +93,10 @@ from kreg.reproduction.arguments import (  # noqa: E402
     positive_int,
 )
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.reproduction.run_metadata import (  # noqa: E402
+    run_metadata,
+    write_metadata,
+)
 from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
 
@@ -652,8 +654,7 @@ def main(argv=None):
         if "l2_grid" in results:
             meta["l2_grid"] = {k: v for k, v in results["l2_grid"].items()
                                if k != "grid"}
-        with open(os.path.join(folder, "metadata.json"), "w") as f:
-            json.dump(meta, f, indent=2, default=str)
+        write_metadata(folder, meta)
         body = "\n\n".join(f"**{name}**\n\n{text}" for name, text in markdown.items())
         write_report(folder, "CS231n regularization notes (article 002)",
                      f"{run_label(args)}; data: {data.description}", body, NOTES)

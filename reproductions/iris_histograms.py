@@ -48,7 +48,6 @@ included: all weights and biases are penalized here too. The article does
 not state its strength; `--strength` (default 0.01) is ours.
 """
 
-import json
 import os
 import sys
 import time
@@ -69,7 +68,10 @@ from kreg.regularizers import L1, L2  # noqa: E402
 from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 from kreg.reproduction.arguments import base_parser, positive_int  # noqa: E402
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.reproduction.run_metadata import (  # noqa: E402
+    run_metadata,
+    write_metadata,
+)
 from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
 
@@ -347,8 +349,7 @@ def main(argv=None):
         sweep_runs.to_csv(os.path.join(folder, "sweep_runs.csv"), index=False)
         meta = metadata(results, sweep_runs, data, args,
                         time.perf_counter() - wall_start)
-        with open(os.path.join(folder, "metadata.json"), "w") as f:
-            json.dump(meta, f, indent=2, default=str)
+        write_metadata(folder, meta)
         write_report(folder, "Iris weight histograms, L1 vs L2 (article 001)",
                      f"{run_label(args)}; data: {data.description}",
                      markdown + "\n\nStrength sweep (mean over seeds):\n\n"

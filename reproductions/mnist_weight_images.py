@@ -29,7 +29,6 @@ variant), batch 32, 150,000 steps, test accuracy every 1,000 steps, truncated
 normal init with stddev 0.075.
 """
 
-import json
 import os
 import sys
 import time
@@ -53,7 +52,10 @@ from kreg.reproduction.arguments import (  # noqa: E402
     positive_int,
 )
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.reproduction.run_metadata import (  # noqa: E402
+    run_metadata,
+    write_metadata,
+)
 from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
 
@@ -304,8 +306,7 @@ def main(argv=None):
         history_frame(results).to_csv(os.path.join(folder, "history.csv"),
                                       index=False)
         meta = metadata(results, data, args, time.perf_counter() - wall_start)
-        with open(os.path.join(folder, "metadata.json"), "w") as f:
-            json.dump(meta, f, indent=2, default=str)
+        write_metadata(folder, meta)
         write_report(folder, "MNIST weight images (Greydanus 2016)",
                      f"{run_label(args)}; data: {data.description}", markdown,
                      NOTES)

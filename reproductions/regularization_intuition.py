@@ -41,7 +41,6 @@ Run:
     python reproductions/regularization_intuition.py --quick    # a short look
 """
 
-import json
 import os
 import sys
 import tempfile
@@ -64,7 +63,10 @@ from kreg.plotting.panels import plot_panels  # noqa: E402
 from kreg.regularizers import L2  # noqa: E402
 from kreg.reproduction.arguments import base_parser, positive_int  # noqa: E402
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.reproduction.run_metadata import (  # noqa: E402
+    run_metadata,
+    write_metadata,
+)
 from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import CompiledLoop, epoch_batch_indices  # noqa: E402
 from kreg.training.mean_squared_error import MeanSquaredError  # noqa: E402
@@ -453,8 +455,7 @@ def main(argv=None):
             seconds_per_point={f"{k}={s:g}": float(r["seconds"])
                                for (k, s), r in results.items()},
             wall_seconds=time.perf_counter() - wall_start)
-        with open(os.path.join(folder, "metadata.json"), "w") as f:
-            json.dump(meta, f, indent=2, default=str)
+        write_metadata(folder, meta)
         write_report(folder, "Intuitive regularization: L2 and dropout sweeps",
                      run_label(args), markdown, NOTES)
     index_results_folder(os.path.dirname(os.path.abspath(args.out)))

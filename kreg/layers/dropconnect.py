@@ -7,7 +7,7 @@ from keras import initializers
 from keras import ops
 from keras import regularizers
 
-from kreg.layers.argument_checks import (
+from kreg.argument_checks import (
     check_bool,
     check_choice,
     check_positive_int,
@@ -144,7 +144,7 @@ class DropConnectDense(keras.layers.Layer):
         **kwargs,
     ):
         check_positive_int("units", units)
-        check_rate(rate)
+        check_rate("rate", rate)
         check_choice("mask", mask, _MASKS)
         check_choice("inference", inference, _INFERENCES)
         check_positive_int("num_inference_samples", num_inference_samples)

@@ -9,10 +9,11 @@ from keras import initializers
 from keras import ops
 from keras import regularizers
 
-from kreg.layers.argument_checks import (
+from kreg.argument_checks import (
     check_bool,
     check_choice,
-    check_finite,
+    check_non_negative_float,
+    check_positive_float,
     check_positive_int,
     check_seed,
 )
@@ -166,9 +167,9 @@ class GaussianWeightDense(keras.layers.Layer):
         check_choice("mode", mode, _MODES)
         check_choice("sampling", sampling, _SAMPLING)
         check_choice("inference", inference, _INFERENCE_MODES)
-        check_finite("noise_scale", noise_scale)
-        check_finite("prior_stddev", prior_stddev, positive=True)
-        check_finite("kl_weight", kl_weight)
+        check_non_negative_float("noise_scale", noise_scale)
+        check_positive_float("prior_stddev", prior_stddev)
+        check_non_negative_float("kl_weight", kl_weight)
         if mode == "gaussian_function" and kl_weight != 0:
             raise ValueError(
                 "Invalid value received for argument `kl_weight`. Expected "

@@ -3,9 +3,10 @@
 import keras
 from keras import ops
 
-from kreg.layers.argument_checks import (
+from kreg.argument_checks import (
     check_rate,
     check_seed,
+    check_shape,
 )
 
 
@@ -60,29 +61,14 @@ class VanillaDropout(keras.layers.Layer):
     """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        check_rate(rate)
+        check_rate("rate", rate)
         check_seed(seed)
         super().__init__(**kwargs)
         self.rate = rate
-        self.noise_shape = self._validate_noise_shape(noise_shape)
+        self.noise_shape = check_shape("noise_shape", noise_shape)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = True
-
-    def _validate_noise_shape(self, noise_shape):
-        if noise_shape is None:
-            return None
-        if isinstance(noise_shape, (list, tuple)) and all(
-            dim is None
-            or (isinstance(dim, int) and not isinstance(dim, bool) and dim > 0)
-            for dim in noise_shape
-        ):
-            return tuple(noise_shape)
-        raise ValueError(
-            "Invalid value received for argument `noise_shape`. Expected a "
-            "tuple of positive integers or None. "
-            f"Received: noise_shape={noise_shape}"
-        )
 
     def call(self, inputs, training=None):
         keep_prob = 1.0 - self.rate

@@ -3,10 +3,10 @@
 import keras
 from keras import ops
 
-from kreg.layers.argument_checks import (
+from kreg.argument_checks import (
     check_bool,
     check_choice,
-    check_finite,
+    check_positive_float,
     check_positive_int,
 )
 from kreg.layers.weight_norm_math import data_dependent_init
@@ -127,7 +127,7 @@ class WeightNormDense(keras.layers.Layer):
         check_bool("use_bias", use_bias)
         check_bool("use_scale", use_scale)
         check_bool("data_init", data_init)
-        check_finite("epsilon", epsilon, positive=True)
+        check_positive_float("epsilon", epsilon)
         if data_init and not (use_bias and use_scale and norm == "unit"):
             raise ValueError(
                 "Invalid value received for argument `data_init`. "

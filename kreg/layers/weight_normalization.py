@@ -3,9 +3,9 @@
 import keras
 from keras import ops
 
-from kreg.layers.argument_checks import (
+from kreg.argument_checks import (
     check_bool,
-    check_finite,
+    check_positive_float,
 )
 from kreg.layers.weight_norm_math import data_dependent_init
 from kreg.layers.weight_norm_math import weight_norm
@@ -133,7 +133,7 @@ class WeightNormalization(keras.layers.Wrapper):
                 f"Received: data_init={data_init} and layer={layer.name} with "
                 "use_bias=False"
             )
-        check_finite("epsilon", epsilon, positive=True)
+        check_positive_float("epsilon", epsilon)
         super().__init__(layer, **kwargs)
         self.data_init = data_init
         self.epsilon = float(epsilon)

@@ -2,6 +2,8 @@
 
 import keras
 
+from kreg.argument_checks import check_bool, invalid_argument
+
 _WEIGHT_ATTRIBUTES = {
     # regularizer attribute -> attributes that may hold the variable, in order.
     "kernel_regularizer": ("kernel", ("_kernel", "kernel", "kernel_v")),
@@ -75,15 +77,10 @@ def apply_regularizer(model, regularizer, include_biases=False):
         - [Keras weight regularizers](https://keras.io/api/layers/regularizers/)
     """
     if not isinstance(model, keras.layers.Layer):
-        raise ValueError(
-            "Invalid value received for argument `model`. Expected a "
-            f"`keras.Model` or `keras.layers.Layer`. Received: model={model}"
+        raise invalid_argument(
+            "model", "a `keras.Model` or `keras.layers.Layer`", model
         )
-    if not isinstance(include_biases, bool):
-        raise ValueError(
-            "Invalid value received for argument `include_biases`. Expected "
-            f"a boolean. Received: include_biases={include_biases}"
-        )
+    check_bool("include_biases", include_biases)
     regularizer = keras.regularizers.get(regularizer)
 
     targets = ["kernel_regularizer"]

@@ -15,35 +15,21 @@ The L1 penalty is `l1 * sum(abs(w))` in both conventions (nobody halves it),
 so `L1` takes no `convention` argument.
 """
 
-import math
-import numbers
-
 import keras
 from keras import ops
+
+from kreg.argument_checks import check_choice, check_non_negative_float
 
 _CONVENTIONS = ("keras", "textbook")
 
 
-def _validate_strength(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        raise ValueError(
-            f"Invalid value received for argument `{name}`. Expected a "
-            f"finite float value >= 0. Received: {name}={value}"
-        )
+def _strength(name, value):
+    check_non_negative_float(name, value)
     return float(value)
 
 
-def _validate_convention(convention):
-    if convention not in _CONVENTIONS:
-        raise ValueError(
-            "Invalid value received for argument `convention`. Expected one "
-            f"of {_CONVENTIONS}. Received: convention={convention}"
-        )
+def _convention(convention):
+    check_choice("convention", convention, _CONVENTIONS)
     return convention
 
 
@@ -76,7 +62,7 @@ class L1(keras.regularizers.Regularizer):
     """
 
     def __init__(self, l1=0.01):
-        self.l1 = _validate_strength(l1, "l1")
+        self.l1 = _strength("l1", l1)
 
     def __call__(self, x):
         return ops.cast(self.l1, x.dtype) * ops.sum(ops.absolute(x))
@@ -116,8 +102,8 @@ class L2(keras.regularizers.Regularizer):
     """
 
     def __init__(self, l2=0.01, convention="keras"):
-        self.l2 = _validate_strength(l2, "l2")
-        self.convention = _validate_convention(convention)
+        self.l2 = _strength("l2", l2)
+        self.convention = _convention(convention)
 
     def __call__(self, x):
         factor = _l2_factor(self.l2, self.convention)
@@ -156,9 +142,9 @@ class ElasticNet(keras.regularizers.Regularizer):
     """
 
     def __init__(self, l1=0.01, l2=0.01, convention="keras"):
-        self.l1 = _validate_strength(l1, "l1")
-        self.l2 = _validate_strength(l2, "l2")
-        self.convention = _validate_convention(convention)
+        self.l1 = _strength("l1", l1)
+        self.l2 = _strength("l2", l2)
+        self.convention = _convention(convention)
 
     def __call__(self, x):
         factor = _l2_factor(self.l2, self.convention)

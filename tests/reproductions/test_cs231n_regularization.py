@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from tqdm import tqdm
 
-from kreg.data import load_mnist
-from reproductions import cs231n_regularization as script
+from harness.data import load_mnist
+import cs231n_regularization as script
 from tests.reproductions.goldens import check_golden
 
 QUICK_RUN = ["--quick", "--data", "sample", "--seed", "0"]

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from tqdm import tqdm
 
-from reproductions import iris_histograms as script
+import iris_histograms as script
 from tests.reproductions.goldens import check_golden
 
 QUICK_RUN = ["--quick", "--seed", "0"]

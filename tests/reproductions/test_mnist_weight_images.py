@@ -13,9 +13,9 @@ import sys
 import numpy as np
 import pytest
 
-from kreg.data import load_mnist
+from harness.data import load_mnist
 from tests.reproductions.goldens import check_golden
-from reproductions import mnist_weight_images as script
+import mnist_weight_images as script
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHORT_RUN = ["--data", "sample", "--steps", "600", "--eval-every", "200",
@@ -104,7 +104,7 @@ def test_changed_figure_fails_golden(tmp_path):
     test_file = tmp_path / "test_changed.py"
     test_file.write_text(
         "import numpy as np, pytest\n"
-        "from kreg.plotting import plot_weight_images\n"
+        "from harness.plotting import plot_weight_images\n"
         "@pytest.mark.mpl_image_compare(remove_text=True, tolerance=5,\n"
         "    savefig_kwargs={'dpi': 60}, filename='golden.png')\n"
         "def test_it():\n"
@@ -122,7 +122,7 @@ def test_changed_figure_fails_golden(tmp_path):
              "-o", "addopts=", "--mpl", f"--mpl-baseline-path={baseline}",
              "--rootdir", str(tmp_path), *extra, str(test_file)],
             cwd=tmp_path, capture_output=True, text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            env={**os.environ, "PYTHONPATH": str(ROOT / "reproductions")},
         )
 
     generated = pytest_run(f"--mpl-generate-path={baseline}")

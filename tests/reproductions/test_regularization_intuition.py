@@ -15,7 +15,7 @@ import time
 import pytest
 
 from tests.reproductions.goldens import check_golden
-from reproductions import regularization_intuition as script
+import regularization_intuition as script
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GRID = ["--l2-values", "0,0.01,1", "--dropout-values", "0,0.3,0.6"]

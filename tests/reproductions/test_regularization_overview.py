@@ -11,7 +11,7 @@ import os
 import numpy as np
 import pytest
 
-from reproductions import regularization_overview as script
+import regularization_overview as script
 from tests.reproductions.goldens import check_golden
 
 QUICK_RUN = ["--quick", "--data", "sample", "--seed", "0"]

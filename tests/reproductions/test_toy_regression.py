@@ -9,9 +9,9 @@ autoencoder) is shared by the golden, the claims and the figure goldens.
 import numpy as np
 import pytest
 
-from kreg.data import load_mnist
+from harness.data import load_mnist
 from tests.reproductions.goldens import check_golden
-from reproductions import toy_regression as script
+import toy_regression as script
 
 SHORT_RUN = ["--quick", "--epochs", "200", "--methods", "baseline,dropout,batchnorm",
              "--ae-epochs", "2", "--data", "sample", "--seed", "0"]

@@ -1,3 +1,0 @@
-"""Measurements on trained models: weight statistics, dead units, dropout
-expectations. Import from the modules (`kreg.analysis.weight_statistics`, ...).
-"""

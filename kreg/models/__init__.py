@@ -1,2 +1,0 @@
-"""Named architectures the reproductions train. Import from the modules
-(`kreg.models.lenet5`, ...)."""

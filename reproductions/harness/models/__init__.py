@@ -1,0 +1,2 @@
+"""Named architectures the reproductions train. Import from the modules
+(`harness.models.lenet5`, ...)."""

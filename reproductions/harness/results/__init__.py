@@ -1,0 +1,5 @@
+"""Writing reproduction results: atomic folders, tables, environment."""
+
+from harness.results.atomic_dir import atomic_output_dir, check_writable_parent
+from harness.results.environment import environment
+from harness.results.tables import write_table

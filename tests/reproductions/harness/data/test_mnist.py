@@ -1,5 +1,7 @@
 """`load_mnist`: source selection, splits, and saying which source was used."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -88,7 +90,8 @@ def test_path_to_idx_dir(no_real_sources):
 
 
 def test_path_missing(no_real_sources):
-    with pytest.raises(MnistDataError, match="not found: .*absent.npz.*argument `data`"):
+    with pytest.raises(MnistDataError, match="absent.npz' does not exist; expected one "
+                       "of auto, keras, tfds, sample, an MNIST .npz"):
         load_mnist(str(no_real_sources / "absent.npz"), log=lambda _: None)
 
 
@@ -113,3 +116,32 @@ def test_tfds_source_reads_prepared_data_dir(no_real_sources):
     assert splits.x_train.shape == (10, 784)
     assert splits.y_train.shape == (10, 10)
     np.testing.assert_allclose(splits.y_test.sum(axis=1), 1.0)
+
+
+def test_folder_with_only_keras_npz(no_real_sources):
+    folder = no_real_sources / "only_npz"
+    folder.mkdir()
+    np.savez(folder / "mnist.npz", **fake_arrays(n_train=5010))
+    splits = load_mnist(str(folder), log=lambda _: None)
+    assert splits.sizes == {"train": 10, "validation": 5000, "test": 20}
+    assert [record["file"] for record in splits.files] == [str(folder / "mnist.npz")]
+
+
+def test_files_and_hashes_are_recorded(no_real_sources):
+    folder = write_idx_dir(no_real_sources / "idx", fake_arrays(n_train=5010),
+                           compress=True)
+    splits = load_mnist(str(folder), log=lambda _: None)
+    assert len(splits.files) == 4
+    for record in splits.files:
+        # The hash is of the uncompressed content, as MNIST's provenance has it.
+        assert record["sha256"] == mnist_files.uncompressed_sha256(record["file"])
+        assert record["canonical_mnist"] is False  # fake digits
+
+
+@pytest.mark.parametrize("text, message", [
+    ("/nonexistent", "'/nonexistent' does not exist"),
+    (__file__, "is not an MNIST .npz (a NumPy zip archive"),
+])
+def test_data_argument_checked_before_reading(text, message):
+    with pytest.raises(MnistDataError, match=re.escape(message)):
+        mnist.check_data_argument(text)

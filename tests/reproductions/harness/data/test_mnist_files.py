@@ -160,3 +160,31 @@ def test_bit_flipped_gzip_idx(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(MnistDataError, match="train-images-idx3-ubyte.gz"):
         mnist_files.read_idx_dir(folder)
+
+
+@pytest.mark.parametrize("spelling", [
+    lambda stem: stem,                                   # train-images-idx3-ubyte
+    lambda stem: stem.replace("-idx", ".idx"),           # train-images.idx3-ubyte
+    lambda stem: stem.upper(),                           # TRAIN-IMAGES-IDX3-UBYTE
+    lambda stem: stem.replace("-", "_"),                 # train_images_idx3_ubyte
+])
+@pytest.mark.parametrize("compress", [False, True])
+def test_idx_files_in_any_common_spelling(tmp_path, spelling, compress):
+    arrays = fake_arrays()
+    for key, stem in mnist_files.IDX_FILES.items():
+        name = spelling(stem) + (".gz" if compress else "")
+        write_idx(tmp_path / name, arrays[key], compress)
+    (x_train, y_train), (x_test, y_test) = mnist_files.read_idx_dir(tmp_path)
+    np.testing.assert_array_equal(x_train, arrays["x_train"])
+    np.testing.assert_array_equal(y_test, arrays["y_test"])
+
+
+def test_missing_idx_files_are_all_named(tmp_path):
+    arrays = fake_arrays()
+    write_idx(tmp_path / "train-images.idx3-ubyte", arrays["x_train"])
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", arrays["y_test"], True)
+    with pytest.raises(MnistDataError) as error:
+        mnist_files.read_idx_dir(tmp_path)
+    message = str(error.value)
+    assert "train-labels-idx1-ubyte, t10k-images-idx3-ubyte" in message
+    assert "train-images-idx3-ubyte" not in message.split("(")[0]

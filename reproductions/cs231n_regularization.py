@@ -88,17 +88,20 @@ from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E
 from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
 from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
-    base_parser,
     comma_list,
+    comma_separated,
+    finish,
+    keep_probability,
+    non_negative_float,
+    positive_float,
     positive_int,
+    rate,
+    script_parser,
 )
-from harness.results.report import index_results_folder, write_report  # noqa: E402
-from harness.results.run_metadata import (  # noqa: E402
-    run_metadata,
-    write_metadata,
-)
-from harness.results import atomic_output_dir, write_table  # noqa: E402
-from harness.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
+from harness.cli.run import run_script  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
 
 SECTIONS = ("variants", "divergence", "dropout", "biases", "l2_grid")
 VARIANTS = ("none", "l2", "l1", "elastic_net", "max_norm", "dropout",
@@ -119,20 +122,17 @@ ARTICLE_STEPS = 2000
 QUICK_STEPS = 400
 GRID = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
 QUICK_GRID = (0.0, 1e-3, 1e-2)
-
-
-def float_list(text):
-    try:
-        values = [float(item) for item in text.split(",") if item.strip()]
-    except ValueError:
-        values = []
-    if not values or not all(np.isfinite(v) and v >= 0 for v in values):
-        raise ValueError(f"expected comma-separated numbers >= 0, received {text!r}")
-    return values
+BIAS_STRENGTHS = (1e-3, 1e-2)
+# A run with these settings (and not --quick) is the full setting; any other
+# writes to results/quick/.
+FULL_SETTING = {"sections": list(SECTIONS), "steps": ARTICLE_STEPS,
+                "diverge_steps": 300, "mc_samples": 1000, "bias_seeds": 2,
+                "bias_strengths": list(BIAS_STRENGTHS), "grid": list(GRID)}
 
 
 def parse_args(argv=None):
-    parser = base_parser(__doc__.split("\n\n")[0], "results/cs231n_regularization")
+    parser = script_parser(__doc__, "cs231n_regularization", FULL_SETTING,
+                           data=True)
     parser.add_argument("--sections", type=comma_list(SECTIONS), default=list(SECTIONS),
                         help=f"comma-separated subset of {', '.join(SECTIONS)}")
     parser.add_argument("--steps", type=positive_int, default=None,
@@ -141,16 +141,18 @@ def parse_args(argv=None):
     parser.add_argument("--hidden", type=positive_int, default=100,
                         help="units in each of the two hidden layers")
     parser.add_argument("--batch-size", type=positive_int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=0.1)
-    parser.add_argument("--momentum", type=float, default=0.9)
-    parser.add_argument("--l2", type=float, default=1e-3,
+    parser.add_argument("--learning-rate", type=positive_float, default=0.1)
+    parser.add_argument("--momentum", type=rate, default=0.9)
+    parser.add_argument("--l2", type=non_negative_float, default=1e-3,
                         help="lambda of L2, textbook convention 0.5 * lambda * w^2")
-    parser.add_argument("--l1", type=float, default=1e-4, help="lambda of L1")
-    parser.add_argument("--max-norm", type=float, default=3.0,
+    parser.add_argument("--l1", type=non_negative_float, default=1e-4,
+                        help="lambda of L1")
+    parser.add_argument("--max-norm", type=positive_float, default=3.0,
                         help="c of the max-norm constraint")
-    parser.add_argument("--keep", type=float, default=0.5,
+    parser.add_argument("--keep", type=keep_probability, default=0.5,
                         help="dropout keep probability p (the notes' p)")
-    parser.add_argument("--diverge-learning-rate", type=float, default=5.0,
+    parser.add_argument("--diverge-learning-rate", type=positive_float,
+                        default=5.0,
                         help="the too-high learning rate of the max-norm test")
     parser.add_argument("--diverge-steps", type=positive_int, default=None,
                         help="steps of the divergence runs (default 300; 100 "
@@ -158,12 +160,14 @@ def parse_args(argv=None):
     parser.add_argument("--mc-samples", type=positive_int, default=None,
                         help="dropout masks averaged (default 1,000; 300 with "
                         "--quick)")
-    parser.add_argument("--bias-strengths", default=None,
+    parser.add_argument("--bias-strengths",
+                        type=comma_separated(non_negative_float), default=None,
                         help="L2 lambdas of the bias comparison (default "
                         "1e-3,1e-2; 1e-2 with --quick)")
     parser.add_argument("--bias-seeds", type=positive_int, default=None,
                         help="seeds per bias setting (default 2; 1 with --quick)")
-    parser.add_argument("--grid", default=None,
+    parser.add_argument("--grid", type=comma_separated(non_negative_float),
+                        default=None,
                         help="L2 lambdas tried on the validation set (default "
                         f"{','.join(map(str, GRID))})")
     args = parser.parse_args(argv)
@@ -171,30 +175,11 @@ def parse_args(argv=None):
     args.diverge_steps = args.diverge_steps or (100 if args.quick else 300)
     args.mc_samples = args.mc_samples or (300 if args.quick else 1000)
     args.bias_seeds = args.bias_seeds or (1 if args.quick else 2)
-    try:
-        args.bias_strengths = (float_list(args.bias_strengths) if args.bias_strengths
-                               else ([1e-2] if args.quick else [1e-3, 1e-2]))
-    except ValueError as e:
-        parser.error(f"argument --bias-strengths: {e}")
-    try:
-        args.grid = (float_list(args.grid) if args.grid
-                     else list(QUICK_GRID if args.quick else GRID))
-    except ValueError as e:
-        parser.error(f"argument --grid: {e}")
-    for name in ("learning_rate", "max_norm", "diverge_learning_rate"):
-        if not getattr(args, name) > 0:
-            parser.error(f"argument --{name.replace('_', '-')}: expected a "
-                         f"positive number, received {getattr(args, name)}")
-    for name in ("l2", "l1"):
-        if not getattr(args, name) >= 0:
-            parser.error(f"argument --{name}: expected a number >= 0, "
-                         f"received {getattr(args, name)}")
-    if not 0 <= args.momentum < 1:
-        parser.error(f"argument --momentum: expected 0 <= momentum < 1, "
-                     f"received {args.momentum}")
-    if not 0 < args.keep <= 1:
-        parser.error(f"argument --keep: expected 0 < p <= 1, received {args.keep}")
-    return args
+    if args.bias_strengths is None:
+        args.bias_strengths = [1e-2] if args.quick else list(BIAS_STRENGTHS)
+    if args.grid is None:
+        args.grid = list(QUICK_GRID if args.quick else GRID)
+    return finish(parser, args)
 
 
 # ---------------------------------------------------------------------------
@@ -271,8 +256,8 @@ def train(data, args, seed=None, steps=None, **spec):
     return {
         "model": model,
         "loss": loss,
-        "test_accuracy": Accuracy(model, data.x_test, data.y_test)(),
-        "validation_accuracy": Accuracy(model, data.x_val, data.y_val)(),
+        "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
+        "validation_accuracy": Evaluator(model, data.x_val, data.y_val)(),
         "seconds": time.perf_counter() - start,
     }
 
@@ -324,7 +309,7 @@ def run_divergence(data, args, bar):
                 norms.append(max_unit_norm(model))
                 steps.append(step + 1)
         results[name] = {"step": steps, "max_unit_norm": norms, "loss": losses,
-                         "test_accuracy": Accuracy(model, data.x_test, data.y_test)()}
+                         "test_accuracy": Evaluator(model, data.x_test, data.y_test)()}
         bar.update(1)
     return results
 
@@ -634,34 +619,24 @@ def main(argv=None):
             results[section] = runners[section][0](data, args, bar)
             section_seconds[section] = time.perf_counter() - start
     tables = section_tables(results, args)
-    with atomic_output_dir(args.out) as folder:
-        for name, figure in make_figures(results, args, data).items():
-            figure.savefig(os.path.join(folder, name), dpi=80)
-            plt.close(figure)
-        markdown = {name: write_table(frame, folder, name)
-                    for name, frame in tables.items()}
-        if "divergence" in results:
-            pd.concat([pd.DataFrame({"network": name, **{k: r[k] for k in
-                                     ("step", "max_unit_norm", "loss")}})
-                       for name, r in results["divergence"].items()],
-                      ignore_index=True).to_csv(
-                os.path.join(folder, "max_norm_divergence_steps.csv"), index=False)
-        if "biases" in results:
-            results["biases"]["runs"].to_csv(
-                os.path.join(folder, "bias_regularization_runs.csv"), index=False)
-        meta = metadata(results, data, args, time.perf_counter() - wall_start,
-                        section_seconds)
-        if "l2_grid" in results:
-            meta["l2_grid"] = {k: v for k, v in results["l2_grid"].items()
-                               if k != "grid"}
-        write_metadata(folder, meta)
-        body = "\n\n".join(f"**{name}**\n\n{text}" for name, text in markdown.items())
-        write_report(folder, "CS231n regularization notes (article 002)",
-                     f"{run_label(args)}; data: {data.description}", body, NOTES)
-    index_results_folder(os.path.dirname(os.path.abspath(args.out)))
-    print(f"\nResults written to {args.out} ({run_label(args)}; data: "
-          f"{data.source})\n")
-    print(body)
+    csv_files = {}
+    if "divergence" in results:
+        csv_files["max_norm_divergence_steps"] = pd.concat(
+            [pd.DataFrame({"network": name, **{k: r[k] for k in
+                                               ("step", "max_unit_norm", "loss")}})
+             for name, r in results["divergence"].items()], ignore_index=True)
+    if "biases" in results:
+        csv_files["bias_regularization_runs"] = results["biases"]["runs"]
+    meta = metadata(results, data, args, time.perf_counter() - wall_start,
+                    section_seconds)
+    if "l2_grid" in results:
+        meta["l2_grid"] = {k: v for k, v in results["l2_grid"].items()
+                           if k != "grid"}
+    write_results(
+        args.out, "CS231n regularization notes (article 002)",
+        f"{run_label(args)}; data: {data.description}",
+        [(name, frame, f"**{name}**") for name, frame in tables.items()],
+        make_figures(results, args, data), meta, NOTES, csv_files=csv_files)
     return tables, results
 
 
@@ -690,5 +665,4 @@ def section_tables(results, args):
 
 
 if __name__ == "__main__":
-    plt.switch_backend("Agg")  # no window: figures go to files
-    main()
+    run_script(main)

@@ -66,14 +66,18 @@ from harness.data.iris import load_iris  # noqa: E402
 from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
 from kreg.regularizers import L1, L2  # noqa: E402
 from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
-from harness.cli.arguments import base_parser, positive_int  # noqa: E402
-from harness.results.report import index_results_folder, write_report  # noqa: E402
-from harness.results.run_metadata import (  # noqa: E402
-    run_metadata,
-    write_metadata,
+from harness.cli.arguments import (  # noqa: E402
+    comma_separated,
+    finish,
+    open_fraction,
+    positive_float,
+    positive_int,
+    script_parser,
 )
-from harness.results import atomic_output_dir, write_table  # noqa: E402
-from harness.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
+from harness.cli.run import run_script  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
 
 HIDDEN = (10, 20, 10)
 PENALTIES = ("none", "l1", "l2")
@@ -82,6 +86,9 @@ COLORS = {"none": "tab:gray", "l1": "tab:red", "l2": "tab:blue"}
 ARTICLE_STEPS = 1000
 SWEEP = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 QUICK_SWEEP = (1e-3, 1e-2)
+SWEEP_SEEDS = 3
+FULL_SETTING = {"steps": ARTICLE_STEPS, "sweep": list(SWEEP),
+                "sweep_seeds": SWEEP_SEEDS}
 
 # What the article says about each histogram (it prints no numbers).
 ARTICLE_SAYS = {
@@ -91,49 +98,31 @@ ARTICLE_SAYS = {
 }
 
 
-def float_list(text):
-    try:
-        values = [float(item) for item in text.split(",") if item.strip()]
-    except ValueError:
-        values = []
-    if not values or not all(np.isfinite(v) and v > 0 for v in values):
-        raise ValueError(f"expected comma-separated positive numbers, received {text!r}")
-    return values
-
-
 def parse_args(argv=None):
-    parser = base_parser(__doc__.split("\n\n")[0], "results/iris_histograms")
+    parser = script_parser(__doc__, "iris_histograms", FULL_SETTING)
     parser.add_argument("--steps", type=positive_int, default=ARTICLE_STEPS,
                         help="full-batch Adagrad steps per run (default 1,000, "
                         "as the article)")
-    parser.add_argument("--learning-rate", type=float, default=0.1)
-    parser.add_argument("--strength", type=float, default=0.01,
+    parser.add_argument("--learning-rate", type=positive_float, default=0.1)
+    parser.add_argument("--strength", type=positive_float, default=0.01,
                         help="L1 and L2 strength of the histograms (TF1 "
                         "conventions; the article does not state its value)")
-    parser.add_argument("--sweep", default=None,
+    parser.add_argument("--sweep", type=comma_separated(positive_float),
+                        default=None,
                         help="comma-separated strengths of the sweep (default "
                         f"{','.join(map(str, SWEEP))}; with --quick "
                         f"{','.join(map(str, QUICK_SWEEP))})")
     parser.add_argument("--sweep-seeds", type=positive_int, default=None,
-                        help="seeds per sweep point (default 3; 1 with --quick)")
-    parser.add_argument("--atol", type=float, default=1e-3,
+                        help=f"seeds per sweep point (default {SWEEP_SEEDS}; 1 "
+                        "with --quick)")
+    parser.add_argument("--atol", type=positive_float, default=1e-3,
                         help="a weight counts as zero when |w| <= atol")
-    parser.add_argument("--test-fraction", type=float, default=0.2)
+    parser.add_argument("--test-fraction", type=open_fraction, default=0.2)
     args = parser.parse_args(argv)
-    try:
-        args.sweep = (float_list(args.sweep) if args.sweep is not None
-                      else list(QUICK_SWEEP if args.quick else SWEEP))
-    except ValueError as e:
-        parser.error(f"argument --sweep: {e}")
-    args.sweep_seeds = args.sweep_seeds or (1 if args.quick else 3)
-    for name in ("learning_rate", "strength", "atol"):
-        if not getattr(args, name) > 0:
-            parser.error(f"argument --{name.replace('_', '-')}: expected a "
-                         f"positive number, received {getattr(args, name)}")
-    if not 0 < args.test_fraction < 1:
-        parser.error(f"argument --test-fraction: expected 0 < fraction < 1, "
-                     f"received {args.test_fraction}")
-    return args
+    if args.sweep is None:
+        args.sweep = list(QUICK_SWEEP if args.quick else SWEEP)
+    args.sweep_seeds = args.sweep_seeds or (1 if args.quick else SWEEP_SEEDS)
+    return finish(parser, args)
 
 
 # ---------------------------------------------------------------------------
@@ -184,7 +173,7 @@ def train(kind, strength, data, args, seed):
         "strength": strength if kind != "none" else 0.0,
         "seed": seed,
         "loss": loss,
-        "test_accuracy": Accuracy(model, data.x_test, data.y_test)(),
+        "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
         "kernel": kernel,
         "dead_units": int(dead.sum()),
         "seconds": time.perf_counter() - start,
@@ -340,28 +329,16 @@ def main(argv=None):
         sweep_runs = run_sweep(data, args, bar)
     sweep = summarize_sweep(sweep_runs)
     table = build_table(results, args)
-    with atomic_output_dir(args.out) as folder:
-        for name, figure in make_figures(results, sweep, data, args).items():
-            figure.savefig(os.path.join(folder, name), dpi=80)
-            plt.close(figure)
-        markdown = write_table(table, folder, "table")
-        sweep_markdown = write_table(sweep, folder, "sweep")
-        sweep_runs.to_csv(os.path.join(folder, "sweep_runs.csv"), index=False)
-        meta = metadata(results, sweep_runs, data, args,
-                        time.perf_counter() - wall_start)
-        write_metadata(folder, meta)
-        write_report(folder, "Iris weight histograms, L1 vs L2 (article 001)",
-                     f"{run_label(args)}; data: {data.description}",
-                     markdown + "\n\nStrength sweep (mean over seeds):\n\n"
-                     + sweep_markdown, NOTES)
-    index_results_folder(os.path.dirname(os.path.abspath(args.out)))
-    print(f"\nResults written to {args.out} ({run_label(args)})\n")
-    print(markdown)
-    print()
-    print(sweep_markdown)
+    write_results(
+        args.out, "Iris weight histograms, L1 vs L2 (article 001)",
+        f"{run_label(args)}; data: {data.description}",
+        [("table", table, None),
+         ("sweep", sweep, "Strength sweep (mean over seeds):")],
+        make_figures(results, sweep, data, args),
+        metadata(results, sweep_runs, data, args, time.perf_counter() - wall_start),
+        NOTES, csv_files={"sweep_runs": sweep_runs})
     return table, sweep
 
 
 if __name__ == "__main__":
-    plt.switch_backend("Agg")  # no window: figures go to files
-    main()
+    run_script(main)

@@ -36,7 +36,6 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
@@ -47,17 +46,18 @@ from kreg.losses import HalfMeanSquaredError  # noqa: E402
 from harness.plotting import plot_curves, plot_weight_images  # noqa: E402
 from kreg.regularizers import L2  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
-    base_parser,
     comma_list,
+    finish,
+    non_negative_float,
+    positive_float,
     positive_int,
+    rate,
+    script_parser,
 )
-from harness.results.report import index_results_folder, write_report  # noqa: E402
-from harness.results.run_metadata import (  # noqa: E402
-    run_metadata,
-    write_metadata,
-)
-from harness.results import atomic_output_dir, write_table  # noqa: E402
-from harness.training import Accuracy, CompiledLoop, epoch_batch_indices  # noqa: E402
+from harness.cli.run import run_script  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
 
 VARIANTS = ("none", "dropout", "gaussian", "l2", "weight_norm")
 TITLES = {
@@ -69,6 +69,9 @@ TITLES = {
 }
 ARTICLE_STEPS = 150_000
 QUICK_STEPS = 3_000
+# A run with these settings (and not --quick) is the article's; any other
+# writes to results/quick/.
+FULL_SETTING = {"steps": ARTICLE_STEPS, "variants": list(VARIANTS)}
 
 # What the article's table and the original notebooks printed (REFERENCE.md).
 PUBLISHED = pd.DataFrame(
@@ -85,7 +88,7 @@ PUBLISHED = pd.DataFrame(
 
 
 def parse_args(argv=None):
-    parser = base_parser(__doc__.split("\n\n")[0], "results/mnist_weight_images")
+    parser = script_parser(__doc__, "mnist_weight_images", FULL_SETTING, data=True)
     parser.add_argument("--steps", type=positive_int, default=None,
                         help=f"training steps per variant (default {ARTICLE_STEPS:,}; "
                         f"{QUICK_STEPS:,} with --quick)")
@@ -96,30 +99,23 @@ def parse_args(argv=None):
     parser.add_argument("--eval-every", type=positive_int, default=None,
                         help="steps between test-accuracy measurements "
                         "(default 1,000; 250 with --quick)")
-    parser.add_argument("--learning-rate", type=float, default=1e-4)
-    parser.add_argument("--gaussian-learning-rate", type=float, default=1e-3)
-    parser.add_argument("--init-stddev", type=float, default=0.075)
-    parser.add_argument("--dropout-rate", type=float, default=0.5,
+    parser.add_argument("--learning-rate", type=positive_float, default=1e-4)
+    parser.add_argument("--gaussian-learning-rate", type=positive_float,
+                        default=1e-3)
+    parser.add_argument("--init-stddev", type=positive_float, default=0.075)
+    parser.add_argument("--dropout-rate", type=rate, default=0.5,
                         help="drop rate on the input (the article keeps 0.5)")
-    parser.add_argument("--l2", type=float, default=0.01,
+    parser.add_argument("--l2", type=non_negative_float, default=0.01,
                         help="L2 strength, textbook 1/2 convention: l2*sum(W^2)/2")
-    parser.add_argument("--gaussian-noise-scale", type=float, default=0.5)
+    parser.add_argument("--gaussian-noise-scale", type=non_negative_float,
+                        default=0.5)
     args = parser.parse_args(argv)
     args.steps = args.steps or (QUICK_STEPS if args.quick else ARTICLE_STEPS)
     args.eval_every = args.eval_every or (250 if args.quick else 1000)
     if args.eval_every > args.steps:
-        parser.error(f"argument --eval-every: {args.eval_every} exceeds --steps "
-                     f"{args.steps}")
-    for name in ("learning_rate", "gaussian_learning_rate", "init_stddev"):
-        if not getattr(args, name) > 0:
-            parser.error(f"argument --{name.replace('_', '-')}: expected a "
-                         f"positive number, received {getattr(args, name)}")
-    if not 0 <= args.dropout_rate < 1:
-        parser.error(f"argument --dropout-rate: expected 0 <= rate < 1, "
-                     f"received {args.dropout_rate}")
-    if not args.l2 >= 0 or not args.gaussian_noise_scale >= 0:
-        parser.error("arguments --l2 and --gaussian-noise-scale must be >= 0")
-    return args
+        parser.error(f"argument --eval-every: expected at most --steps "
+                     f"({args.steps}), received {args.eval_every}")
+    return finish(parser, args)
 
 
 # ---------------------------------------------------------------------------
@@ -173,7 +169,7 @@ def train(variant, data, args):
     loop = CompiledLoop(model, data.x_train, data.y_train)
     indices = epoch_batch_indices(len(data.x_train), args.batch_size, args.steps,
                                   seed=args.seed)
-    test_accuracy = Accuracy(model, data.x_test, data.y_test)
+    test_accuracy = Evaluator(model, data.x_test, data.y_test)
     history = {"step": [], "test_accuracy": [], "loss": []}
     start = time.perf_counter()
     with tqdm(total=args.steps, desc=f"{variant:>11}", unit="step",
@@ -192,11 +188,11 @@ def train(variant, data, args):
         "history": history,
         "seconds": seconds,
         "test_accuracy": history["test_accuracy"][-1],
-        "validation_accuracy": Accuracy(model, data.x_val, data.y_val)(),
+        "validation_accuracy": Evaluator(model, data.x_val, data.y_val)(),
     }
     if variant == "dropout":
         # The original measured test accuracy with dropout still on.
-        result["test_accuracy_dropout_on"] = Accuracy(
+        result["test_accuracy_dropout_on"] = Evaluator(
             model, data.x_test, data.y_test, training=True)()
     return result
 
@@ -298,25 +294,14 @@ def main(argv=None):
     print(f"[kreg] {run_label(args)}; variants: {', '.join(args.variants)}")
     results = {v: train(v, data, args) for v in args.variants}
     table = build_table(results, args)
-    with atomic_output_dir(args.out) as folder:
-        for name, figure in make_figures(results, data, args).items():
-            figure.savefig(os.path.join(folder, name), dpi=80)
-            plt.close(figure)
-        markdown = write_table(table, folder, "table")
-        history_frame(results).to_csv(os.path.join(folder, "history.csv"),
-                                      index=False)
-        meta = metadata(results, data, args, time.perf_counter() - wall_start)
-        write_metadata(folder, meta)
-        write_report(folder, "MNIST weight images (Greydanus 2016)",
-                     f"{run_label(args)}; data: {data.description}", markdown,
-                     NOTES)
-    index_results_folder(os.path.dirname(os.path.abspath(args.out)))
-    print(f"\nResults written to {args.out} ({run_label(args)}; data: "
-          f"{data.source})\n")
-    print(markdown)
+    write_results(
+        args.out, "MNIST weight images (Greydanus 2016)",
+        f"{run_label(args)}; data: {data.description}",
+        [("table", table, None)], make_figures(results, data, args),
+        metadata(results, data, args, time.perf_counter() - wall_start), NOTES,
+        csv_files={"history": history_frame(results)})
     return table
 
 
 if __name__ == "__main__":
-    plt.switch_backend("Agg")  # no window: figures go to files
-    main()
+    run_script(main)

@@ -61,15 +61,20 @@ from harness.data.periodic_signal import make_periodic_signal  # noqa: E402
 from harness.plotting.densities import plot_densities  # noqa: E402
 from harness.plotting.panels import plot_panels  # noqa: E402
 from kreg.regularizers import L2  # noqa: E402
-from harness.cli.arguments import base_parser, positive_int  # noqa: E402
-from harness.results.report import index_results_folder, write_report  # noqa: E402
-from harness.results.run_metadata import (  # noqa: E402
-    run_metadata,
-    write_metadata,
+from harness.cli.arguments import (  # noqa: E402
+    comma_separated,
+    finish,
+    non_negative_float,
+    positive_float,
+    positive_int,
+    rate,
+    script_parser,
 )
-from harness.results import atomic_output_dir, write_table  # noqa: E402
-from harness.training import CompiledLoop, epoch_batch_indices  # noqa: E402
-from harness.training.mean_squared_error import MeanSquaredError  # noqa: E402
+from harness.cli.run import run_script  # noqa: E402
+from harness.results.atomic_dir import check_writable_parent  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
 
 SWEEPS = ("l2", "dropout")
 L2_VALUES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
@@ -80,34 +85,27 @@ QUICK_STEPS = 1500
 # model predicts (about) the data mean.
 FLAT = 0.25
 ARTICLE_TURNING = {"l2": 0.01, "dropout": 0.6}
-
-
-def float_list(text):
-    import argparse
-
-    try:
-        values = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, "
-                                         f"received {text!r}") from None
-    if not values or any(not v >= 0 for v in values):
-        raise argparse.ArgumentTypeError(f"expected numbers >= 0, received {text!r}")
-    return sorted(set(values))
+# A run with these settings (and not --quick) is the full setting; any other
+# writes to results/quick/.
+FULL_SETTING = {"steps": ARTICLE_STEPS, "l2_values": L2_VALUES,
+                "dropout_values": DROPOUT_VALUES}
 
 
 def parse_args(argv=None):
-    parser = base_parser(__doc__.split("\n\n")[0], "results/regularization_intuition")
+    parser = script_parser(__doc__, "regularization_intuition", FULL_SETTING)
     parser.add_argument("--steps", type=positive_int, default=None,
                         help=f"Adam steps per grid point (default {ARTICLE_STEPS}; "
                         f"{QUICK_STEPS} with --quick)")
     parser.add_argument("--batch-size", type=positive_int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--learning-rate", type=positive_float, default=1e-3)
     parser.add_argument("--eval-every", type=positive_int, default=None,
                         help="steps between loss measurements (default steps/40)")
-    parser.add_argument("--init-limit", type=float, default=0.3,
+    parser.add_argument("--init-limit", type=positive_float, default=0.3,
                         help="uniform initialization in [-limit, limit]")
-    parser.add_argument("--l2-values", type=float_list, default=L2_VALUES)
-    parser.add_argument("--dropout-values", type=float_list, default=DROPOUT_VALUES)
+    parser.add_argument("--l2-values", type=comma_separated(non_negative_float),
+                        default=L2_VALUES)
+    parser.add_argument("--dropout-values", type=comma_separated(rate),
+                        default=DROPOUT_VALUES)
     parser.add_argument("--work-dir", default=None,
                         help="folder for the tuner state and each trial's curves; "
                         "must be shared by chief and workers (default: a "
@@ -115,15 +113,18 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     args.steps = args.steps or (QUICK_STEPS if args.quick else ARTICLE_STEPS)
     args.eval_every = args.eval_every or max(1, args.steps // 40)
-    if any(p >= 1 for p in args.dropout_values):
-        parser.error("argument --dropout-values: expected 0 <= p < 1")
-    if not args.learning_rate > 0 or not args.init_limit > 0:
-        parser.error("arguments --learning-rate and --init-limit must be > 0")
+    args.l2_values = sorted(set(args.l2_values))
+    args.dropout_values = sorted(set(args.dropout_values))
     if role() != "local" and not args.work_dir:
         parser.error("argument --work-dir: required in distributed mode "
                      "(KERASTUNER_ORACLE_IP is set); give every process the same "
                      "shared folder")
-    return args
+    if args.work_dir:
+        try:
+            check_writable_parent(os.path.join(args.work_dir, "trials"))
+        except PermissionError as e:
+            parser.error(f"argument --work-dir: {e}")
+    return finish(parser, args)
 
 
 def role():
@@ -198,8 +199,8 @@ def train(model, data, args, label=""):
     loop = CompiledLoop(model, x_train, y_train)
     indices = epoch_batch_indices(len(x_train), args.batch_size, args.steps,
                                   seed=args.seed)
-    train_mse = MeanSquaredError(model, x_train, y_train)
-    val_mse = MeanSquaredError(model, x_val, y_val)
+    train_mse = Evaluator(model, x_train, y_train, measure="mse")
+    val_mse = Evaluator(model, x_val, y_val, measure="mse")
     history = {"step": [], "train_mse": [], "val_mse": []}
     start = time.perf_counter()
     for first in tqdm(range(0, args.steps, args.eval_every), desc=f"{label:>14}",
@@ -434,36 +435,28 @@ def main(argv=None):
     results = collect(work_dir, args)
     table = summarize(results, signal)
     turning = turning_points(table)
-    with atomic_output_dir(args.out) as folder:
-        for name, figure in make_figures(results, signal, data, args).items():
-            figure.savefig(os.path.join(folder, name), dpi=80)
-            plt.close(figure)
-        markdown = "\n\n".join([
-            write_table(turning, folder, "turning_points"),
-            write_table(table, folder, "table")])
-        pd.concat([pd.DataFrame({"sweep": k, "strength": s, "step": r["step"],
-                                 "train_mse": r["train_mse"], "val_mse": r["val_mse"]})
-                   for (k, s), r in results.items()]).to_csv(
-            os.path.join(folder, "history.csv"), index=False)
-        meta = run_metadata(
-            "Intuitive understanding of regularization in deep learning", args,
-            run_label(args),
-            {"source": "generated, harness.data.periodic_signal",
-             "phases": signal.phases,
-             "sizes": {"train": len(data[0]), "validation": len(data[2])}},
-            role=role(),
-            seconds_per_point={f"{k}={s:g}": float(r["seconds"])
-                               for (k, s), r in results.items()},
-            wall_seconds=time.perf_counter() - wall_start)
-        write_metadata(folder, meta)
-        write_report(folder, "Intuitive regularization: L2 and dropout sweeps",
-                     run_label(args), markdown, NOTES)
-    index_results_folder(os.path.dirname(os.path.abspath(args.out)))
-    print(f"\nResults written to {args.out} ({run_label(args)})\n")
-    print(markdown)
+    history = pd.concat([
+        pd.DataFrame({"sweep": k, "strength": s, "step": r["step"],
+                      "train_mse": r["train_mse"], "val_mse": r["val_mse"]})
+        for (k, s), r in results.items()])
+    meta = run_metadata(
+        "Intuitive understanding of regularization in deep learning", args,
+        run_label(args),
+        {"source": "generated, harness.data.periodic_signal",
+         "phases": signal.phases,
+         "sizes": {"train": len(data[0]), "validation": len(data[2])}},
+        role=role(),
+        seconds_per_point={f"{k}={s:g}": float(r["seconds"])
+                           for (k, s), r in results.items()},
+        wall_seconds=time.perf_counter() - wall_start)
+    write_results(
+        args.out, "Intuitive regularization: L2 and dropout sweeps",
+        run_label(args),
+        [("turning_points", turning, None), ("table", table, None)],
+        make_figures(results, signal, data, args), meta, NOTES,
+        csv_files={"history": history})
     return table
 
 
 if __name__ == "__main__":
-    plt.switch_backend("Agg")  # no window: figures go to files
-    main()
+    run_script(main)

@@ -67,23 +67,30 @@ from harness.data import load_mnist  # noqa: E402
 from harness.data.subsets import stratified_subset  # noqa: E402
 from harness.models.lenet5 import build_lenet5  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
-    base_parser,
     comma_list,
+    comma_separated,
+    finish,
+    non_negative_float,
+    open_fraction,
+    positive_float,
     positive_int,
+    rate,
+    script_parser,
 )
-from harness.results.report import index_results_folder, write_report  # noqa: E402
-from harness.results.run_metadata import (  # noqa: E402
-    run_metadata,
-    write_metadata,
-)
-from harness.results import atomic_output_dir, write_table  # noqa: E402
-from harness.training import Accuracy  # noqa: E402
+from harness.cli.run import run_script  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import Evaluator  # noqa: E402
 from harness.training.accuracy_history import AccuracyHistory  # noqa: E402
 
 SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd")
 FULL = {"train_limit": 4000, "dropout_epochs": 15, "max_epochs": 30,
         "patience": 5, "augment_size": 500, "augment_epochs": 40,
         "dsd_epochs": (4, 4, 4)}
+# A run with these settings (and not --quick) is the full setting; any other
+# writes to results/quick/.
+FULL_SETTING = {**{k: v for k, v in FULL.items() if k != "dsd_epochs"},
+                "dsd_epochs": list(FULL["dsd_epochs"]), "sections": list(SECTIONS)}
 QUICK = {"train_limit": 1000, "dropout_epochs": 10, "max_epochs": 12,
          "patience": 2, "augment_size": 200, "augment_epochs": 40,
          "dsd_epochs": (2, 2, 2)}
@@ -102,18 +109,9 @@ ARTICLE_SAYS = {
 }
 
 
-def epochs_triple(text):
-    try:
-        values = tuple(int(v) for v in text.split(","))
-    except ValueError:
-        values = ()
-    if len(values) != 3 or min(values) < 1:
-        raise ValueError(f"expected three positive integers like 4,4,4, received {text!r}")
-    return values
-
-
 def parse_args(argv=None):
-    parser = base_parser(__doc__.split("\n\n")[0], "results/regularization_overview")
+    parser = script_parser(__doc__, "regularization_overview", FULL_SETTING,
+                           data=True)
     parser.add_argument("--sections", type=comma_list(SECTIONS), default=list(SECTIONS),
                         help=f"comma-separated subset of {', '.join(SECTIONS)}")
     parser.add_argument("--train-limit", type=positive_int, default=None,
@@ -121,8 +119,8 @@ def parse_args(argv=None):
                         f"(default {FULL['train_limit']:,}; {QUICK['train_limit']:,} "
                         "with --quick)")
     parser.add_argument("--batch-size", type=positive_int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--dropout-rate", type=float, default=0.5,
+    parser.add_argument("--learning-rate", type=positive_float, default=1e-3)
+    parser.add_argument("--dropout-rate", type=rate, default=0.5,
                         help="drop rate after F5 and F6 (keep probability 1 - rate)")
     parser.add_argument("--dropout-epochs", type=positive_int, default=None)
     parser.add_argument("--max-epochs", type=positive_int, default=None,
@@ -132,18 +130,19 @@ def parse_args(argv=None):
     parser.add_argument("--augment-size", type=positive_int, default=None,
                         help="augmentation: size of the small training set")
     parser.add_argument("--augment-epochs", type=positive_int, default=None)
-    parser.add_argument("--translate", type=float, default=0.1,
+    parser.add_argument("--translate", type=non_negative_float, default=0.1,
                         help="augmentation: largest shift, fraction of 28 pixels")
-    parser.add_argument("--rotate", type=float, default=10.0,
+    parser.add_argument("--rotate", type=non_negative_float, default=10.0,
                         help="augmentation: largest rotation in degrees")
-    parser.add_argument("--zoom", type=float, default=0.1,
+    parser.add_argument("--zoom", type=non_negative_float, default=0.1,
                         help="augmentation: largest zoom, fraction")
-    parser.add_argument("--dsd-epochs", default=None,
+    parser.add_argument("--dsd-epochs", type=comma_separated(positive_int, 3),
+                        default=None,
                         help="dense,sparse,re-dense epochs (default "
                         f"{','.join(map(str, FULL['dsd_epochs']))})")
-    parser.add_argument("--dsd-sparsity", type=float, default=0.5,
+    parser.add_argument("--dsd-sparsity", type=open_fraction, default=0.5,
                         help="fraction of each kernel pruned in the sparse phase")
-    parser.add_argument("--dsd-lr-factor", type=float, default=0.1,
+    parser.add_argument("--dsd-lr-factor", type=positive_float, default=0.1,
                         help="learning-rate factor of the re-dense phase")
     args = parser.parse_args(argv)
     defaults = QUICK if args.quick else FULL
@@ -151,26 +150,8 @@ def parse_args(argv=None):
                  "augment_size", "augment_epochs"):
         if getattr(args, name) is None:
             setattr(args, name, defaults[name])
-    try:
-        args.dsd_epochs = (epochs_triple(args.dsd_epochs) if args.dsd_epochs
-                           else defaults["dsd_epochs"])
-    except ValueError as e:
-        parser.error(f"argument --dsd-epochs: {e}")
-    if not 0 <= args.dropout_rate < 1:
-        parser.error(f"argument --dropout-rate: expected 0 <= rate < 1, "
-                     f"received {args.dropout_rate}")
-    if not 0 < args.dsd_sparsity < 1:
-        parser.error(f"argument --dsd-sparsity: expected 0 < sparsity < 1, "
-                     f"received {args.dsd_sparsity}")
-    for name in ("learning_rate", "dsd_lr_factor"):
-        if not getattr(args, name) > 0:
-            parser.error(f"argument --{name.replace('_', '-')}: expected a "
-                         f"positive number, received {getattr(args, name)}")
-    for name in ("translate", "rotate", "zoom"):
-        if not getattr(args, name) >= 0:
-            parser.error(f"argument --{name}: expected a number >= 0, "
-                         f"received {getattr(args, name)}")
-    return args
+    args.dsd_epochs = list(args.dsd_epochs or defaults["dsd_epochs"])
+    return finish(parser, args)
 
 
 # ---------------------------------------------------------------------------
@@ -205,14 +186,14 @@ def fit(model, x, y, epochs, args, callbacks, **kwargs):
 # ---------------------------------------------------------------------------
 def run_dropout(data, args):
     results = {}
-    for name, rate in (("no_dropout", 0.0), ("dropout", args.dropout_rate)):
-        print(f"\n[dropout] LeNet-5, {name} (drop rate {rate})")
-        model = lenet(args, dropout_rate=rate)
+    for name, drop in (("no_dropout", 0.0), ("dropout", args.dropout_rate)):
+        print(f"\n[dropout] LeNet-5, {name} (drop rate {drop})")
+        model = lenet(args, dropout_rate=drop)
         curves = AccuracyHistory({"train": (data.x_train, data.y_train),
                                   "test": (data.x_test, data.y_test)})
         _, seconds = fit(model, data.x_train, data.y_train, args.dropout_epochs,
                          args, [curves])
-        results[name] = {"rate": rate, "curves": curves.history, "seconds": seconds}
+        results[name] = {"rate": drop, "curves": curves.history, "seconds": seconds}
     return results
 
 
@@ -235,7 +216,7 @@ def run_early_stopping(data, args):
         "best_epoch": stopper.best_epoch + 1,  # 1-based
         "epochs_run": len(history["loss"]),
         "stopped_early": stopper.stopped_epoch > 0,
-        "restored_test_accuracy": Accuracy(model, data.x_test, data.y_test)(),
+        "restored_test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
         "seconds": seconds,
     }
 
@@ -559,26 +540,15 @@ def main(argv=None):
         results[section] = runners[section](data, args)
         section_seconds[section] = time.perf_counter() - start
     table = headline_rows(results, args)
-    with atomic_output_dir(args.out) as folder:
-        for name, figure in make_figures(results, args, data).items():
-            figure.savefig(os.path.join(folder, name), dpi=80)
-            plt.close(figure)
-        markdown = write_table(table, folder, "table")
-        for name, frame in curve_frames(results).items():
-            frame.to_csv(os.path.join(folder, f"{name}.csv"), index=False)
-        meta = metadata(results, data, args, time.perf_counter() - wall_start,
-                        section_seconds)
-        write_metadata(folder, meta)
-        write_report(folder, "Dropout, early stopping, augmentation, DSD on "
-                     "LeNet-5 (article 001)",
-                     f"{run_label(args)}; data: {data.description}", markdown, NOTES)
-    index_results_folder(os.path.dirname(os.path.abspath(args.out)))
-    print(f"\nResults written to {args.out} ({run_label(args)}; data: "
-          f"{data.source})\n")
-    print(markdown)
+    write_results(
+        args.out, "Dropout, early stopping, augmentation, DSD on LeNet-5 "
+        "(article 001)", f"{run_label(args)}; data: {data.description}",
+        [("table", table, None)], make_figures(results, args, data),
+        metadata(results, data, args, time.perf_counter() - wall_start,
+                 section_seconds),
+        NOTES, csv_files=curve_frames(results))
     return table, results
 
 
 if __name__ == "__main__":
-    plt.switch_backend("Agg")  # no window: figures go to files
-    main()
+    run_script(main)

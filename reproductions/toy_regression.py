@@ -44,12 +44,12 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
@@ -61,18 +61,19 @@ from harness.plotting import plot_weight_images  # noqa: E402
 from harness.plotting.panels import plot_panels  # noqa: E402
 from kreg.regularizers import L2  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
-    base_parser,
     comma_list,
+    finish,
+    non_negative_float,
+    number,
+    positive_float,
     positive_int,
+    rate,
+    script_parser,
 )
-from harness.results.report import index_results_folder, write_report  # noqa: E402
-from harness.results.run_metadata import (  # noqa: E402
-    run_metadata,
-    write_metadata,
-)
-from harness.results import atomic_output_dir, write_table  # noqa: E402
-from harness.training import CompiledLoop, epoch_batch_indices  # noqa: E402
-from harness.training.mean_squared_error import MeanSquaredError  # noqa: E402
+from harness.cli.run import run_script  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
 
 METHODS = ("baseline", "dropout", "batchnorm", "l2", "dropconnect")
 TITLES = {"baseline": "Baseline", "dropout": "Dropout", "batchnorm": "Batch norm",
@@ -93,6 +94,12 @@ CONDITIONS = {
 }
 ARTICLE_EPOCHS = 1000
 QUICK_EPOCHS = 200
+AE_EPOCHS = 30
+# A run with these settings (and not --quick) is the full setting; any other
+# writes to results/quick/.
+FULL_SETTING = {"epochs": ARTICLE_EPOCHS, "methods": list(METHODS),
+                "conditions": list(CONDITIONS), "skip_caution": False,
+                "ae_epochs": AE_EPOCHS, "skip_autoencoder": False}
 # What the article says (no numbers are given; its figures only).
 ARTICLE = {
     "baseline": "slightly overfits; test error rises while train error falls",
@@ -111,41 +118,35 @@ ARTICLE_NOISE = {
 
 
 def parse_args(argv=None):
-    parser = base_parser(__doc__.split("\n\n")[0], "results/toy_regression")
-    parser.add_argument("--epochs", type=positive_int, default=None,
+    parser = script_parser(__doc__, "toy_regression", FULL_SETTING, data=True)
+    parser.add_argument("--epochs", type=number(int, 4), default=None,
                         help=f"epochs per model (default {ARTICLE_EPOCHS}; "
                         f"{QUICK_EPOCHS} with --quick)")
     parser.add_argument("--methods", type=comma_list(METHODS), default=list(METHODS))
     parser.add_argument("--batch-size", type=positive_int, default=20)
-    parser.add_argument("--learning-rate", type=float, default=0.01)
-    parser.add_argument("--momentum", type=float, default=0.9)
-    parser.add_argument("--dropout-rate", type=float, default=0.1,
+    parser.add_argument("--learning-rate", type=positive_float, default=0.01)
+    parser.add_argument("--momentum", type=rate, default=0.9)
+    parser.add_argument("--dropout-rate", type=rate, default=0.1,
                         help="drop rate of dropout and DropConnect (article: 0.1)")
-    parser.add_argument("--l2", type=float, default=1e-3,
+    parser.add_argument("--l2", type=non_negative_float, default=1e-3,
                         help="L2 strength, textbook convention 0.5*l2*sum(W^2)")
     parser.add_argument("--conditions", type=comma_list(tuple(CONDITIONS)),
                         default=list(CONDITIONS),
                         help="floating-point conditions of the batch-norm caution")
     parser.add_argument("--skip-caution", action="store_true")
     parser.add_argument("--ae-epochs", type=positive_int, default=None,
-                        help="autoencoder epochs (default 30; 5 with --quick)")
+                        help=f"autoencoder epochs (default {AE_EPOCHS}; 5 with "
+                        "--quick)")
     parser.add_argument("--skip-autoencoder", action="store_true")
     # Internal: one floating-point condition, run in a fresh subprocess.
     parser.add_argument("--caution-worker", default=None, help=argparse_hidden())
     parser.add_argument("--caution-json", default=None, help=argparse_hidden())
     args = parser.parse_args(argv)
     args.epochs = args.epochs or (QUICK_EPOCHS if args.quick else ARTICLE_EPOCHS)
-    args.ae_epochs = args.ae_epochs or (5 if args.quick else 30)
-    if not args.learning_rate > 0 or not 0 <= args.momentum < 1:
-        parser.error("arguments --learning-rate must be > 0 and --momentum in [0, 1)")
-    if not 0 <= args.dropout_rate < 1:
-        parser.error(f"argument --dropout-rate: expected 0 <= rate < 1, "
-                     f"received {args.dropout_rate}")
-    if not args.l2 >= 0:
-        parser.error(f"argument --l2: expected a number >= 0, received {args.l2}")
-    if args.epochs < 4:
-        parser.error(f"argument --epochs: expected at least 4, received {args.epochs}")
-    return args
+    args.ae_epochs = args.ae_epochs or (5 if args.quick else AE_EPOCHS)
+    if args.caution_worker:
+        return args  # a subprocess of a run whose flags were checked already
+    return finish(parser, args)
 
 
 def argparse_hidden():
@@ -208,8 +209,8 @@ def train(method, data, args, learning_rate=None, dtype=None, quiet=False):
     steps_per_epoch = len(x_train) // args.batch_size
     indices = epoch_batch_indices(len(x_train), args.batch_size,
                                   steps_per_epoch * args.epochs, seed=args.seed)
-    train_error = MeanSquaredError(model, x_train, y_train)
-    test_error = MeanSquaredError(model, x_test, y_test)
+    train_error = Evaluator(model, x_train, y_train, measure="mse")
+    test_error = Evaluator(model, x_test, y_test, measure="mse")
     history = {"epoch": [], "train_mse": [], "test_mse": []}
     drops = decay_epochs(args.epochs)
     start = time.perf_counter()
@@ -297,9 +298,10 @@ def caution_worker(args):
         json.dump(out, f)
 
 
-def run_caution(args, folder):
+def run_caution(args):
     """Starts one subprocess per condition; returns `{condition: results}`."""
     runs = {}
+    folder = tempfile.mkdtemp(prefix="toy_regression-caution-")
     for name in tqdm(args.conditions, desc="bn caution", file=sys.stdout):
         env_overrides, _, _ = CONDITIONS[name]
         path = os.path.join(folder, f"caution_{name}.json")
@@ -317,6 +319,7 @@ def run_caution(args, folder):
         with open(path) as f:
             runs[name] = json.load(f)
         os.remove(path)
+    os.rmdir(folder)
     return runs
 
 
@@ -584,46 +587,37 @@ def main(argv=None):
         caution_worker(args)
         return None
     wall_start = time.perf_counter()
+    # The MNIST of the autoencoder is read first: a bad file stops the run
+    # before any training.
+    ae_data = None if args.skip_autoencoder else load_mnist(args.data, seed=args.seed)
     print(f"[kreg] {run_label(args)}; methods: {', '.join(args.methods)}")
     datasets, runs, lr_runs = run_toy(args)
     table = build_table(runs, args)
     lr_table = learning_rate_table(lr_runs, args)
-    ae, ae_data = {}, None
-    if not args.skip_autoencoder:
-        ae_data = load_mnist(args.data, seed=args.seed)
+    ae = {}
+    if ae_data is not None:
         ae = {v: train_autoencoder(v, ae_data, args) for v in AE_VARIANTS}
-    with atomic_output_dir(args.out) as folder:
-        caution = {} if args.skip_caution else run_caution(args, folder)
-        for name, figure in make_figures(runs, datasets, lr_runs, caution, ae,
-                                         ae_data, args).items():
-            figure.savefig(os.path.join(folder, name), dpi=80)
-            plt.close(figure)
-        parts = ["### Toy regression", write_table(table, folder, "table")]
-        if len(lr_table):
-            parts += ["### Learning rate vs lr/16 (plain setting)",
-                      write_table(lr_table, folder, "learning_rate")]
-        if caution:
-            parts += ["### Batch-norm caution (noise-feature setting)",
-                      write_table(caution_table(caution), folder, "bn_caution")]
-        if ae:
-            parts += ["### MNIST autoencoder",
-                      write_table(autoencoder_table(ae), folder, "autoencoder")]
-        markdown = "\n\n".join(parts)
-        history_frame(runs, lr_runs).to_csv(os.path.join(folder, "history.csv"),
-                                            index=False)
-        seconds = {f"{s}.{m}": r["seconds"] for s, rs in runs.items()
-                   for m, r in rs.items()}
-        seconds.update({f"autoencoder.{v}": r["seconds"] for v, r in ae.items()})
-        write_metadata(folder, metadata(args, ae_data,
-                                        time.perf_counter() - wall_start, seconds))
-        write_report(folder, "Dropout vs batch norm vs L2 (Chen, UBC CPSC 522)",
-                     run_label(args), markdown, NOTES)
-    index_results_folder(os.path.dirname(os.path.abspath(args.out)))
-    print(f"\nResults written to {args.out} ({run_label(args)})\n")
-    print(markdown)
+    caution = {} if args.skip_caution else run_caution(args)
+    tables = [("table", table, "### Toy regression")]
+    if len(lr_table):
+        tables.append(("learning_rate", lr_table,
+                       "### Learning rate vs lr/16 (plain setting)"))
+    if caution:
+        tables.append(("bn_caution", caution_table(caution),
+                       "### Batch-norm caution (noise-feature setting)"))
+    if ae:
+        tables.append(("autoencoder", autoencoder_table(ae), "### MNIST autoencoder"))
+    seconds = {f"{s}.{m}": r["seconds"] for s, rs in runs.items()
+               for m, r in rs.items()}
+    seconds.update({f"autoencoder.{v}": r["seconds"] for v, r in ae.items()})
+    write_results(
+        args.out, "Dropout vs batch norm vs L2 (Chen, UBC CPSC 522)",
+        run_label(args), tables,
+        make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args),
+        metadata(args, ae_data, time.perf_counter() - wall_start, seconds), NOTES,
+        csv_files={"history": history_frame(runs, lr_runs)})
     return table
 
 
 if __name__ == "__main__":
-    plt.switch_backend("Agg")  # no window: figures go to files
-    main()
+    run_script(main)

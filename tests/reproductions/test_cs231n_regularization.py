@@ -179,10 +179,10 @@ def test_quick_run_writes_labelled_results(tmp_path):
     "flags, message",
     [
         (["--sections", "bogus"], "argument --sections: unknown ['bogus']"),
-        (["--keep", "0"], "argument --keep: expected 0 < p <= 1"),
-        (["--max-norm", "0"], "argument --max-norm: expected a positive number"),
-        (["--grid", "1e-3,-1"], "argument --grid: expected comma-separated numbers"),
-        (["--momentum", "1"], "argument --momentum: expected 0 <= momentum < 1"),
+        (["--keep", "0"], "argument --keep: expected a finite number in (0, 1]"),
+        (["--max-norm", "0"], "argument --max-norm: expected a finite number > 0"),
+        (["--grid", "1e-3,-1"], "argument --grid: expected comma-separated values, each a finite number >= 0"),
+        (["--momentum", "1"], "argument --momentum: expected a finite number in [0, 1)"),
     ],
 )
 def test_bad_flags_exit_2(flags, message, capsys):

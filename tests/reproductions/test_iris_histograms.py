@@ -139,9 +139,9 @@ def test_quick_run_writes_labelled_results(tmp_path):
     "flags, message",
     [
         (["--steps", "0"], "argument --steps: expected a positive integer"),
-        (["--sweep", "0.1,x"], "argument --sweep: expected comma-separated positive"),
-        (["--strength", "-1"], "argument --strength: expected a positive number"),
-        (["--test-fraction", "1"], "argument --test-fraction: expected 0 < fraction < 1"),
+        (["--sweep", "0.1,x"], "argument --sweep: expected comma-separated values, each a finite number > 0"),
+        (["--strength", "-1"], "argument --strength: expected a finite number > 0"),
+        (["--test-fraction", "1"], "argument --test-fraction: expected a finite number in (0, 1)"),
     ],
 )
 def test_bad_flags_exit_2(flags, message, capsys):

@@ -142,7 +142,7 @@ def test_changed_figure_fails_golden(tmp_path):
         (["--steps", "ten"], "argument --steps: expected a positive integer"),
         (["--variants", "none,bogus"], "argument --variants: unknown ['bogus']"),
         (["--seed", "-1"], "argument --seed: expected an integer >= 0"),
-        (["--dropout-rate", "1.5"], "argument --dropout-rate: expected 0 <= rate < 1"),
+        (["--dropout-rate", "1.5"], "argument --dropout-rate: expected a finite number in [0, 1)"),
     ],
 )
 def test_bad_flags_exit_2(flags, message, capsys):

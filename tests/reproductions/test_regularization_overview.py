@@ -142,10 +142,10 @@ def test_quick_run_writes_labelled_results(tmp_path):
     "flags, message",
     [
         (["--sections", "dropout,bogus"], "argument --sections: unknown ['bogus']"),
-        (["--dsd-epochs", "1,2"], "argument --dsd-epochs: expected three positive"),
-        (["--dsd-sparsity", "1"], "argument --dsd-sparsity: expected 0 < sparsity < 1"),
-        (["--dropout-rate", "1"], "argument --dropout-rate: expected 0 <= rate < 1"),
-        (["--rotate", "-5"], "argument --rotate: expected a number >= 0"),
+        (["--dsd-epochs", "1,2"], "argument --dsd-epochs: expected 3 comma-separated values, each a positive integer"),
+        (["--dsd-sparsity", "1"], "argument --dsd-sparsity: expected a finite number in (0, 1)"),
+        (["--dropout-rate", "1"], "argument --dropout-rate: expected a finite number in [0, 1)"),
+        (["--rotate", "-5"], "argument --rotate: expected a finite number >= 0"),
     ],
 )
 def test_bad_flags_exit_2(flags, message, capsys):

@@ -21,9 +21,8 @@ SHORT_RUN = ["--quick", "--epochs", "200", "--methods", "baseline,dropout,batchn
 def run(tmp_path_factory):
     args = script.parse_args(SHORT_RUN)
     datasets, runs, lr_runs = script.run_toy(args)
-    folder = tmp_path_factory.mktemp("caution")
     args.conditions = ["float64"]
-    caution = script.run_caution(args, str(folder))
+    caution = script.run_caution(args)
     data = load_mnist("sample", seed=0, log=lambda _: None)
     ae = {v: script.train_autoencoder(v, data, args) for v in script.AE_VARIANTS}
     return args, datasets, runs, lr_runs, caution, ae, data
@@ -125,9 +124,9 @@ def test_figure_golden(figures, name):
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--epochs", "2"], "argument --epochs: expected at least 4"),
+    (["--epochs", "2"], "argument --epochs: expected an integer >= 4"),
     (["--methods", "baseline,bogus"], "argument --methods: unknown ['bogus']"),
-    (["--dropout-rate", "1.0"], "argument --dropout-rate: expected 0 <= rate < 1"),
+    (["--dropout-rate", "1.0"], "argument --dropout-rate: expected a finite number in [0, 1)"),
 ])
 def test_bad_flags_exit_2(flags, message, capsys):
     with pytest.raises(SystemExit) as exit_info:

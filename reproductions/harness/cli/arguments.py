@@ -1,48 +1,97 @@
 """Command-line arguments shared by the reproduction scripts.
 
-Bad values stop the script through `argparse` (exit code 2) with a message
-that names the flag, the value and what is allowed, before anything is
-trained or written.
+One set of argument types for every script. A bad value stops the script
+through `argparse` before anything is loaded, trained or written, with ONE
+line on stderr that names the flag, the value and what is allowed, and exit
+code 2:
+
+    mnist_weight_images.py: error: argument --l2: expected a finite number
+    >= 0, received 'inf'
 """
 
 import argparse
+import math
 
-from harness.data.mnist import DATA_CHOICES
-from harness.results.atomic_dir import check_writable_parent
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a positive integer, received {text!r}"
-        ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a positive integer, received {value}"
-        )
-    return value
+from harness.cli.output_folder import resolve_output
+from harness.data.mnist import DATA_CHOICES, check_data_argument
+from harness.data.mnist_files import MnistDataError
 
 
-def non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an integer >= 0, received {text!r}"
-        ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, received {value}")
-    return value
+class ScriptParser(argparse.ArgumentParser):
+    """An `ArgumentParser` whose errors are one line (no usage block)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def writable_dir(text):
-    try:
-        check_writable_parent(text)
-    except PermissionError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-    return text
+def _describe(kind, low, high, low_open, high_open):
+    if kind is int and low == 0 and low_open and high is None:
+        return "a positive integer"
+    noun = "an integer" if kind is int else "a finite number"
+    if high is None:
+        return f"{noun} {'>' if low_open else '>='} {low:g}"
+    left, right = "(" if low_open else "[", ")" if high_open else "]"
+    return f"{noun} in {left}{low:g}, {high:g}{right}"
+
+
+def number(kind=float, low=None, high=None, low_open=False, high_open=False):
+    """An argument type for a finite number in an interval.
+
+    `number(float, 0, low_open=True)` accepts finite numbers > 0,
+    `number(float, 0, 1, high_open=True)` numbers in [0, 1). Every such type
+    words its error the same way.
+    """
+    expected = _describe(kind, low, high, low_open, high_open)
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        ok = value is not None and math.isfinite(value)
+        if ok and low is not None:
+            ok = value > low if low_open else value >= low
+        if ok and high is not None:
+            ok = value < high if high_open else value <= high
+        if not ok:
+            raise argparse.ArgumentTypeError(
+                f"expected {expected}, received {text!r}"
+            )
+        return value
+
+    parse.expected = expected
+    parse.__name__ = expected
+    return parse
+
+
+positive_int = number(int, 0, low_open=True)
+non_negative_int = number(int, 0)
+positive_float = number(float, 0, low_open=True)
+non_negative_float = number(float, 0)
+rate = number(float, 0, 1, high_open=True)  # a drop rate, a momentum
+keep_probability = number(float, 0, 1, low_open=True)
+open_fraction = number(float, 0, 1, low_open=True, high_open=True)
+
+
+def comma_separated(item, length=None):
+    """An argument type for a comma-separated list of `item` values (an
+    argument type such as `positive_float`), of `length` items if given."""
+    count = f"{length} " if length else ""
+    expected = f"{count}comma-separated values, each {item.expected}"
+
+    def parse(text):
+        try:
+            values = [item(part) for part in text.split(",")]
+        except argparse.ArgumentTypeError:
+            values = None
+        if not values or (length and len(values) != length):
+            raise argparse.ArgumentTypeError(
+                f"expected {expected}, received {text!r}"
+            )
+        return values
+
+    parse.expected = expected
+    return parse
 
 
 def comma_list(choices):
@@ -61,28 +110,78 @@ def comma_list(choices):
     return parse
 
 
-def base_parser(description, default_out):
-    """A parser with the flags every reproduction takes."""
-    parser = argparse.ArgumentParser(
-        description=description,
+def data_source(text):
+    """`--data`: one of the named sources, or an MNIST file or folder that
+    exists and holds what MNIST needs (checked before anything is loaded)."""
+    if text in DATA_CHOICES:
+        return text
+    try:
+        check_data_argument(text)
+    except MnistDataError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
+
+
+def script_parser(doc, name, full_setting, quick_flag=True, data=False):
+    """A parser with the flags every reproduction takes.
+
+    Args:
+        doc: the script's docstring; its first paragraph is the description.
+        name: the script's name, e.g. `"mnist_weight_images"`; the results go
+            to `results/<name>` (a run at the full setting) or
+            `results/quick/<name>` (a quick or shortened run).
+        full_setting: dict `{argument: value}` that a run must match to count
+            as the full setting (besides not being `--quick`).
+        quick_flag: whether the script has `--quick`.
+        data: whether the script takes `--data` (MNIST).
+
+    Call `finish(parser, args)` after the script's own checks: it decides
+    whether the run is the full setting and resolves `--out`.
+    """
+    parser = ScriptParser(
+        prog=f"{name}.py",
+        description=doc.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.script_name = name
+    parser.full_setting = dict(full_setting)
+    if quick_flag:
+        parser.add_argument(
+            "--quick", action="store_true",
+            help="a short run for a first look; NOT the article's setting, "
+            "labelled so in every output and written to results/quick/",
+        )
+    else:
+        parser.set_defaults(quick=False)
+    if data:
+        parser.add_argument(
+            "--data", type=data_source, default="auto",
+            help=f"data source: one of {', '.join(DATA_CHOICES)}, or an MNIST "
+            ".npz, or a folder of the four IDX files (any common spelling, "
+            "gzipped or not) (default: auto)",
+        )
     parser.add_argument(
-        "--quick", action="store_true",
-        help="a short run for CI and a first look; NOT the article's setting, "
-        "and labelled so in every output",
-    )
-    parser.add_argument(
-        "--data", default="auto",
-        help=f"data source: one of {', '.join(DATA_CHOICES)} or a path to an "
-        "MNIST .npz or a folder of the four IDX files (default: auto)",
-    )
-    parser.add_argument(
-        "--out", type=writable_dir, default=default_out,
-        help=f"results folder, replaced atomically (default: {default_out})",
+        "--out", default=None,
+        help=f"results folder, replaced atomically (default: results/{name} "
+        f"for the full setting, results/quick/{name} otherwise)",
     )
     parser.add_argument(
         "--seed", type=non_negative_int, default=0,
         help="random seed; same seed, same machine, same numbers (default: 0)",
     )
     return parser
+
+
+def finish(parser, args):
+    """Marks the run full or shortened and resolves `--out` (exit 2 on a
+    folder that cannot be written or that holds full results a shortened run
+    would replace). Returns `args`."""
+    args.full_setting = not args.quick and all(
+        getattr(args, key) == value for key, value in parser.full_setting.items()
+    )
+    try:
+        args.out = resolve_output(args.out, parser.script_name, args.full_setting)
+    except (PermissionError, FileExistsError) as e:
+        parser.error(f"argument --out: {e}")
+    return args
+

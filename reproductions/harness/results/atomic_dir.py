@@ -7,17 +7,32 @@ import tempfile
 
 
 def check_writable_parent(path):
-    """Raises `PermissionError` naming `path` when its folder cannot be made."""
+    """Raises `PermissionError` naming `path` unless a results folder can
+    really be written there.
+
+    It does what `atomic_output_dir` will do, not a guess from permission
+    bits (which say "writable" for root even under `/proc`): it makes, then
+    removes, a temporary folder in the nearest existing ancestor of `path`'s
+    parent. `path` itself may exist only as a folder.
+    """
     path = os.path.abspath(path)
-    parent = os.path.dirname(path)
-    while not os.path.exists(parent):
-        parent = os.path.dirname(parent)
-    if not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
-        raise PermissionError(
-            f"Cannot write results to {path}: {parent} is not a writable folder"
-        )
     if os.path.exists(path) and not os.path.isdir(path):
         raise PermissionError(f"Cannot write results to {path}: it is a file")
+    existing = os.path.dirname(path)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise PermissionError(
+            f"Cannot write results to {path}: {existing} is a file, not a folder"
+        )
+    try:
+        probe = tempfile.mkdtemp(prefix=".write-test-", dir=existing)
+    except OSError as e:
+        raise PermissionError(
+            f"Cannot write results to {path}: cannot create a folder in "
+            f"{existing} ({e.strerror or e})"
+        ) from None
+    os.rmdir(probe)
 
 
 @contextlib.contextmanager

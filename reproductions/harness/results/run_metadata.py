@@ -21,13 +21,15 @@ def run_metadata(article, args, run_label, data, **measured):
     """
     if isinstance(data, Splits):
         data = {"source": data.source, "description": data.description,
-                "sizes": data.sizes}
+                "sizes": data.sizes, "files": data.files}
     return {
         "article": article,
         "quick": args.quick,
+        "full_setting": args.full_setting,
         "run": run_label,
         "data": data,
-        "settings": {k: v for k, v in vars(args).items() if k != "out"},
+        "settings": {k: v for k, v in vars(args).items()
+                     if k not in ("out", "full_setting")},
         "seed": args.seed,
         "environment": environment(),
         **measured,

@@ -2,7 +2,7 @@
 
 import keras
 
-from harness.training.accuracy import Accuracy
+from harness.training.evaluation import Evaluator
 
 
 class AccuracyHistory(keras.callbacks.Callback):
@@ -45,7 +45,7 @@ class AccuracyHistory(keras.callbacks.Callback):
         self._accuracy = None
 
     def on_train_begin(self, logs=None):
-        self._accuracy = {name: Accuracy(self.model, x, y)
+        self._accuracy = {name: Evaluator(self.model, x, y)
                           for name, (x, y) in self.datasets.items()}
 
     def on_epoch_end(self, epoch, logs=None):

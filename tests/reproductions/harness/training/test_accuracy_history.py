@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from harness.training import Accuracy
+from harness.training import Evaluator
 from harness.training.accuracy_history import AccuracyHistory
 
 
@@ -30,7 +30,7 @@ def test_records_inference_accuracy_every_epoch_and_the_last():
     assert history.history["epoch"] == [2, 4, 5]
     assert len(history.history["train"]) == 3
     # Inference mode: equal to a fresh measurement, no dropout noise.
-    assert history.history["train"][-1] == Accuracy(m, x, y)()
+    assert history.history["train"][-1] == Evaluator(m, x, y)()
     expected = np.mean(np.argmax(m.predict(x, verbose=0), -1) == y.argmax(-1))
     assert history.history["train"][-1] == pytest.approx(expected)
 

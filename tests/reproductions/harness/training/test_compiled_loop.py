@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from harness.training import Accuracy, CompiledLoop, epoch_batch_indices
+from harness.training import Evaluator, CompiledLoop, epoch_batch_indices
 from harness.training.compiled_loop import draws_random_numbers
 
 
@@ -96,5 +96,5 @@ def test_accuracy_matches_numpy(data):
     x, y = data
     model = make_model()
     expected = np.mean(model.predict(x, verbose=0).argmax(1) == y.argmax(1))
-    assert Accuracy(model, x, y)() == pytest.approx(expected)
-    assert Accuracy(model, x, y.argmax(1))() == pytest.approx(expected)
+    assert Evaluator(model, x, y)() == pytest.approx(expected)
+    assert Evaluator(model, x, y.argmax(1))() == pytest.approx(expected)

@@ -1,0 +1,62 @@
+"""The one way a reproduction writes its results folder."""
+
+import os
+
+import matplotlib.pyplot as plt
+
+from harness.results.atomic_dir import atomic_output_dir
+from harness.results.report import index_results_folder, write_report
+from harness.results.run_metadata import write_metadata
+from harness.results.tables import write_table
+
+
+def relative(path):
+    """`path` relative to the working folder when it lies below it."""
+    path = os.path.abspath(path)
+    here = os.getcwd()
+    return os.path.relpath(path, here) if path.startswith(here + os.sep) else path
+
+
+def write_results(out, title, subtitle, tables, figures, metadata, notes,
+                  csv_files=None):
+    """Writes a results folder at once (or not at all) and says where.
+
+    Into a fresh folder that atomically replaces `out`: every figure as PNG,
+    every table as CSV and Markdown, the extra CSV files, `metadata.json` and
+    a `README.md` with the tables, the notes and the figures. Then rebuilds
+    the index of the project's `results/` folder (when `out` lies in it) and
+    prints where the results went and the tables.
+
+    Args:
+        out: the results folder (see `harness.cli.output_folder`).
+        title: the report's title.
+        subtitle: one line under it: the run label and the data.
+        tables: list of `(name, DataFrame, heading)`; `heading` (or `None`)
+            is printed above the table in the report.
+        figures: dict `{file name: matplotlib Figure}`; each is closed once
+            saved.
+        metadata: the dict written to `metadata.json`.
+        notes: Markdown text after the tables.
+        csv_files: optional dict `{name: DataFrame}` written as `name.csv`
+            only (per-step curves and other long tables).
+
+    Returns:
+        The Markdown of the tables, as in the report.
+    """
+    with atomic_output_dir(out) as folder:
+        for name, figure in figures.items():
+            figure.savefig(os.path.join(folder, name), dpi=80)
+            plt.close(figure)
+        parts = []
+        for name, frame, heading in tables:
+            markdown = write_table(frame, folder, name)
+            parts.append(f"{heading}\n\n{markdown}" if heading else markdown)
+        body = "\n\n".join(parts)
+        for name, frame in (csv_files or {}).items():
+            frame.to_csv(os.path.join(folder, f"{name}.csv"), index=False)
+        write_metadata(folder, metadata)
+        write_report(folder, title, subtitle, body, notes)
+    index_results_folder(os.path.dirname(os.path.abspath(out)))
+    print(f"\nResults written to {relative(out)} ({metadata.get('run', '')})\n")
+    print(body)
+    return body

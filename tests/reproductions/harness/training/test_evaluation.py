@@ -1,0 +1,31 @@
+import keras
+import numpy as np
+import pytest
+
+from harness.training import Evaluator
+
+
+def test_accuracy_and_mse_match_numpy():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(50, 4)).astype("float32")
+    y = rng.normal(size=(50, 3)).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    out = keras.ops.convert_to_numpy(model(x))
+    assert Evaluator(model, x, y, measure="mse")() == pytest.approx(
+        np.mean((out - y) ** 2), rel=1e-6)
+    labels = rng.integers(0, 3, 50)
+    expected = np.mean(out.argmax(-1) == labels)
+    assert Evaluator(model, x, labels)() == pytest.approx(expected)
+    assert Evaluator(model, x, np.eye(3)[labels])() == pytest.approx(expected)
+
+
+def test_training_flag_reaches_the_model():
+    x = np.ones((200, 8), "float32")
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dropout(0.5, seed=1)])
+    assert Evaluator(model, x, x, measure="mse")() == 0.0
+    assert Evaluator(model, x, x, measure="mse", training=True)() > 0.5
+
+
+def test_rejects_unknown_measure():
+    with pytest.raises(ValueError, match="argument `measure`.*Received: measure='mae'"):
+        Evaluator(None, np.zeros((1, 1)), np.zeros(1), measure="mae")

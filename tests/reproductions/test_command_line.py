@@ -1,0 +1,132 @@
+"""Every script, tried as a new user would with bad input: one line naming
+the flag, the value and what is allowed; exit code 2; before any work;
+nothing written. Ctrl-C: one line, and the previous results stay whole."""
+
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import cs231n_regularization
+import iris_histograms
+import mnist_weight_images
+import regularization_intuition
+import regularization_overview
+import toy_regression
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MAIN_JOB = ROOT / "reproductions" / "mnist_weight_images.py"
+SCRIPTS = [cs231n_regularization, iris_histograms, mnist_weight_images,
+           regularization_intuition, regularization_overview, toy_regression]
+MNIST_SCRIPTS = [cs231n_regularization, mnist_weight_images,
+                 regularization_overview, toy_regression]
+
+
+def one_line_exit_2(script, flags, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        script.parse_args(flags)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.__name__)
+def test_bad_output_folder(script, capsys):
+    err = one_line_exit_2(script, ["--out", "/proc/kreg"], capsys)
+    assert "argument --out: Cannot write results to /proc/kreg" in err
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.__name__)
+def test_bad_seed_and_unknown_flag(script, capsys):
+    err = one_line_exit_2(script, ["--seed", "-3"], capsys)
+    assert "argument --seed: expected an integer >= 0, received '-3'" in err
+    err = one_line_exit_2(script, ["--bogus"], capsys)
+    assert "unrecognized arguments: --bogus" in err
+
+
+@pytest.mark.parametrize("script", MNIST_SCRIPTS, ids=lambda s: s.__name__)
+def test_bad_data_paths(script, capsys):
+    err = one_line_exit_2(script, ["--data", "/nonexistent"], capsys)
+    assert "argument --data: '/nonexistent' does not exist" in err
+    err = one_line_exit_2(script, ["--data", str(ROOT / "README.md")], capsys)
+    assert "argument --data:" in err and "is not an MNIST .npz" in err
+    err = one_line_exit_2(script, ["--data", str(ROOT / "kreg")], capsys)
+    assert "argument --data: MNIST files missing in" in err
+
+
+def run_main_job(*flags, **kwargs):
+    return subprocess.run([sys.executable, str(MAIN_JOB), *flags],
+                          capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def stderr_lines(result):
+    """stderr without TensorFlow's start-up chatter."""
+    return [line for line in result.stderr.splitlines()
+            if line and not line.startswith(("WARNING: All log", "I0000", "E0000",
+                                             "W0000"))]
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--data", "/nonexistent"], "argument --data: '/nonexistent' does not exist"),
+    (["--data", str(ROOT / "README.md")], "is not an MNIST .npz"),
+    (["--l2", "inf"], "argument --l2: expected a finite number >= 0, received 'inf'"),
+    (["--out", "/proc/kreg"], "argument --out: Cannot write results to /proc/kreg"),
+])
+def test_main_job_bad_input_as_a_user_meets_it(tmp_path, flags, message):
+    out = ["--out", str(tmp_path / "out")] if "--out" not in flags else []
+    result = run_main_job(*flags, *out, cwd=tmp_path)
+    lines = stderr_lines(result)
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1 and message in lines[0], lines
+    assert result.stdout == ""
+    assert os.listdir(tmp_path) == []  # nothing written
+
+
+def test_corrupt_data_file_found_when_read_is_one_line(tmp_path):
+    """A file that passes the cheap checks (a zip) but is no MNIST npz."""
+    bad = tmp_path / "data" / "mnist.npz"
+    bad.parent.mkdir()
+    np.savez(bad, something=np.zeros(3))
+    result = run_main_job("--data", str(bad), "--out", str(tmp_path / "out"),
+                          cwd=tmp_path)
+    lines = stderr_lines(result)
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1 and "argument --data:" in lines[0], lines
+    assert "missing arrays" in lines[0]
+    assert sorted(os.listdir(tmp_path)) == ["data"]
+
+
+def test_ctrl_c_stops_within_seconds_and_keeps_old_results(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "metadata.json").write_text('{"quick": true}')
+    (out / "table.md").write_text("old results")
+    process = subprocess.Popen(
+        [sys.executable, str(MAIN_JOB), "--data", "sample", "--steps", "2000000",
+         "--eval-every", "1000", "--variants", "dropout", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in process.stdout:  # wait until training has started
+            if line.startswith("[kreg] ") and "variants" in line:
+                break
+        time.sleep(3)
+        start = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+        seconds = time.monotonic() - start
+    finally:
+        if process.poll() is None:
+            process.kill()
+    lines = [line for line in err.splitlines() if "interrupted" in line]
+    assert process.returncode == 130, err[-2000:]
+    assert len(lines) == 1, err[-2000:]
+    assert seconds < 10
+    assert sorted(os.listdir(out)) == ["metadata.json", "table.md"]
+    assert (out / "table.md").read_text() == "old results"
+    assert sorted(os.listdir(tmp_path)) == ["out"]  # no temporary folder left

@@ -7,19 +7,26 @@ regularization, L2 and whole-matrix weight normalization. Each column of the
 weight matrix, reshaped to 28x28, shows which pixels speak for a digit; the
 regularizers change those "weight images" in ways one can see.
 
-Outputs, in `results/mnist_weight_images/` (replaced atomically):
-    table.csv, table.md     test accuracy, runtime relative to the first row,
-                            min and max weight, ours beside the article's
-    weights_<variant>.png   the ten weight images of each variant
+Every variant is trained with `--seeds` seeds (3 by default): the table gives
+the mean and standard deviation of its test accuracy over them, the accuracy
+figure a band, so that one can tell which differences are real.
+
+Outputs, in `results/mnist_weight_images/` (replaced atomically; a quick or
+shortened run writes `results/quick/mnist_weight_images/` instead):
+    table.csv, table.md     test accuracy (mean and sd over seeds), runtime
+                            relative to the first row, min and max weight,
+                            ours beside the article's
+    weights_<variant>.png   the ten weight images of each variant (first seed)
     gaussian_scale.png      the scale S of the Gaussian variant, clipped to [0, 5]
     test_accuracy.png       test accuracy against step for all variants
-    history.csv             the same curves as numbers
-    metadata.json           data source and sizes, settings, seed, versions, CPU,
-                            wall time per variant
+    history.csv             the same curves as numbers, one row per seed and step
+    metadata.json           data source, sizes and file hashes, settings, seeds,
+                            versions, CPU, wall time per variant
     README.md               the table and figures together
 
 Run:
     python reproductions/mnist_weight_images.py            # the article's setting
+    python reproductions/mnist_weight_images.py --data ../shared/data/mnist
     python reproductions/mnist_weight_images.py --quick    # a short look, not it
     python reproductions/mnist_weight_images.py --help
 
@@ -72,6 +79,7 @@ QUICK_STEPS = 3_000
 # A run with these settings (and not --quick) is the article's; any other
 # writes to results/quick/.
 FULL_SETTING = {"steps": ARTICLE_STEPS, "variants": list(VARIANTS)}
+SEEDS = 3  # runs per variant at the full setting (1 with --quick)
 
 # What the article's table and the original notebooks printed (REFERENCE.md).
 PUBLISHED = pd.DataFrame(
@@ -95,6 +103,9 @@ def parse_args(argv=None):
     parser.add_argument("--variants", type=comma_list(VARIANTS),
                         default=list(VARIANTS),
                         help=f"comma-separated subset of {', '.join(VARIANTS)}")
+    parser.add_argument("--seeds", type=positive_int, default=None,
+                        help=f"seeds per variant: --seed, --seed + 1, ... (default "
+                        f"{SEEDS}; 1 with --quick)")
     parser.add_argument("--batch-size", type=positive_int, default=32)
     parser.add_argument("--eval-every", type=positive_int, default=None,
                         help="steps between test-accuracy measurements "
@@ -111,11 +122,16 @@ def parse_args(argv=None):
                         default=0.5)
     args = parser.parse_args(argv)
     args.steps = args.steps or (QUICK_STEPS if args.quick else ARTICLE_STEPS)
+    args.seeds = args.seeds or (1 if args.quick else SEEDS)
     args.eval_every = args.eval_every or (250 if args.quick else 1000)
     if args.eval_every > args.steps:
         parser.error(f"argument --eval-every: expected at most --steps "
                      f"({args.steps}), received {args.eval_every}")
     return finish(parser, args)
+
+
+def seeds(args):
+    return [args.seed + i for i in range(args.seeds)]
 
 
 # ---------------------------------------------------------------------------
@@ -161,18 +177,21 @@ def weight_matrix(model):
 
 # ---------------------------------------------------------------------------
 # Training: blocks of `eval_every` steps in one compiled call, test accuracy
-# after each block.
+# after each block. Every seed draws its own initial weights, batch order and
+# dropout masks. A run gives plain numbers; the figures and the table are
+# drawn from those numbers only.
 # ---------------------------------------------------------------------------
-def train(variant, data, args):
-    keras.utils.set_random_seed(args.seed)
-    model = build_model(variant, args, seed=args.seed)
+def train(variant, data, args, seed):
+    """Trains one model; returns its numbers (curves, weights, accuracies)."""
+    keras.utils.set_random_seed(seed)
+    model = build_model(variant, args, seed=seed)
     loop = CompiledLoop(model, data.x_train, data.y_train)
     indices = epoch_batch_indices(len(data.x_train), args.batch_size, args.steps,
-                                  seed=args.seed)
+                                  seed=seed)
     test_accuracy = Evaluator(model, data.x_test, data.y_test)
     history = {"step": [], "test_accuracy": [], "loss": []}
     start = time.perf_counter()
-    with tqdm(total=args.steps, desc=f"{variant:>11}", unit="step",
+    with tqdm(total=args.steps, desc=f"{variant:>11} seed {seed}", unit="step",
               file=sys.stdout, mininterval=2.0, dynamic_ncols=True) as bar:
         for first in range(0, args.steps, args.eval_every):
             block = indices[first:first + args.eval_every]
@@ -182,106 +201,143 @@ def train(variant, data, args):
             history["loss"].append(loss)
             bar.update(len(block))
             bar.set_postfix(test_acc=f"{history['test_accuracy'][-1]:.4f}")
-    seconds = time.perf_counter() - start
-    result = {
-        "model": model,
-        "history": history,
-        "seconds": seconds,
+    numbers = {
+        "seconds": time.perf_counter() - start,
+        "step": history["step"],
+        "test_accuracy_curve": history["test_accuracy"],
+        "loss_curve": history["loss"],
         "test_accuracy": history["test_accuracy"][-1],
         "validation_accuracy": Evaluator(model, data.x_val, data.y_val)(),
+        "weights": weight_matrix(model),
     }
     if variant == "dropout":
         # The original measured test accuracy with dropout still on.
-        result["test_accuracy_dropout_on"] = Evaluator(
+        numbers["test_accuracy_dropout_on"] = Evaluator(
             model, data.x_test, data.y_test, training=True)()
-    return result
+    if variant == "gaussian":
+        numbers["scale"] = keras.ops.convert_to_numpy(
+            model.get_layer("weights").kernel_scale())
+    return numbers
+
+
+def stack(runs):
+    """One variant's numbers over seeds: each key an array with a leading
+    seed axis (the steps are shared)."""
+    stacked = {key: np.stack([np.asarray(run[key]) for run in runs])
+               for key in runs[0] if key != "step"}
+    stacked["step"] = np.asarray(runs[0]["step"])
+    return stacked
+
+
+def run(data, args):
+    """`{variant: numbers stacked over seeds}`."""
+    return {variant: stack([train(variant, data, args, seed) for seed in seeds(args)])
+            for variant in args.variants}
 
 
 # ---------------------------------------------------------------------------
-# Figures and table.
+# Figures and table, from the numbers alone.
 # ---------------------------------------------------------------------------
 def run_label(args):
+    runs = f"{args.seeds} seed{'s' if args.seeds > 1 else ''}"
     if args.quick:
-        return f"QUICK run, {args.steps:,} steps (not the article's 150,000)"
+        return f"QUICK run, {args.steps:,} steps, {runs} (not the article's 150,000)"
     if args.steps != ARTICLE_STEPS:
-        return f"{args.steps:,} steps (the article: 150,000)"
-    return f"{args.steps:,} steps"
+        return f"{args.steps:,} steps, {runs} (the article: 150,000)"
+    return f"{args.steps:,} steps, {runs}"
 
 
-def make_figures(results, data, args):
-    """The article's figures, as `{file name: matplotlib figure}`."""
-    label = f"{run_label(args)}; data: {data.source}"
+def make_figures(numbers, label):
+    """The article's figures, as `{file name: matplotlib figure}`.
+
+    `label` (the run label and data) goes under every title. The weight
+    images show the first seed's model.
+    """
     figures = {}
-    for variant, result in results.items():
+    for variant, n in numbers.items():
         figures[f"weights_{variant}.png"] = plot_weight_images(
-            weight_matrix(result["model"]),
-            f"{TITLES[variant]}: weight images\n{label}")
+            n["weights"][0], f"{TITLES[variant]}: weight images\n{label}")
         if variant == "gaussian":
-            scale = result["model"].get_layer("weights").kernel_scale()
             figures["gaussian_scale.png"] = plot_weight_images(
-                keras.ops.convert_to_numpy(scale),
+                n["scale"][0],
                 f"Gaussian weight: scale S = exp(s_hat), clipped to [0, 5]\n{label}",
                 clip=(0, 5))
-    curves = {TITLES[v]: (r["history"]["step"], r["history"]["test_accuracy"])
-              for v, r in results.items()}
+    curves = {TITLES[v]: (n["step"], n["test_accuracy_curve"])
+              for v, n in numbers.items()}
     figures["test_accuracy.png"] = plot_curves(
         curves, "training step", "test accuracy",
         f"Test accuracy during training\n{label}")
     return figures
 
 
-def build_table(results, args):
+def build_table(numbers, label):
     rows = []
-    first = next(iter(results.values()))["seconds"]
-    for variant, result in results.items():
-        weights = weight_matrix(result["model"])
+    first = None
+    for variant, n in numbers.items():
+        seconds = float(np.mean(n["seconds"]))
+        first = first or seconds
+        accuracy = np.asarray(n["test_accuracy"], dtype=np.float64)
+        weights = n["weights"][0]
         published = PUBLISHED.loc[variant]
         rows.append({
             "variant": variant,
-            "test_accuracy": result["test_accuracy"],
+            "seeds": len(accuracy),
+            "test_accuracy": accuracy.mean(),
+            "test_accuracy_sd": accuracy.std(ddof=1) if len(accuracy) > 1 else np.nan,
             "article_accuracy": published["article_accuracy"],
-            "accuracy_difference": result["test_accuracy"]
-            - published["article_accuracy"],
-            "test_accuracy_dropout_on": result.get("test_accuracy_dropout_on",
-                                                   np.nan),
-            "runtime_s": result["seconds"],
-            "runtime_ratio": result["seconds"] / first,
+            "accuracy_difference": accuracy.mean() - published["article_accuracy"],
+            "test_accuracy_dropout_on": float(np.mean(
+                n["test_accuracy_dropout_on"])) if "test_accuracy_dropout_on" in n
+            else np.nan,
+            "runtime_s": seconds,
+            "runtime_ratio": seconds / first,
             "article_runtime_ratio": published["article_runtime_ratio"],
             "notebook_runtime_ratio": published["notebook_runtime_ratio"],
             "min_weight": float(weights.min()),
             "article_min": published["article_min"],
             "max_weight": float(weights.max()),
             "article_max": published["article_max"],
-            "run": run_label(args),
+            "run": label,
         })
     return pd.DataFrame(rows)
 
 
-def history_frame(results):
-    frames = [pd.DataFrame({"variant": v, **r["history"]})
-              for v, r in results.items()]
+def history_frame(numbers, args):
+    frames = []
+    for variant, n in numbers.items():
+        for i, seed in enumerate(seeds(args)):
+            frames.append(pd.DataFrame({
+                "variant": variant, "seed": seed, "step": n["step"],
+                "test_accuracy": n["test_accuracy_curve"][i],
+                "loss": n["loss_curve"][i]}))
     return pd.concat(frames, ignore_index=True)
 
 
-def metadata(results, data, args, wall_seconds):
+def metadata(numbers, data, args, wall_seconds):
     return run_metadata(
         "Greydanus 2016, Regularization for Neural Networks (MNIST weight "
-        "images)", args, run_label(args), data,
-        seconds_per_variant={v: r["seconds"] for v, r in results.items()},
+        "images)", args, run_label(args), data, seeds=seeds(args),
+        seconds_per_variant={v: float(np.sum(n["seconds"]))
+                             for v, n in numbers.items()},
         wall_seconds=wall_seconds)
 
 
 NOTES = """\
 Notes on the comparison:
 
-- `test_accuracy` is measured with correct inference (no dropout at test).
-  The original dropout notebook measured test accuracy with dropout still on;
+- `test_accuracy` is the mean over the seeds of the accuracy on the test set
+  after the last step, measured with correct inference (no dropout at test);
+  `test_accuracy_sd` its standard deviation over the seeds. The article ran
+  one seed.
+- The original dropout notebook measured test accuracy with dropout still on;
   `test_accuracy_dropout_on` is that number, which explains the article's lower
   dropout figure.
+- `min_weight` and `max_weight` are those of the first seed's model, whose
+  weight images are shown.
 - Runtime ratios: the article ran each variant as its own TF1 graph stepping
-  from Python. Here every step runs inside one XLA-compiled loop, so the fixed
+  from Python. Here every step runs inside one compiled loop, so the fixed
   per-step cost that dominated the original is gone and ratios reflect the
-  extra arithmetic of each variant only.
+  extra arithmetic of each variant only. `runtime_s` is per seed.
 - The Gaussian variant's weights are values of a Gaussian function, so every
   weight is positive; the article's "min ~ 0" is the same fact.
 """
@@ -292,14 +348,15 @@ def main(argv=None):
     wall_start = time.perf_counter()
     data = load_mnist(args.data, seed=args.seed)
     print(f"[kreg] {run_label(args)}; variants: {', '.join(args.variants)}")
-    results = {v: train(v, data, args) for v in args.variants}
-    table = build_table(results, args)
+    numbers = run(data, args)
+    label = f"{run_label(args)}; data: {data.source}"
+    table = build_table(numbers, run_label(args))
     write_results(
         args.out, "MNIST weight images (Greydanus 2016)",
         f"{run_label(args)}; data: {data.description}",
-        [("table", table, None)], make_figures(results, data, args),
-        metadata(results, data, args, time.perf_counter() - wall_start), NOTES,
-        csv_files={"history": history_frame(results)})
+        [("table", table, None)], make_figures(numbers, label),
+        metadata(numbers, data, args, time.perf_counter() - wall_start), NOTES,
+        csv_files={"history": history_frame(numbers, args)})
     return table
 
 

@@ -1,7 +1,9 @@
 """Regularization layers for Keras 3."""
 
 from kreg.layers.dropconnect import DropConnectDense
+from kreg.layers.dropout_base import DropoutBase
 from kreg.layers.gaussian_weight_dense import GaussianWeightDense
+from kreg.layers.inverted_dropout import InvertedDropout
 from kreg.layers.vanilla_dropout import VanillaDropout
 from kreg.layers.weight_norm_dense import WeightNormDense
 from kreg.layers.weight_normalization import WeightNormalization

@@ -3,15 +3,11 @@
 import keras
 from keras import ops
 
-from kreg.argument_checks import (
-    check_rate,
-    check_seed,
-    check_shape,
-)
+from kreg.layers.dropout_base import DropoutBase
 
 
 @keras.saving.register_keras_serializable(package="kreg")
-class VanillaDropout(keras.layers.Layer):
+class VanillaDropout(DropoutBase):
     """Applies the original (non-inverted) dropout to the input.
 
     At training time each input unit is multiplied by a Bernoulli mask that
@@ -26,6 +22,10 @@ class VanillaDropout(keras.layers.Layer):
     `E[training output] / inference output == 1`. Prefer
     `keras.layers.Dropout` for new models (no work at inference); this
     layer reproduces the original formulation.
+
+    The mask is that of `InvertedDropout` (see `kreg.layers.DropoutBase`):
+    exact, drawn from packed random bits for a rate that is a multiple of
+    1/256.
 
     Args:
         rate: Float in `[0, 1)`. Fraction of the input units to drop.
@@ -60,43 +60,9 @@ class VanillaDropout(keras.layers.Layer):
           https://cs231n.github.io/neural-networks-2/#reg)
     """
 
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        check_rate("rate", rate)
-        check_seed(seed)
-        super().__init__(**kwargs)
-        self.rate = rate
-        self.noise_shape = check_shape("noise_shape", noise_shape)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.supports_masking = True
-
     def call(self, inputs, training=None):
-        keep_prob = 1.0 - self.rate
         if self.rate == 0:
             return inputs
         if not training:
-            return ops.multiply(inputs, ops.cast(keep_prob, inputs.dtype))
-        noise_shape = self.noise_shape
-        if noise_shape is None:
-            noise_shape = ops.shape(inputs)
-        else:
-            input_shape = ops.shape(inputs)
-            noise_shape = tuple(
-                input_shape[i] if dim is None else dim
-                for i, dim in enumerate(noise_shape)
-            )
-        noise = keras.random.uniform(noise_shape, seed=self.seed_generator)
-        keep = ops.cast(ops.less(noise, keep_prob), inputs.dtype)
-        return ops.multiply(inputs, keep)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        base_config = super().get_config()
-        config = {
-            "rate": self.rate,
-            "noise_shape": self.noise_shape,
-            "seed": self.seed,
-        }
-        return {**base_config, **config}
+            return ops.multiply(inputs, ops.cast(1.0 - self.rate, inputs.dtype))
+        return ops.multiply(inputs, self.keep_mask(inputs))

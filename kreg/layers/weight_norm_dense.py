@@ -9,14 +9,15 @@ from kreg.argument_checks import (
     check_positive_float,
     check_positive_int,
 )
-from kreg.layers.weight_norm_math import data_dependent_init
+from kreg.kernels import kernel as kernel_spec
+from kreg.layers.weight_norm_core import WeightNormCore
 from kreg.layers.weight_norm_math import weight_norm
 
 _NORMS = ("unit", "matrix")
 
 
 @keras.saving.register_keras_serializable(package="kreg")
-class WeightNormDense(keras.layers.Layer):
+class WeightNormDense(WeightNormCore, keras.layers.Layer):
     """Dense layer whose kernel is reparameterized as `w = g * v / ||v||`.
 
     `WeightNormDense` implements
@@ -154,8 +155,6 @@ class WeightNormDense(keras.layers.Layer):
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
-        # `autocast=False`: under `mixed_float16` the normalization reads the
-        # float32 variables, and only the effective kernel is cast down.
         self.kernel_v = self.add_weight(
             name="kernel_v",
             shape=(input_dim, self.units),
@@ -165,12 +164,8 @@ class WeightNormDense(keras.layers.Layer):
             autocast=False,
         )
         scale_shape = (self.units,) if self.norm == "unit" else ()
-        if self.use_scale:
-            self.g = self.add_weight(
-                name="g", shape=scale_shape, initializer="ones", autocast=False
-            )
-        else:
-            self.g = None
+        self._build_scale(scale_shape, "ones", self.use_scale)
+        self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(
                 name="bias",
@@ -180,97 +175,31 @@ class WeightNormDense(keras.layers.Layer):
                 constraint=self.bias_constraint,
                 autocast=False,
             )
-        else:
-            self.bias = None
-        if self.data_init:
-            self.initialized = self.add_weight(
-                name="initialized",
-                shape=(),
-                initializer="zeros",
-                dtype="bool",
-                trainable=False,
-            )
-            self.g_offset = self.add_weight(
-                name="g_offset",
-                shape=scale_shape,
-                initializer="zeros",
-                trainable=False,
-                autocast=False,
-            )
-            self.bias_offset = self.add_weight(
-                name="bias_offset",
-                shape=(self.units,),
-                initializer="zeros",
-                trainable=False,
-                autocast=False,
-            )
+        self._build_data_init(scale_shape, (self.units,))
         self.input_spec = keras.layers.InputSpec(
             min_ndim=2, axes={-1: input_dim}
         )
 
     @property
-    def _norm_axis(self):
-        return 0 if self.norm == "unit" else None
+    def _norm_axes(self):
+        return (0,) if self.norm == "unit" else None
 
-    @property
-    def scale(self):
-        """The effective scale `g` (with the data-init offset), or `None`."""
-        if self.g is None:
-            return None
-        if self.data_init:
-            return ops.add(self.g, self.g_offset)
-        return ops.convert_to_tensor(self.g)
+    def _bias_variable(self):
+        return self.bias
 
-    @property
-    def effective_bias(self):
-        """The effective bias (with the data-init offset), or `None`."""
-        if self.bias is None:
-            return None
-        if self.data_init:
-            return ops.add(self.bias, self.bias_offset)
-        return ops.convert_to_tensor(self.bias)
-
-    @property
-    def kernel(self):
-        """The effective kernel `g * v / ||v||`, a tensor (not a variable)."""
-        if not self.built:
-            raise AttributeError(
-                "You must build the layer before accessing `kernel`."
-            )
-        return weight_norm(
-            self.kernel_v,
-            self.scale,
-            axis=self._norm_axis,
-            epsilon=self.epsilon,
-        )
+    def kreg_kernels(self):
+        """The direction `v`, for kreg's helpers (penalties, pruning, ...)."""
+        return [kernel_spec(self, "kernel_v", (-1,))]
 
     def call(self, inputs, training=None):
-        scale, bias = self.scale, self.effective_bias
-        if self.data_init and training:
+        def unit_preactivations():
+            unit_kernel = weight_norm(self.kernel_v, axis=0, epsilon=self.epsilon)
+            return ops.matmul(ops.cast(inputs, unit_kernel.dtype), unit_kernel)
 
-            def unit_preactivations():
-                unit_kernel = weight_norm(
-                    self.kernel_v, axis=0, epsilon=self.epsilon
-                )
-                return ops.matmul(
-                    ops.cast(inputs, unit_kernel.dtype), unit_kernel
-                )
-
-            g_offset, bias_offset = data_dependent_init(
-                self.initialized,
-                self.g,
-                self.g_offset,
-                self.bias,
-                self.bias_offset,
-                unit_preactivations,
-                axis=tuple(range(len(inputs.shape) - 1)),
-                epsilon=self.epsilon,
-            )
-            scale = ops.add(self.g, g_offset)
-            bias = ops.add(self.bias, bias_offset)
-        kernel = weight_norm(
-            self.kernel_v, scale, axis=self._norm_axis, epsilon=self.epsilon
+        scale, bias = self._scale_and_bias(
+            training, unit_preactivations, tuple(range(len(inputs.shape) - 1))
         )
+        kernel = self._normalized(scale)
         x = ops.matmul(inputs, ops.cast(kernel, self.compute_dtype))
         if bias is not None:
             x = ops.add(x, ops.cast(bias, self.compute_dtype))

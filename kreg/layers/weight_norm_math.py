@@ -129,6 +129,10 @@ def data_dependent_init(
         new_scale, new_bias = data_init_values(
             unit_preactivations(), axis=axis, epsilon=epsilon
         )
+        # One value per output channel; `g` may hold them in another shape
+        # (a depthwise kernel's `(in_channels, multiplier)`).
+        new_scale = ops.reshape(new_scale, scale_offset.shape)
+        new_bias = ops.reshape(new_bias, bias_offset.shape)
         new_scale_offset = ops.subtract(
             ops.cast(new_scale, scale_offset.dtype),
             ops.cast(scale.value, scale_offset.dtype),

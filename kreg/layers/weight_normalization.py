@@ -1,73 +1,83 @@
-"""Weight-normalization wrapper for `Dense` and `Conv1D`/`Conv2D`/`Conv3D`."""
+"""Weight normalization for any Keras layer with a kernel."""
+
+import contextlib
 
 import keras
 from keras import ops
 
-from kreg.argument_checks import (
-    check_bool,
-    check_positive_float,
-)
-from kreg.layers.weight_norm_math import data_dependent_init
-from kreg.layers.weight_norm_math import weight_norm
+from kreg.argument_checks import check_bool, check_positive_float, invalid_argument
+from kreg.kernels import INPUT_ROLES, layer_kernels
+from kreg.layers.call_with_weights import call_with_weights
+from kreg.layers.weight_norm_core import WeightNormCore
 
-_SUPPORTED_LAYERS = (
-    keras.layers.Dense,
-    keras.layers.Conv1D,
-    keras.layers.Conv2D,
-    keras.layers.Conv3D,
-)
+
+@contextlib.contextmanager
+def _linear(layer):
+    """`layer` without its activation for the duration (trace time)."""
+    activation = getattr(layer, "activation", None)
+    if activation is None:
+        yield
+        return
+    layer.activation = keras.activations.linear
+    try:
+        yield
+    finally:
+        layer.activation = activation
 
 
 @keras.saving.register_keras_serializable(package="kreg")
-class WeightNormalization(keras.layers.Wrapper):
-    """Weight normalization of the kernel of a `Dense` or `ConvND` layer.
+class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
+    """Weight normalization of the kernel of any Keras layer that has one.
 
     A Keras 3 replacement for `tfa.layers.WeightNormalization` (TensorFlow
-    Addons). The wrapped layer's kernel is reparameterized per output unit
-    (its last axis) as `w = g * v / ||v||`, the norm being taken over all
-    other kernel axes, so the norm of every output unit's filter of the
-    effective kernel `w` is `|g|`.
+    Addons), for every layer whose kernel `kreg.kernels` knows: `Dense`,
+    `EinsumDense`, `Conv1D/2D/3D`, `Conv1D/2D/3DTranspose`,
+    `DepthwiseConv1D/2D`, `SeparableConv1D/2D`, `SimpleRNN`, `LSTM`, `GRU`,
+    kreg's own layers and any layer with a `kreg_kernels()` method; it also
+    runs inside `keras.layers.TimeDistributed`. The kernel is
+    reparameterized per output unit as `w = g * v / ||v||`: `v` is the
+    wrapped layer's own kernel variable (exposed as `kernel_v`, not
+    duplicated), the norm is taken over the kernel's non-unit axes (for a
+    transposed convolution `(*window, filters, in)` the unit axis is the
+    filters axis; for a depthwise kernel `(*window, in, multiplier)` each
+    (channel, multiplier) pair is a unit), and `g` has one entry per unit,
+    initialized to `||v||` so that the wrapped function is unchanged at
+    wrapping time. The kernel normalized is the one that produces the
+    layer's outputs: the pointwise kernel of a separable convolution, the
+    input kernel of a recurrent cell (as TF Addons; the recurrent kernel
+    keeps its plain parameterization).
 
-    Design: `v` is the wrapped layer's own `kernel` variable (exposed as
-    `kernel_v`, not duplicated), `g` is a variable of the wrapper, of shape
-    `(units,)` or `(filters,)`, initialized to `||v||` so that the wrapped
-    function is initially unchanged. `call` does not call the wrapped layer:
-    it computes `w` and applies the wrapped layer's operation with
-    `keras.ops` (`matmul` for `Dense`; `conv` with the layer's `strides`,
-    `padding` (including causal), `dilation_rate` and `data_format` for
-    `ConvND`), then adds the wrapped layer's bias and applies its activation.
-    Gradients therefore reach `v` and `g` directly on every backend, and no
-    variable is overwritten during the forward pass. Only exactly
-    `keras.layers.Dense`, `Conv1D`, `Conv2D` and `Conv3D` are supported
-    (subclasses may change `call`, which is not used), without LoRA or
-    quantization.
+    `call` runs the wrapped layer's own operation with `w` substituted for
+    `v` (`kreg.layers.call_with_weights`, built on Keras's
+    `Layer.stateless_call`), so any option of the wrapped layer (strides,
+    padding, dilation, data format, groups, recurrent dropout) behaves as
+    usual, gradients reach `v` and `g` on every backend, and no variable is
+    overwritten during the forward pass. LoRA-enabled and quantized layers
+    are refused.
 
     With `data_init=True`, the first batch seen with `training=True` sets the
-    scale and bias so that this batch's pre-activations have mean 0 and
-    variance 1 per output channel (Salimans & Kingma, 2016): with
-    `t = op(x, v / ||v||)`, of mean `mu` and standard deviation `sigma` over
-    all axes but the channel axis, the effective scale becomes
-    `1 / (sigma + epsilon)` and the effective bias `-mu / (sigma + epsilon)`.
+    scale and bias so that this batch's pre-activations (the wrapped layer's
+    output without bias and activation, computed with the unit-norm kernel)
+    have mean 0 and variance 1 per output channel (Salimans & Kingma, 2016).
     This happens once; the non-trainable boolean weight `initialized` records
     it and is saved with the model. It works inside a compiled train step on
-    every backend. Because Keras' JAX trainer discards assignments to
+    every backend: because Keras' JAX trainer discards assignments to
     trainable variables made inside `call`, the data-dependent values are
     stored in the non-trainable weights `g_offset` and `bias_offset`, added to
-    `g` and to the wrapped layer's `bias`: the effective scale is
-    `scale = g + g_offset`, the effective bias `effective_bias`. A constant
-    offset does not change gradients, so training is the same as overwriting
-    `g` and `bias`.
+    `g` and to the wrapped layer's `bias`. A constant offset does not change
+    gradients, so training is the same as overwriting `g` and `bias`.
+    `data_init` needs a bias and one output channel per unit of the kernel;
+    it is refused for recurrent layers, whose outputs are not
+    pre-activations.
 
     The wrapped layer's `kernel_regularizer` and `kernel_constraint` act on
     `v`. After wrapping, calling the wrapped layer directly computes with `v`,
     not `w`; use `to_layer()` to get a plain layer with the folded kernel.
 
     Args:
-        layer: A `keras.layers.Dense`, `Conv1D`, `Conv2D` or `Conv3D`
-            instance.
+        layer: A Keras layer with a kernel (see above).
         data_init: Boolean, whether to use the data-dependent initialization
-            on the first training batch. Requires the wrapped layer to have a
-            bias (`use_bias=True`).
+            on the first training batch.
         epsilon: Small positive float. Lower bound on the squared norm of `v`,
             and added to the standard deviation in the data-dependent
             initialization.
@@ -75,23 +85,22 @@ class WeightNormalization(keras.layers.Wrapper):
 
     Call arguments:
         inputs: Input tensor, as for the wrapped layer.
-        training: Python boolean. Only matters with `data_init=True`: the
-            first call with `training=True` performs the data-dependent
-            initialization. Otherwise the layer is deterministic and behaves
-            the same in training and inference.
+        training: Python boolean, passed to the wrapped layer. With
+            `data_init=True`, the first call with `training=True` performs
+            the data-dependent initialization.
 
     Example:
 
     >>> x = np.random.rand(2, 8, 8, 3)
-    >>> conv = WeightNormalization(keras.layers.Conv2D(4, 3))
-    >>> y = conv(x)
+    >>> up = WeightNormalization(keras.layers.Conv2DTranspose(4, 3, strides=2))
+    >>> y = up(x)
     >>> tuple(y.shape)
-    (2, 6, 6, 4)
-    >>> plain = conv.to_layer()
+    (2, 17, 17, 4)
+    >>> plain = up.to_layer()
     >>> np.allclose(
     ...     keras.ops.convert_to_numpy(plain(x)),
     ...     keras.ops.convert_to_numpy(y),
-    ...     atol=1e-6,
+    ...     atol=1e-5,
     ... )
     True
 
@@ -103,14 +112,8 @@ class WeightNormalization(keras.layers.Wrapper):
     """
 
     def __init__(self, layer, data_init=False, epsilon=1e-12, **kwargs):
-        if type(layer) not in _SUPPORTED_LAYERS:
-            raise ValueError(
-                "Invalid value received for argument `layer`. Expected an "
-                "instance of keras.layers.Dense, Conv1D, Conv2D or Conv3D "
-                "(a layer with a `kernel` whose last axis is the output "
-                f"units). Received: layer={layer!r} of type "
-                f"{type(layer).__name__}"
-            )
+        if not isinstance(layer, keras.layers.Layer):
+            raise invalid_argument("layer", "a Keras layer with a kernel", layer)
         if getattr(layer, "lora_rank", None) or getattr(
             layer, "lora_enabled", False
         ):
@@ -119,183 +122,122 @@ class WeightNormalization(keras.layers.Wrapper):
                 f"supported. Received: layer={layer.name} with "
                 f"lora_rank={layer.lora_rank}"
             )
-        if layer.quantization_mode is not None:
+        if getattr(layer, "quantization_mode", None) is not None:
             raise ValueError(
                 "Invalid value received for argument `layer`. Quantized "
                 f"layers are not supported. Received: layer={layer.name} with "
                 f"quantization_mode={layer.quantization_mode}"
             )
         check_bool("data_init", data_init)
-        if data_init and not layer.use_bias:
+        has_bias = getattr(layer, "use_bias",
+                           getattr(layer, "bias_axes", None) is not None)
+        if data_init and not has_bias:
             raise ValueError(
                 "Invalid value received for argument `data_init`. "
                 "`data_init=True` requires the wrapped layer to have a bias. "
                 f"Received: data_init={data_init} and layer={layer.name} with "
-                "use_bias=False"
+                f"use_bias={has_bias}"
+            )
+        if data_init and hasattr(layer, "cell"):
+            raise ValueError(
+                "Invalid value received for argument `data_init`. A recurrent "
+                "layer's outputs are not pre-activations, so `data_init=True` "
+                f"is not supported. Received: layer={layer.name} of type "
+                f"{type(layer).__name__}"
             )
         check_positive_float("epsilon", epsilon)
         super().__init__(layer, **kwargs)
         self.data_init = data_init
         self.epsilon = float(epsilon)
         self.supports_masking = layer.supports_masking
-        self._is_dense = isinstance(layer, keras.layers.Dense)
 
     def build(self, input_shape):
         super().build(input_shape)
+        self._target = self._find_kernel()
         kernel_v = self.kernel_v
-        units = kernel_v.shape[-1]
+        unit_axes = self._target.unit_axes
+        scale_shape = tuple(kernel_v.shape[a] for a in unit_axes)
 
         def norm_of_v(shape, dtype=None):
             squared = ops.square(ops.cast(kernel_v, "float32"))
             norm = ops.sqrt(ops.sum(squared, axis=self._norm_axes))
-            return ops.cast(norm, dtype)
+            return ops.cast(ops.reshape(norm, shape), dtype)
 
-        # `autocast=False`: under `mixed_float16` the normalization reads the
-        # float32 scale, and only the effective kernel is cast down.
-        self.g = self.add_weight(
-            name="g",
-            shape=(units,),
-            initializer=norm_of_v,
-            dtype=kernel_v.dtype,
-            autocast=False,
-        )
+        self._build_scale(scale_shape, norm_of_v, True)
         if self.data_init:
-            self.initialized = self.add_weight(
-                name="initialized",
-                shape=(),
-                initializer="zeros",
-                dtype="bool",
-                trainable=False,
+            bias = self._bias_variable()
+            if bias is None or bias.shape[-1] != _size(scale_shape):
+                raise ValueError(
+                    "Invalid value received for argument `data_init`. It "
+                    "needs one bias entry per unit of the normalized kernel. "
+                    f"Received: layer={self.layer.name} with kernel "
+                    f"{tuple(kernel_v.shape)} and bias "
+                    f"{None if bias is None else tuple(bias.shape)}"
+                )
+        self._build_data_init(scale_shape, (_size(scale_shape),))
+
+    def _find_kernel(self):
+        found = [k for sub in self.layer._flatten_layers(include_self=True)
+                 for k in layer_kernels(sub) if k.role in INPUT_ROLES]
+        if not found:
+            raise ValueError(
+                "Invalid value received for argument `layer`. Expected a "
+                "layer with a kernel that kreg knows (Dense, EinsumDense, any "
+                "convolution, a recurrent layer, or a layer with a "
+                f"`kreg_kernels()` method). Received: layer={self.layer.name} "
+                f"of type {type(self.layer).__name__}"
             )
-            self.g_offset = self.add_weight(
-                name="g_offset",
-                shape=(units,),
-                initializer="zeros",
-                dtype=kernel_v.dtype,
-                trainable=False,
-                autocast=False,
-            )
-            self.bias_offset = self.add_weight(
-                name="bias_offset",
-                shape=(units,),
-                initializer="zeros",
-                dtype=kernel_v.dtype,
-                trainable=False,
-                autocast=False,
-            )
+        # The kernel that produces the outputs: the last one (a separable
+        # convolution's pointwise kernel).
+        return found[-1]
 
     @property
     def kernel_v(self):
-        """The direction `v`: the wrapped layer's `kernel` variable."""
-        return self.layer.kernel
+        """The direction `v`: the wrapped layer's kernel variable."""
+        return self._target.variable
 
     @property
     def _norm_axes(self):
-        return tuple(range(len(self.kernel_v.shape) - 1))
+        return self._target.norm_axes
 
-    @property
-    def _channel_axis(self):
-        if self._is_dense or self.layer.data_format == "channels_last":
-            return -1
-        return 1
+    def _bias_variable(self):
+        bias = getattr(self._target.layer, "bias", None)
+        return bias if isinstance(bias, keras.Variable) else None
 
-    @property
-    def scale(self):
-        """The effective scale `g` (with the data-init offset)."""
-        if self.data_init:
-            return ops.add(self.g, self.g_offset)
-        return ops.convert_to_tensor(self.g)
+    def kreg_kernels(self):
+        """The wrapped layer's kernels (the direction `v` among them)."""
+        return [k for sub in self.layer._flatten_layers(include_self=True)
+                for k in layer_kernels(sub)]
 
-    @property
-    def effective_bias(self):
-        """The effective bias (with the data-init offset), or `None`."""
-        if not self.layer.use_bias:
-            return None
-        bias = ops.cast(self.layer.bias, self.g.dtype)
-        if self.data_init:
-            return ops.add(bias, self.bias_offset)
-        return bias
+    def _channel_axis(self, rank):
+        if getattr(self.layer, "data_format", "channels_last") == "channels_first":
+            return 1
+        return rank - 1
 
-    @property
-    def kernel(self):
-        """The effective kernel `g * v / ||v||`, a tensor (not a variable)."""
-        if not self.built:
-            raise AttributeError(
-                "You must build the layer before accessing `kernel`."
-            )
-        return weight_norm(
-            self.kernel_v,
-            self.scale,
-            axis=self._norm_axes,
-            epsilon=self.epsilon,
-        )
-
-    def _linear(self, inputs, kernel):
-        """The wrapped layer's operation without bias and activation."""
-        if self._is_dense:
-            return ops.matmul(inputs, kernel)
-        layer = self.layer
-        padding = layer.padding
-        if padding == "causal":
-            left_pad = layer.dilation_rate[0] * (layer.kernel_size[0] - 1)
-            if layer.data_format == "channels_last":
-                pad_width = [[0, 0], [left_pad, 0], [0, 0]]
-            else:
-                pad_width = [[0, 0], [0, 0], [left_pad, 0]]
-            inputs = ops.pad(inputs, pad_width)
-            padding = "valid"
-        return ops.conv(
-            inputs,
-            kernel,
-            strides=list(layer.strides),
-            padding=padding,
-            dilation_rate=layer.dilation_rate,
-            data_format=layer.data_format,
-        )
-
-    def _add_bias(self, outputs, bias):
-        if self._channel_axis == 1:
-            rank = len(outputs.shape) - 2
-            bias = ops.reshape(bias, (1, -1) + (1,) * rank)
-        return ops.add(outputs, bias)
+    def _run(self, inputs, kernel, bias, training):
+        substitutes = [(self.kernel_v, ops.cast(kernel, self.kernel_v.dtype))]
+        bias_variable = self._bias_variable()
+        if bias is not None and bias_variable is not None:
+            substitutes.append((bias_variable,
+                                ops.cast(bias, bias_variable.dtype)))
+        return call_with_weights(self.layer, substitutes, inputs,
+                                 training=training)
 
     def call(self, inputs, training=None):
-        scale, bias = self.scale, self.effective_bias
-        if self.data_init and training:
-            ndim = len(inputs.shape)
-            channel_axis = self._channel_axis % ndim
+        def unit_preactivations():
+            unit_kernel = self._normalized(None)
+            bias = self._bias_variable()
+            zero = None if bias is None else ops.zeros(bias.shape, bias.dtype)
+            with _linear(self.layer):
+                outputs = self._run(inputs, unit_kernel, zero, training)
+            return ops.cast(outputs, "float32")
 
-            def unit_preactivations():
-                unit_kernel = weight_norm(
-                    self.kernel_v, axis=self._norm_axes, epsilon=self.epsilon
-                )
-                return self._linear(
-                    ops.cast(inputs, unit_kernel.dtype), unit_kernel
-                )
-
-            g_offset, bias_offset = data_dependent_init(
-                self.initialized,
-                self.g,
-                self.g_offset,
-                self.layer.bias,
-                self.bias_offset,
-                unit_preactivations,
-                axis=tuple(i for i in range(ndim) if i != channel_axis),
-                epsilon=self.epsilon,
-            )
-            scale = ops.add(self.g, g_offset)
-            bias = ops.add(ops.cast(self.layer.bias, self.g.dtype), bias_offset)
-        kernel = weight_norm(
-            self.kernel_v, scale, axis=self._norm_axes, epsilon=self.epsilon
-        )
-        outputs = self._linear(inputs, ops.cast(kernel, self.compute_dtype))
-        if bias is not None:
-            outputs = self._add_bias(
-                outputs, ops.cast(bias, self.compute_dtype)
-            )
-        if self.layer.activation is not None:
-            outputs = self.layer.activation(outputs)
-        return outputs
+        rank = len(inputs.shape)
+        channel = self._channel_axis(rank)
+        stats_axes = tuple(a for a in range(rank) if a != channel)
+        scale, bias = self._scale_and_bias(training, unit_preactivations,
+                                           stats_axes)
+        return self._run(inputs, self._normalized(scale), bias, training)
 
     def compute_output_shape(self, input_shape):
         return self.layer.compute_output_shape(input_shape)
@@ -304,9 +246,10 @@ class WeightNormalization(keras.layers.Wrapper):
         """Returns a plain layer of the wrapped type with the folded kernel.
 
         Like `remove()` of the TensorFlow Addons wrapper: a new, built layer
-        with the wrapped layer's config, whose `kernel` is the effective
-        kernel and whose `bias` is the effective bias, so it computes the
-        same function (for export). The wrapped layer is left unchanged.
+        with the wrapped layer's config and weights, whose normalized kernel
+        is the effective kernel and whose bias is the effective bias, so it
+        computes the same function (for export). The wrapped layer is left
+        unchanged.
         """
         if not self.built:
             raise ValueError(
@@ -314,9 +257,17 @@ class WeightNormalization(keras.layers.Wrapper):
             )
         layer = self.layer.__class__.from_config(self.layer.get_config())
         layer.build_from_config(self.layer.get_build_config())
-        layer.kernel.assign(ops.cast(self.kernel, layer.kernel.dtype))
-        if layer.use_bias:
-            layer.bias.assign(ops.cast(self.effective_bias, layer.bias.dtype))
+        layer.set_weights(self.layer.get_weights())
+        index = next(i for i, v in enumerate(self.layer.weights)
+                     if v is self.kernel_v)
+        target = layer.weights[index]
+        target.assign(ops.cast(self.kernel, target.dtype))
+        bias_variable = self._bias_variable()
+        if bias_variable is not None:
+            index = next(i for i, v in enumerate(self.layer.weights)
+                         if v is bias_variable)
+            bias = layer.weights[index]
+            bias.assign(ops.cast(self.effective_bias, bias.dtype))
         return layer
 
     @classmethod
@@ -328,3 +279,10 @@ class WeightNormalization(keras.layers.Wrapper):
         base_config = super().get_config()
         config = {"data_init": self.data_init, "epsilon": self.epsilon}
         return {**base_config, **config}
+
+
+def _size(shape):
+    size = 1
+    for dim in shape:
+        size *= dim
+    return size

@@ -1,0 +1,114 @@
+"""The one weight-normalization core of `WeightNormDense` and
+`WeightNormalization`.
+
+Both layers reparameterize a direction `v` (a kernel variable) as
+`w = g * v / ||v||` and support the data-dependent initialization of
+Salimans & Kingma (2016). What they share lives here, once, as PyTorch's
+`nn.utils.parametrizations` has one weight-norm core for a per-unit and a
+whole-tensor norm: the scale `g` and the data-init variables, the effective
+scale, bias and kernel, and the data-init branch of `call`. A layer using it
+says where `v` and the bias are (`kernel_v`, `_bias_variable`) and which axes
+the norm reduces (`_norm_axes`: a tuple, or `None` for the whole tensor).
+"""
+
+from keras import ops
+
+from kreg.layers.weight_norm_math import data_dependent_init
+from kreg.layers.weight_norm_math import weight_norm
+
+
+class WeightNormCore:
+    """Mixin for a `keras.layers.Layer` with a weight-normalized kernel."""
+
+    def _build_scale(self, scale_shape, initializer, use_scale):
+        """Creates `g` (or sets it to `None` without `use_scale`). Call it
+        in `build`, after the direction `kernel_v` exists."""
+        # `autocast=False`: under `mixed_float16` the normalization reads the
+        # float32 variables, and only the effective kernel is cast down.
+        self.g = None
+        if use_scale:
+            self.g = self.add_weight(
+                name="g", shape=scale_shape, initializer=initializer,
+                dtype=self.kernel_v.dtype, autocast=False,
+            )
+
+    def _build_data_init(self, scale_shape, bias_shape):
+        """With `data_init`, creates the non-trainable variables of the
+        data-dependent initialization (last, after every other weight)."""
+        if not self.data_init:
+            return
+        dtype = self.kernel_v.dtype
+        self.initialized = self.add_weight(
+            name="initialized", shape=(), initializer="zeros",
+            dtype="bool", trainable=False,
+        )
+        self.g_offset = self.add_weight(
+            name="g_offset", shape=scale_shape, initializer="zeros",
+            dtype=dtype, trainable=False, autocast=False,
+        )
+        self.bias_offset = self.add_weight(
+            name="bias_offset", shape=bias_shape, initializer="zeros",
+            dtype=dtype, trainable=False, autocast=False,
+        )
+
+    def _unit_shape(self):
+        """The shape that makes the scale broadcast against `v`: the unit
+        axes keep their size, the norm axes become 1."""
+        shape = self.kernel_v.shape
+        return tuple(1 if axis in self._norm_axes else size
+                     for axis, size in enumerate(shape))
+
+    @property
+    def scale(self):
+        """The effective scale `g` (with the data-init offset), or `None`."""
+        if self.g is None:
+            return None
+        if self.data_init:
+            return ops.add(self.g, self.g_offset)
+        return ops.convert_to_tensor(self.g)
+
+    @property
+    def effective_bias(self):
+        """The effective bias (with the data-init offset), or `None`."""
+        bias = self._bias_variable()
+        if bias is None:
+            return None
+        bias = ops.cast(bias, self.kernel_v.dtype)
+        if self.data_init:
+            return ops.add(bias, self.bias_offset)
+        return bias
+
+    def _normalized(self, scale):
+        """`scale * v / ||v||` with the layer's norm; `scale=None`: `g = 1`."""
+        if scale is not None and self._norm_axes is not None:
+            scale = ops.reshape(scale, self._unit_shape())
+        return weight_norm(self.kernel_v, scale, axis=self._norm_axes,
+                           epsilon=self.epsilon)
+
+    @property
+    def kernel(self):
+        """The effective kernel `g * v / ||v||`, a tensor (not a variable)."""
+        if not self.built:
+            raise AttributeError(
+                "You must build the layer before accessing `kernel`."
+            )
+        return self._normalized(self.scale)
+
+    def _scale_and_bias(self, training, unit_preactivations, stats_axes):
+        """The scale and bias of this call.
+
+        On the first training call with `data_init=True` they are set from
+        the batch (see `weight_norm_math.data_dependent_init`):
+        `unit_preactivations()` gives the pre-activations with the unit-norm
+        kernel and no bias, whose per-channel statistics are taken over
+        `stats_axes`.
+        """
+        if not (self.data_init and training):
+            return self.scale, self.effective_bias
+        bias = self._bias_variable()
+        g_offset, bias_offset = data_dependent_init(
+            self.initialized, self.g, self.g_offset, bias, self.bias_offset,
+            unit_preactivations, axis=stats_axes, epsilon=self.epsilon,
+        )
+        return (ops.add(self.g, g_offset),
+                ops.add(ops.cast(bias, self.g.dtype), bias_offset))

@@ -27,9 +27,12 @@ class MaxNorm(keras.constraints.Constraint):
     - rank-0 and rank-1 weights (e.g. biases): returned unchanged, since a
       bias has no incoming weight vector.
 
-    Layers whose kernel does not end with the output axis (e.g.
-    `Conv2DTranspose`, whose kernel is `(rows, cols, filters, in_channels)`,
-    or `DepthwiseConv2D`) need an explicit `axis`.
+    This is a guess from the rank: layers whose kernel does not end with the
+    output axis (`Conv2DTranspose`, whose kernel is
+    `(rows, cols, filters, in_channels)`, `DepthwiseConv2D`, `Embedding`,
+    some `EinsumDense`) need an explicit `axis`, or, simpler,
+    `kreg.constraints.apply_max_norm(model, max_value)`, which knows every
+    layer's output axes.
 
     Args:
         max_value: Positive finite float, the maximum L2 norm allowed for

@@ -2,3 +2,4 @@
 
 from kreg.regularizers.apply_to_kernels import apply_regularizer
 from kreg.regularizers.penalties import L1, L2, ElasticNet
+from kreg.regularizers.weight_decay import check_weight_decay

@@ -4,10 +4,11 @@ import keras
 
 from kreg.argument_checks import check_bool, invalid_argument
 from kreg.kernels import INPUT_ROLES, model_kernels, warn_unrecognized
+from kreg.regularizers.weight_decay import check_weight_decay
 
 
 def apply_regularizer(model, regularizer, include_biases=False,
-                      roles=INPUT_ROLES):
+                      roles=INPUT_ROLES, allow_weight_decay=False):
     """Sets a weight regularizer on every kernel of a built or unbuilt model.
 
     Every kernel that `kreg.kernels.model_kernels` finds (nested models,
@@ -48,6 +49,11 @@ def apply_regularizer(model, regularizer, include_biases=False,
         roles: The roles of the kernels to regularize (see `kreg.kernels`);
             defaults to `kreg.kernels.INPUT_ROLES`: input, depthwise and
             pointwise kernels.
+        allow_weight_decay: Boolean. When the model is already compiled
+            with an optimizer that has `weight_decay`, the penalized weights
+            would be decayed twice, and a warning says so
+            (`kreg.regularizers.check_weight_decay`); `True` says it is
+            meant.
 
     Returns:
         The list of the paths (`variable.path`, e.g. `"dense/kernel"`) of
@@ -117,4 +123,7 @@ def apply_regularizer(model, regularizer, include_biases=False,
             # Traced train/test steps captured the old penalties.
             layer.train_function = None
             layer.test_function = None
+    check_bool("allow_weight_decay", allow_weight_decay)
+    if regularizer is not None:
+        check_weight_decay(model, allow_weight_decay)
     return paths

@@ -81,6 +81,17 @@ class L2(keras.regularizers.Regularizer):
       and CS231n; gradient `l2 * w`, so that `l2` is the "weight decay" of
       papers (with plain SGD each step shrinks `w` by `lr * l2 * w`).
 
+    L2 or weight decay? Keras optimizers also take `weight_decay`, which
+    shrinks each weight by `learning_rate * weight_decay * w` after the step,
+    apart from the gradient. With plain SGD, `L2(l, "textbook")` and
+    `weight_decay=l` give the same steps; with momentum or Adam they differ,
+    since the penalty's gradient goes through the optimizer's averaging and
+    rescaling and the decay does not (with Adam, weights with large gradients
+    are decayed less by L2; AdamW's decoupled decay is usually what is
+    meant). Use one of the two on a weight, not both:
+    `kreg.regularizers.check_weight_decay(model)` warns when a compiled model
+    does both.
+
     Args:
         l2: Finite float >= 0, the L2 regularization factor. Defaults to
             `0.01`.

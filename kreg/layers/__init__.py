@@ -1,6 +1,7 @@
 """Regularization layers for Keras 3."""
 
-from kreg.layers.dropconnect import DropConnectDense
+from kreg.layers.dropconnect_dense import DropConnectDense
+from kreg.layers.dropconnect_wrapper import DropConnect
 from kreg.layers.dropout_base import DropoutBase
 from kreg.layers.gaussian_weight_dense import GaussianWeightDense
 from kreg.layers.inverted_dropout import InvertedDropout

@@ -7,6 +7,7 @@ from keras import initializers
 from keras import ops
 from keras import regularizers
 
+from kreg import random as kreg_random
 from kreg.kernels import kernel as kernel_spec
 from kreg.argument_checks import (
     check_bool,
@@ -16,7 +17,7 @@ from kreg.argument_checks import (
     check_seed,
 )
 
-_MASKS = ("per_example", "per_batch")
+_MASKS = ("per_example", "per_batch", "gaussian")
 _INFERENCES = ("deterministic", "gaussian")
 # Stateless seed of the Gaussian inference draws when `seed` is None.
 _DEFAULT_INFERENCE_SEED = 0
@@ -53,6 +54,19 @@ class DropConnectDense(keras.layers.Layer):
     - `"per_batch"`: one mask shared by the whole batch, cheap
         (`x @ (M * W) / p`); for inputs of rank > 2 the last axis is
         contracted, like `Dense`.
+    - `"gaussian"`: per-example DropConnect at the price of a `Dense`. Given
+        the input, each example's pre-activation under a per-example mask is
+        a sum of many independent terms; it is sampled from the Gaussian with
+        the same mean and variance, `mean = x @ W (+ b)` and
+        `var = rate / (1 - rate) * (x * x) @ (W * W)` (plus
+        `rate / (1 - rate) * b * b` with `drop_bias`), as Wan et al. do at
+        inference and Wang & Manning's fast dropout does at training. It
+        draws `batch x units` normal numbers instead of
+        `batch x input_dim x units` mask bits, and costs about two matmuls.
+
+    The masks and normal draws come from `kreg.random` (counter-based, cheap
+    and exact; see `kreg.layers.InvertedDropout`): a rate that is a multiple
+    of 1/256 is drawn from packed bits, any other with `keras.random`.
 
     Inference (`inference` argument), when `training` is false:
 
@@ -84,7 +98,8 @@ class DropConnectDense(keras.layers.Layer):
             anything, no activation is applied (ie. "linear" activation:
             `a(x) = x`).
         use_bias: Boolean, whether the layer uses a bias vector.
-        mask: `"per_example"` (default) or `"per_batch"`, see above.
+        mask: `"per_example"` (default), `"per_batch"` or `"gaussian"`, see
+            above.
         drop_bias: Boolean, whether bias entries are dropped too (with the
             same `rate`, per example or per batch following `mask`, and the
             same inverted scaling). Ignored when `use_bias=False`.
@@ -199,12 +214,31 @@ class DropConnectDense(keras.layers.Layer):
         """The kernel, for kreg's helpers (penalties, pruning, max-norm)."""
         return [kernel_spec(self, "kernel", (-1,))]
 
+    @property
+    def xla_friendly_random(self):
+        """Whether every training draw is a counter-based `kreg.random` draw
+        (cheap under XLA on a CPU)."""
+        return self.mask == "gaussian" or kreg_random.is_packed_rate(self.rate)
+
     def _keep_mask(self, shape):
         """Bernoulli(keep prob) mask divided by the keep prob."""
-        keep_prob = 1.0 - self.rate
-        noise = keras.random.uniform(shape, seed=self.seed_generator)
-        keep = ops.cast(ops.less(noise, keep_prob), self.compute_dtype)
-        return ops.multiply(keep, ops.cast(1.0 / keep_prob, keep.dtype))
+        keep = kreg_random.keep_mask(shape, self.rate, self.seed_generator,
+                                     dtype=self.compute_dtype)
+        return ops.multiply(keep, ops.cast(1.0 / (1.0 - self.rate), keep.dtype))
+
+    def _variance(self, inputs, kernel, bias):
+        """Variance of the pre-activation under per-example masks, in at
+        least float32 (the sums of squares overflow float16)."""
+        wide = "float32" if self.compute_dtype in ("float16", "bfloat16") else (
+            self.compute_dtype)
+        variance = ops.matmul(
+            ops.square(ops.cast(inputs, wide)), ops.square(ops.cast(kernel, wide))
+        )
+        if bias is not None and self.drop_bias:
+            variance = ops.add(variance, ops.square(ops.cast(bias, wide)))
+        return ops.multiply(
+            variance, ops.cast(self.rate / (1.0 - self.rate), variance.dtype)
+        )
 
     def _dense(self, inputs, kernel, bias):
         outputs = ops.matmul(inputs, kernel)
@@ -214,6 +248,13 @@ class DropConnectDense(keras.layers.Layer):
 
     def _dropconnect(self, inputs, kernel, bias):
         rank = len(inputs.shape)
+        if self.mask == "gaussian":
+            mean = self._dense(inputs, kernel, bias)
+            stddev = ops.sqrt(self._variance(inputs, kernel, bias))
+            noise = kreg_random.normal(ops.shape(mean), self.seed_generator,
+                                       dtype=stddev.dtype)
+            return ops.add(mean, ops.cast(ops.multiply(stddev, noise),
+                                          mean.dtype))
         if self.mask == "per_batch":
             kernel = ops.multiply(kernel, self._keep_mask(ops.shape(kernel)))
             if bias is not None and self.drop_bias:
@@ -236,27 +277,14 @@ class DropConnectDense(keras.layers.Layer):
             return self.activation(mean)
         if self.activation is activations.linear:
             return mean
-        keep_prob = 1.0 - self.rate
-        # The variance sums squares: float16 overflows it for ordinary inputs
-        # (784 pixels of 255), so it is computed in float32 at least.
-        wide = "float32" if self.compute_dtype in ("float16", "bfloat16") else (
-            self.compute_dtype)
-        variance = ops.matmul(
-            ops.square(ops.cast(inputs, wide)), ops.square(ops.cast(kernel, wide))
-        )
-        if bias is not None and self.drop_bias:
-            variance = ops.add(variance, ops.square(ops.cast(bias, wide)))
-        variance = ops.multiply(
-            variance, ops.cast((1.0 - keep_prob) / keep_prob, variance.dtype)
-        )
+        variance = self._variance(inputs, kernel, bias)
         stddev = ops.cast(ops.sqrt(ops.maximum(variance, 0.0)), self.compute_dtype)
         rank = len(inputs.shape)
         seed = _DEFAULT_INFERENCE_SEED if self.seed is None else self.seed
-        noise = keras.random.normal(
+        noise = kreg_random.normal(
             (self.num_inference_samples,) + (1,) * (rank - 1) + (self.units,),
-            seed=seed,
+            seed, dtype=self.compute_dtype,
         )
-        noise = ops.cast(noise, self.compute_dtype)
         samples = ops.add(
             ops.expand_dims(mean, 0),
             ops.multiply(ops.expand_dims(stddev, 0), noise),

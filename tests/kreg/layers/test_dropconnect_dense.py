@@ -1,4 +1,4 @@
-"""Tests for `kreg.layers.dropconnect.DropConnectDense`."""
+"""Tests for `kreg.layers.dropconnect_dense.DropConnectDense`."""
 
 import math
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from kreg.layers.dropconnect import DropConnectDense
+from kreg.layers.dropconnect_dense import DropConnectDense
 
 MASKS = ["per_example", "per_batch"]
 

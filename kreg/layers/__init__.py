@@ -7,4 +7,5 @@ from kreg.layers.gaussian_weight_dense import GaussianWeightDense
 from kreg.layers.inverted_dropout import InvertedDropout
 from kreg.layers.vanilla_dropout import VanillaDropout
 from kreg.layers.weight_norm_dense import WeightNormDense
+from kreg.layers.weight_priors import GaussianPrior, ScaleMixturePrior
 from kreg.layers.weight_normalization import WeightNormalization

@@ -9,7 +9,9 @@ from keras import initializers
 from keras import ops
 from keras import regularizers
 
+from kreg import random as kreg_random
 from kreg.kernels import kernel as kernel_spec
+from kreg.layers.weight_priors import GaussianPrior, ScaleMixturePrior
 from kreg.argument_checks import (
     check_bool,
     check_choice,
@@ -21,7 +23,11 @@ from kreg.argument_checks import (
 
 _MODES = ("gaussian_function", "reparameterized")
 _INFERENCE_MODES = ("mean", "sample")
-_SAMPLING = ("weights", "local")
+_SAMPLING = ("weights", "local", "flipout")
+_SCALES = ("exp", "softplus")
+_KL_ESTIMATES = ("auto", "closed_form", "monte_carlo")
+# The softplus scale is `softplus(rho) + _SCALE_FLOOR`, as TFP's default.
+_SCALE_FLOOR = 1e-5
 
 
 @keras.saving.register_keras_serializable(package="kreg")
@@ -157,6 +163,9 @@ class GaussianWeightDense(keras.layers.Layer):
         kl_weight=0.0,
         inference="mean",
         sampling="weights",
+        scale_parameterization="exp",
+        prior=None,
+        kl_estimate="auto",
         seed=None,
         mean_regularizer=None,
         bias_regularizer=None,
@@ -168,6 +177,21 @@ class GaussianWeightDense(keras.layers.Layer):
         check_choice("mode", mode, _MODES)
         check_choice("sampling", sampling, _SAMPLING)
         check_choice("inference", inference, _INFERENCE_MODES)
+        check_choice("scale_parameterization", scale_parameterization, _SCALES)
+        check_choice("kl_estimate", kl_estimate, _KL_ESTIMATES)
+        prior = self._resolve_prior(prior, prior_stddev)
+        if kl_estimate == "closed_form" and isinstance(prior, ScaleMixturePrior):
+            raise ValueError(
+                "Invalid value received for argument `kl_estimate`. The "
+                "scale-mixture prior has no closed-form KL divergence; use "
+                "'monte_carlo' or 'auto'. Received: kl_estimate=closed_form"
+            )
+        if mode == "gaussian_function" and scale_parameterization != "exp":
+            raise ValueError(
+                "Invalid value received for argument `scale_parameterization`. "
+                "The article's mode='gaussian_function' uses S = exp(s_hat). "
+                f"Received: scale_parameterization={scale_parameterization}"
+            )
         check_non_negative_float("noise_scale", noise_scale)
         check_positive_float("prior_stddev", prior_stddev)
         check_non_negative_float("kl_weight", kl_weight)
@@ -192,6 +216,10 @@ class GaussianWeightDense(keras.layers.Layer):
         if scale_initializer is None:
             if mode == "gaussian_function":
                 scale_initializer = initializers.TruncatedNormal(stddev=0.075)
+            elif scale_parameterization == "softplus":
+                # TFP's mean-field default: softplus(-3) ~ 0.049.
+                scale_initializer = initializers.RandomNormal(
+                    mean=-3.0, stddev=0.1, seed=seed)
             else:
                 scale_initializer = initializers.Constant(math.log(1e-3))
         self.mean_initializer = initializers.get(mean_initializer)
@@ -202,6 +230,9 @@ class GaussianWeightDense(keras.layers.Layer):
         self.kl_weight = float(kl_weight)
         self.inference = inference
         self.sampling = sampling
+        self.scale_parameterization = scale_parameterization
+        self.prior = prior
+        self.kl_estimate = kl_estimate
         self.seed = seed
         self.mean_regularizer = regularizers.get(mean_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
@@ -222,11 +253,16 @@ class GaussianWeightDense(keras.layers.Layer):
             regularizer=self.mean_regularizer,
             constraint=self.mean_constraint,
         )
-        self.kernel_log_scale = self.add_weight(
-            name="kernel_log_scale",
+        # The scale's free parameter: `s_hat` with `S = exp(s_hat)`, or `rho`
+        # with `S = softplus(rho) + 1e-5`; named for what it holds.
+        scale_name = ("kernel_log_scale" if self.scale_parameterization == "exp"
+                      else "kernel_untransformed_scale")
+        self._scale_parameter = self.add_weight(
+            name=scale_name,
             shape=kernel_shape,
             initializer=self.scale_initializer,
         )
+        setattr(self, scale_name, self._scale_parameter)
         if self.mode == "gaussian_function":
             self.noise = self.add_weight(
                 name="noise",
@@ -264,9 +300,48 @@ class GaussianWeightDense(keras.layers.Layer):
         return [kernel_spec(self, "kernel_mean", (-1,),
                             regularizer_attribute="mean_regularizer")]
 
+    @staticmethod
+    def _resolve_prior(prior, prior_stddev):
+        check_positive_float("prior_stddev", prior_stddev)
+        if prior is None:
+            return GaussianPrior(prior_stddev)
+        if isinstance(prior, dict):
+            prior = keras.saving.deserialize_keras_object(prior)
+        if not isinstance(prior, (GaussianPrior, ScaleMixturePrior)):
+            raise ValueError(
+                "Invalid value received for argument `prior`. Expected None, a "
+                "kreg.layers.GaussianPrior or a kreg.layers.ScaleMixturePrior. "
+                f"Received: prior={prior!r}"
+            )
+        if prior_stddev != 1.0:
+            raise ValueError(
+                "Invalid value received for argument `prior_stddev`. Give the "
+                "prior's scale through `prior` or `prior_stddev`, not both. "
+                f"Received: prior_stddev={prior_stddev}, prior={prior!r}"
+            )
+        return prior
+
+    @property
+    def xla_friendly_random(self):
+        """All draws are counter-based `kreg.random` draws."""
+        return True
+
+    def _log_sigma(self, dtype):
+        raw = ops.cast(self._scale_parameter, dtype)
+        if self.scale_parameterization == "exp":
+            return raw
+        return ops.log(ops.softplus(raw) + _SCALE_FLOOR)
+
+    def _sigma(self, dtype):
+        raw = ops.cast(self._scale_parameter, dtype)
+        if self.scale_parameterization == "exp":
+            return ops.exp(raw)
+        return ops.softplus(raw) + _SCALE_FLOOR
+
     def kernel_scale(self):
-        """Returns the scale `S = exp(kernel_log_scale)` of every weight."""
-        return ops.exp(self.kernel_log_scale)
+        """Returns the scale `S` of every weight: `exp(kernel_log_scale)`, or
+        `softplus(kernel_untransformed_scale) + 1e-5`."""
+        return self._sigma(self._scale_parameter.dtype)
 
     def effective_kernel(self, training=False):
         """Returns the kernel `W` the layer multiplies its inputs with.
@@ -319,26 +394,32 @@ class GaussianWeightDense(keras.layers.Layer):
         )
         return ops.exp(log_kernel)
 
+    def _normal(self, shape, dtype):
+        return kreg_random.normal(shape, self.seed_generator, dtype=dtype)
+
     def _sampled_kernel(self, dtype):
         mean = ops.cast(self.kernel_mean, dtype)
-        sigma = ops.exp(ops.cast(self.kernel_log_scale, dtype))
-        eps = keras.random.normal(
-            ops.shape(mean), dtype=dtype, seed=self.seed_generator
-        )
-        return mean + sigma * eps
+        eps = self._normal(tuple(self.kernel_mean.shape), dtype)
+        return mean + self._sigma(dtype) * eps
 
-    def _kl_divergence(self):
-        """Closed-form `KL(N(mu, sigma^2) || N(0, prior^2))`, summed."""
+    def _kl_divergence(self, kernel=None):
+        """`KL(q(w) || p(w))` summed over the kernel, in float32: in closed
+        form for the Gaussian prior (unless `kl_estimate="monte_carlo"`),
+        else the one-sample Monte Carlo estimate `log q(w) - log p(w)` at
+        `kernel` (a sample of the weights; drawn here if `None`)."""
         mean = ops.cast(self.kernel_mean, "float32")
-        log_sigma = ops.cast(self.kernel_log_scale, "float32")
-        prior_var = self.prior_stddev**2
-        kl = (
-            math.log(self.prior_stddev)
-            - log_sigma
-            + (ops.exp(2.0 * log_sigma) + ops.square(mean)) / (2.0 * prior_var)
-            - 0.5
-        )
-        return ops.sum(kl)
+        log_sigma = self._log_sigma("float32")
+        if self.kl_estimate != "monte_carlo":
+            closed = self.prior.kl_from(mean, log_sigma)
+            if closed is not None:
+                return ops.sum(closed)
+        if kernel is None:
+            eps = self._normal(tuple(self.kernel_mean.shape), "float32")
+        else:
+            eps = (ops.cast(kernel, "float32") - mean) / ops.exp(log_sigma)
+        weights = mean + ops.exp(log_sigma) * eps
+        log_q = -log_sigma - 0.5 * math.log(2.0 * math.pi) - 0.5 * ops.square(eps)
+        return ops.sum(log_q - self.prior.log_prob(weights))
 
     def call(self, inputs, training=None):
         dtype = self.compute_dtype
@@ -350,25 +431,42 @@ class GaussianWeightDense(keras.layers.Layer):
                 self.step.assign(self.step + 1)
             else:
                 kernel = self._gaussian_function_kernel(None, dtype)
+            return self._finish(ops.matmul(inputs, kernel))
+        if training and self.sampling == "local":
+            outputs = self._local_preactivations(inputs, dtype)
+            kernel = None
+        elif training and self.sampling == "flipout":
+            outputs = self._flipout_preactivations(inputs, dtype)
+            kernel = None
+        elif training or self.inference == "sample":
+            kernel = self._sampled_kernel(dtype)
+            outputs = ops.matmul(inputs, kernel)
         else:
-            if training and self.kl_weight > 0:
-                self.add_loss(self.kl_weight * self._kl_divergence())
-            if training and self.sampling == "local":
-                return self._finish(self._local_preactivations(inputs, dtype))
-            if training or self.inference == "sample":
-                kernel = self._sampled_kernel(dtype)
-            else:
-                kernel = ops.cast(self.kernel_mean, dtype)
-        return self._finish(ops.matmul(inputs, kernel))
+            kernel = None
+            outputs = ops.matmul(inputs, ops.cast(self.kernel_mean, dtype))
+        if training and self.kl_weight > 0:
+            self.add_loss(self.kl_weight * self._kl_divergence(kernel))
+        return self._finish(outputs)
 
     def _local_preactivations(self, inputs, dtype):
         mean = ops.matmul(inputs, ops.cast(self.kernel_mean, dtype))
-        variance = ops.matmul(
-            ops.square(inputs), ops.exp(2.0 * ops.cast(self.kernel_log_scale, dtype))
-        )
-        eps = keras.random.normal(ops.shape(mean), dtype=dtype,
-                                  seed=self.seed_generator)
+        variance = ops.matmul(ops.square(inputs), ops.square(self._sigma(dtype)))
+        eps = self._normal(ops.shape(mean), dtype)
         return mean + ops.sqrt(variance) * eps
+
+    def _flipout_preactivations(self, inputs, dtype):
+        """Flipout (Wen et al., 2018): one weight perturbation `sigma * eps`
+        per call, decorrelated across examples by random sign flips of the
+        inputs and outputs, `x @ mu + ((x * s_in) @ (sigma * eps)) * s_out`."""
+        mean = ops.matmul(inputs, ops.cast(self.kernel_mean, dtype))
+        perturbation = self._sigma(dtype) * self._normal(
+            tuple(self.kernel_mean.shape), dtype)
+        signs_in = kreg_random.random_signs(ops.shape(inputs), self.seed_generator,
+                                            dtype=dtype)
+        signs_out = kreg_random.random_signs(ops.shape(mean), self.seed_generator,
+                                             dtype=dtype)
+        flipped = ops.matmul(ops.multiply(inputs, signs_in), perturbation)
+        return mean + ops.multiply(flipped, signs_out)
 
     def _finish(self, x):
         """Adds the bias and applies the activation."""
@@ -398,6 +496,10 @@ class GaussianWeightDense(keras.layers.Layer):
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "noise_scale": self.noise_scale,
             "prior_stddev": self.prior_stddev,
+            "scale_parameterization": self.scale_parameterization,
+            "prior": (None if type(self.prior) is GaussianPrior
+                      else keras.saving.serialize_keras_object(self.prior)),
+            "kl_estimate": self.kl_estimate,
             "kl_weight": self.kl_weight,
             "inference": self.inference,
             "sampling": self.sampling,

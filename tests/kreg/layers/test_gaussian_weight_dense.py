@@ -604,7 +604,11 @@ def test_local_reparameterization_matches_weight_sampling_moments():
     np.testing.assert_array_less(np.abs(out.mean(0) - expected_mean),
                                  5 * expected_std / np.sqrt(2000))
     np.testing.assert_allclose(out.std(0), expected_std, rtol=0.1)
-    assert len(np.unique(out[:, 0])) == 2000  # identical rows, own samples
+    # Identical rows, own samples: (almost) all distinct, and uncorrelated
+    # from one row to the next. (A few float32 values may coincide by chance:
+    # 2,000 draws from a distribution resolved to ~2^-24.)
+    assert len(np.unique(out[:, 0])) > 1990
+    assert abs(np.corrcoef(out[:-1, 0], out[1:, 0])[0, 1]) < 5 / np.sqrt(2000)
     inference = keras.ops.convert_to_numpy(layer(x[:2], training=False))
     np.testing.assert_allclose(inference[0], expected_mean, rtol=1e-5, atol=1e-6)
     config = layer.get_config()

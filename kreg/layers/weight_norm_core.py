@@ -85,6 +85,22 @@ class WeightNormCore:
         return weight_norm(self.kernel_v, scale, axis=self._norm_axes,
                            epsilon=self.epsilon)
 
+    def _output_factors(self, scale):
+        """`scale / ||v||` per output unit, flattened (a scalar for a norm
+        over the whole tensor), in float32.
+
+        `op(x, g * v / ||v||) = op(x, v) * (g / ||v||)` for any operation
+        linear in each unit's slice of the kernel (a matmul, any
+        convolution): scaling the outputs instead of the kernel saves the
+        kernel-sized elementwise work of the forward and backward passes.
+        """
+        v = ops.cast(self.kernel_v, "float32")
+        squared = ops.sum(ops.square(v), axis=self._norm_axes)
+        inverse_norm = ops.rsqrt(ops.maximum(squared, self.epsilon))
+        factors = inverse_norm if scale is None else ops.multiply(
+            ops.cast(scale, "float32"), inverse_norm)
+        return factors if self._norm_axes is None else ops.reshape(factors, (-1,))
+
     @property
     def kernel(self):
         """The effective kernel `g * v / ||v||`, a tensor (not a variable)."""

@@ -11,7 +11,6 @@ from kreg.argument_checks import (
 )
 from kreg.kernels import kernel as kernel_spec
 from kreg.layers.weight_norm_core import WeightNormCore
-from kreg.layers.weight_norm_math import weight_norm
 
 _NORMS = ("unit", "matrix")
 
@@ -192,15 +191,19 @@ class WeightNormDense(WeightNormCore, keras.layers.Layer):
         return [kernel_spec(self, "kernel_v", (-1,))]
 
     def call(self, inputs, training=None):
+        # `x @ (g * v / ||v||) = (x @ v) * (g / ||v||)`: the kernel is never
+        # materialized (see `WeightNormCore._output_factors`).
+        raw = ops.matmul(inputs, ops.cast(self.kernel_v, self.compute_dtype))
+
         def unit_preactivations():
-            unit_kernel = weight_norm(self.kernel_v, axis=0, epsilon=self.epsilon)
-            return ops.matmul(ops.cast(inputs, unit_kernel.dtype), unit_kernel)
+            unit = self._output_factors(None)
+            return ops.multiply(ops.cast(raw, "float32"), unit)
 
         scale, bias = self._scale_and_bias(
             training, unit_preactivations, tuple(range(len(inputs.shape) - 1))
         )
-        kernel = self._normalized(scale)
-        x = ops.matmul(inputs, ops.cast(kernel, self.compute_dtype))
+        x = ops.multiply(raw, ops.cast(self._output_factors(scale),
+                                       self.compute_dtype))
         if bias is not None:
             x = ops.add(x, ops.cast(bias, self.compute_dtype))
         if self.activation is not None:

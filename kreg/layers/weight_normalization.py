@@ -47,13 +47,18 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
     input kernel of a recurrent cell (as TF Addons; the recurrent kernel
     keeps its plain parameterization).
 
-    `call` runs the wrapped layer's own operation with `w` substituted for
-    `v` (`kreg.layers.call_with_weights`, built on Keras's
-    `Layer.stateless_call`), so any option of the wrapped layer (strides,
-    padding, dilation, data format, groups, recurrent dropout) behaves as
-    usual, gradients reach `v` and `g` on every backend, and no variable is
-    overwritten during the forward pass. LoRA-enabled and quantized layers
-    are refused.
+    `call` runs the wrapped layer's own operation (`kreg.layers.
+    call_with_weights`, built on Keras's `Layer.stateless_call`), so any
+    option of the wrapped layer (strides, padding, dilation, data format,
+    groups, recurrent dropout) behaves as usual, gradients reach `v` and `g`
+    on every backend, and no variable is overwritten during the forward
+    pass. Since the operation is linear in each output unit's slice of the
+    kernel, `op(x, g * v / ||v||) = op(x, v) * g / ||v||`: the wrapper runs
+    the layer with `v`, no bias and no activation, scales each output
+    channel, then adds the bias and applies the activation, which spares the
+    kernel-sized elementwise work of materializing `w` (a recurrent layer,
+    whose recurrence is not linear, runs with `w` substituted for `v`).
+    LoRA-enabled and quantized layers are refused.
 
     With `data_init=True`, the first batch seen with `training=True` sets the
     scale and bias so that this batch's pre-activations (the wrapped layer's
@@ -164,9 +169,14 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
             return ops.cast(ops.reshape(norm, shape), dtype)
 
         self._build_scale(scale_shape, norm_of_v, True)
+        # One output channel per unit of the kernel (not a recurrent layer):
+        # the outputs can be scaled instead of the kernel.
+        self._scales_outputs = not hasattr(self.layer, "cell") and (
+            self._output_channels(input_shape) == _size(scale_shape))
         if self.data_init:
             bias = self._bias_variable()
-            if bias is None or bias.shape[-1] != _size(scale_shape):
+            if (bias is None or bias.shape[-1] != _size(scale_shape)
+                    or not self._scales_outputs):
                 raise ValueError(
                     "Invalid value received for argument `data_init`. It "
                     "needs one bias entry per unit of the normalized kernel. "
@@ -209,6 +219,16 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
         return [k for sub in self.layer._flatten_layers(include_self=True)
                 for k in layer_kernels(sub)]
 
+    def _output_channels(self, input_shape):
+        try:
+            shape = self.layer.compute_output_shape(input_shape)
+        except Exception:  # a layer that cannot say: use substitution
+            return None
+        if not isinstance(shape, (tuple, list)) or not shape or isinstance(
+                shape[0], (tuple, list)):
+            return None
+        return shape[self._channel_axis(len(shape))]
+
     def _channel_axis(self, rank):
         if getattr(self.layer, "data_format", "channels_last") == "channels_first":
             return 1
@@ -223,21 +243,50 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
         return call_with_weights(self.layer, substitutes, inputs,
                                  training=training)
 
-    def call(self, inputs, training=None):
-        def unit_preactivations():
-            unit_kernel = self._normalized(None)
-            bias = self._bias_variable()
-            zero = None if bias is None else ops.zeros(bias.shape, bias.dtype)
-            with _linear(self.layer):
-                outputs = self._run(inputs, unit_kernel, zero, training)
-            return ops.cast(outputs, "float32")
+    def _linear_outputs(self, inputs, training):
+        """The wrapped layer's outputs with its own kernel `v`, no bias and
+        no activation."""
+        bias = self._bias_variable()
+        substitutes = [] if bias is None else [(bias, ops.zeros(bias.shape,
+                                                                bias.dtype))]
+        with _linear(self.layer):
+            return call_with_weights(self.layer, substitutes, inputs,
+                                     training=training)
 
-        rank = len(inputs.shape)
+    def _per_channel(self, values, rank):
+        """`values` (one per output channel) shaped to broadcast against the
+        outputs."""
+        shape = [1] * rank
+        shape[self._channel_axis(rank)] = -1
+        return ops.reshape(values, shape)
+
+    def call(self, inputs, training=None):
+        if not self._scales_outputs:
+            # A recurrent layer: run its own step with `w` substituted.
+            return self._run(inputs, self.kernel, self.effective_bias, training)
+        # `op(x, g * v / ||v||) = op(x, v) * (g / ||v||)` per output channel:
+        # the normalized kernel is never materialized.
+        raw = self._linear_outputs(inputs, training)
+        rank = len(raw.shape)
         channel = self._channel_axis(rank)
+
+        def unit_preactivations():
+            unit = self._per_channel(self._output_factors(None), rank)
+            return ops.multiply(ops.cast(raw, "float32"), unit)
+
         stats_axes = tuple(a for a in range(rank) if a != channel)
         scale, bias = self._scale_and_bias(training, unit_preactivations,
                                            stats_axes)
-        return self._run(inputs, self._normalized(scale), bias, training)
+        dtype = raw.dtype
+        outputs = ops.multiply(raw, ops.cast(
+            self._per_channel(self._output_factors(scale), rank), dtype))
+        if bias is not None:
+            outputs = ops.add(outputs, ops.cast(
+                self._per_channel(ops.reshape(bias, (-1,)), rank), dtype))
+        activation = getattr(self.layer, "activation", None)
+        if activation is not None:
+            outputs = activation(outputs)
+        return outputs
 
     def compute_output_shape(self, input_shape):
         return self.layer.compute_output_shape(input_shape)

@@ -10,13 +10,19 @@ from kreg.argument_checks import check_rate, check_seed, check_shape
 class DropoutBase(keras.layers.Layer):
     """Base of `InvertedDropout` and `VanillaDropout`: one mask, two scalings.
 
-    The mask comes from `kreg.random.keep_mask`: for a rate that is a
-    multiple of 1/256 (0.5, 0.25, 0.125, 0.2 is not) it is drawn exactly from
-    packed random bits, far cheaper than one float per entry and fast inside
-    XLA; any other rate is drawn with `keras.random.uniform`, as
-    `keras.layers.Dropout` does. Either way every entry of every example is
-    kept independently with probability `1 - rate`, afresh on every call.
+    The mask comes from `kreg.random.keep_mask`, one piece of code for every
+    mask of kreg: every entry of every example is kept independently with
+    probability `1 - rate`, afresh on every call. A rate that is a multiple
+    of 1/65536 (0.5, 0.25, 0.125, 0.375, ...) is drawn exactly from packed
+    random bits (one bit an entry at rate 0.5, far cheaper than one float);
+    any other rate (0.1, 0.2, ...) from one 32-bit word an entry, within
+    1.2e-10 of the rate (`kreg.random.drawn_rate`). Either way the draw is a
+    counter-based hash that XLA fuses, cheap inside a compiled train step.
     """
+
+    # Every draw is a counter-based `kreg.random` draw, which XLA compiles
+    # well (unlike `keras.random` on a CPU); read by the suite's compiled loop.
+    xla_friendly_random = True
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         check_rate("rate", rate)
@@ -27,13 +33,6 @@ class DropoutBase(keras.layers.Layer):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = True
-
-    @property
-    def xla_friendly_random(self):
-        """Whether every draw is a counter-based `kreg.random` draw (cheap
-        under XLA), rather than a `keras.random` kernel (slow under XLA on a
-        CPU)."""
-        return kreg_random.is_packed_rate(self.rate)
 
     def keep_mask(self, inputs):
         """A 0/1 mask for `inputs` (shape `noise_shape`, `None` entries

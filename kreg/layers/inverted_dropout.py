@@ -13,14 +13,15 @@ class InvertedDropout(DropoutBase):
     At training time each input entry is kept with probability
     `p = 1 - rate` and divided by `p`, so that its expectation is the input;
     at inference the layer is the identity. This is exactly what
-    `keras.layers.Dropout` computes; the difference is how the mask is drawn.
-    For a rate that is a multiple of 1/256 (0.5, 0.25, 0.125, 0.375, ...)
-    the mask comes from packed bits of a counter-based hash
-    (`kreg.random.keep_mask`): one random bit per entry at rate 0.5 instead
-    of one 32-bit float, and no random-number kernel, so a model using it can
-    be compiled with XLA on a CPU, where XLA's own random numbers are slow.
-    The draw is exact: `P(keep) = 1 - rate` to the last bit. Other rates fall
-    back to one `keras.random.uniform` per entry, as `keras.layers.Dropout`.
+    `keras.layers.Dropout` computes; the difference is how the mask is drawn:
+    from a counter-based hash (`kreg.random.keep_mask`), with no
+    random-number kernel, so that a model using it can be compiled with XLA
+    on a CPU, where XLA's own random numbers are slow. A rate that is a
+    multiple of 1/65536 (0.5, 0.25, 0.125, 0.375, ...) is drawn exactly,
+    `P(keep) = 1 - rate`, from packed bits (one random bit per entry at rate
+    0.5 instead of one 32-bit float); any other rate (0.1, 0.2, ...) from one
+    32-bit word per entry, within 1.2e-10 of the rate
+    (`kreg.random.drawn_rate`; Keras's float32 uniform is within ~6e-8).
     A fresh, independent mask is drawn for every example on every call.
 
     Args:

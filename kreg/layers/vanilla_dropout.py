@@ -24,8 +24,8 @@ class VanillaDropout(DropoutBase):
     layer reproduces the original formulation.
 
     The mask is that of `InvertedDropout` (see `kreg.layers.DropoutBase`):
-    exact, drawn from packed random bits for a rate that is a multiple of
-    1/256.
+    drawn by `kreg.random.keep_mask`, exact for a rate that is a multiple of
+    1/65536 and within 1.2e-10 of any other rate.
 
     Args:
         rate: Float in `[0, 1)`. Fraction of the input units to drop.

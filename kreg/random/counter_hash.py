@@ -4,25 +4,34 @@ A counter-based generator computes the `i`-th random word as a strong hash of
 `(seed, i)`: no state but the seed, every word independent of the others, and
 all of them at once as one elementwise integer computation. XLA (TensorFlow
 and JAX) fuses that into a single loop, which is far cheaper on a CPU than
-its own random-number kernels (measured here: a 32x784 Bernoulli(0.5) mask
-in an XLA-compiled TensorFlow loop costs ~10 us this way against ~1,100 us
-with `tf.random.stateless_uniform`); PyTorch runs it as ordinary integer ops.
+its own random-number kernels (see `kreg.random`); PyTorch runs it as
+ordinary integer ops.
 
-The hash is two rounds of a 32-bit multiply-xorshift mixer (Wellons's
-"lowbias32" constants) over the counter, keyed by the two seed words. The
-words are identical on TensorFlow, JAX and PyTorch for the same seed.
+The hash: the two 32-bit seed words are mixed into two keys `(k0, k1)`,
+each depending on both words (a bijection of the pair: distinct seeds get
+distinct keys); word `i` is `mix(mix(i + k0) ^ k1)`, with
+`mix` a 32-bit multiply-xorshift avalanche mixer (Wellons's "lowbias32"
+constants). Two seeds that differ in either word (two layers, two steps of
+one `SeedGenerator`) get unrelated keys, so their streams are unrelated: not
+offsets of one another.
 
 All arithmetic is on int32 with wrapping multiplication (as XLA, TensorFlow,
-PyTorch and NumPy do it); logical right shifts are arithmetic shifts followed
-by a mask, since the backends shift signed integers arithmetically.
+PyTorch and NumPy do it), and logical right shifts are arithmetic shifts
+followed by a mask (the backends shift signed integers arithmetically), so
+the words are bit-identical on TensorFlow, JAX and PyTorch for the same seed.
 """
 
 import keras
 from keras import ops
 
+from kreg.argument_checks import invalid_argument, is_int
+
 _M1 = 0x7FEB352D
 _M2 = 0x846CA68B - (1 << 32)  # the same 32 bits, as a signed int32
-_KEY = 0x5BD1E995
+# Constants of the key schedule (`_keys`): the pair is xored with two
+# keys, then mixed with an even and an odd multiplier.
+_PAIR_KEYS = (0x5BD1E995, 0x27D4EB2F)
+_PAIR_MULTIPLIERS = (0x2C1B3C6C, 0x297A2D39)
 
 
 def _logical_right_shift(x, k):
@@ -38,33 +47,76 @@ def mix(x):
     return ops.bitwise_xor(x, _logical_right_shift(x, 16))
 
 
+def _as_int32(value):
+    """A Python integer's low 32 bits as a signed int32 value."""
+    return ((value & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000
+
+
 def seed_words(seed):
-    """Two int32 words from `seed`.
+    """The seed as an int32 tensor of two words.
 
     Args:
-        seed: a `keras.random.SeedGenerator` (its state is drawn and advanced,
-            as `keras.random` does, so that each call gives new numbers, also
-            inside a compiled train step on every backend), a Python integer
-            (the same numbers on every call), or a tensor of two integers.
+        seed: a `keras.random.SeedGenerator` (its state is drawn and advanced
+            with `next()`, as `keras.random` does, so that each call gives
+            new numbers, also inside a compiled train step on every backend),
+            a Python integer (the same numbers on every call; its low 32 bits
+            are used) or a tensor of two integers (a seed state).
     """
     if isinstance(seed, keras.random.SeedGenerator):
-        words = ops.cast(seed.next(), "int32")
-    elif isinstance(seed, int) and not isinstance(seed, bool):
-        words = ops.convert_to_tensor([seed & 0x7FFFFFFF, 0], dtype="int32")
-    else:
-        words = ops.cast(seed, "int32")
-    return words[0], words[1]
+        return ops.cast(seed.next(), "int32")
+    if is_int(seed):
+        return ops.convert_to_tensor([_as_int32(seed), 0], dtype="int32")
+    if seed is not None and not isinstance(seed, (bool, float, str)):
+        return ops.cast(seed, "int32")
+    raise invalid_argument(
+        "seed", "a keras.random.SeedGenerator, an integer or a tensor of "
+        "two integers", seed)
 
 
-def random_bits(count, seed):
-    """`count` random int32 words (32 random bits each) as a 1-D tensor.
+def _keys(seed):
+    """Two int32 keys from the two seed words, by a bijection of the pair:
+    each word is mixed, then `k0 = mix(a0 + M0 a1)`, `k1 = mix(a1 + M1 a0)`
+    (the matrix `[[1, M0], [M1, 1]]` has an odd determinant, so the linear
+    step is invertible modulo 2**32). Distinct seeds get distinct key pairs,
+    each key depending on both words. Written on the pair at once: a few
+    ops whatever the backend (each op costs a kernel launch in eager
+    PyTorch)."""
+    pair_keys = ops.convert_to_tensor(_PAIR_KEYS, dtype="int32")
+    multipliers = ops.convert_to_tensor(_PAIR_MULTIPLIERS, dtype="int32")
+    mixed = mix(ops.bitwise_xor(seed_words(seed), pair_keys))
+    keys = mix(ops.add(mixed, ops.multiply(ops.flip(mixed, axis=0), multipliers)))
+    return keys[0], keys[1]
+
+
+def num_entries(shape):
+    """The number of entries of `shape` (an integer or a tuple): a Python
+    integer when the shape is static, a scalar tensor when a dimension is
+    known only at run time (a TensorFlow graph's batch size)."""
+    if not isinstance(shape, (tuple, list)):
+        return shape
+    size = 1
+    for dim in shape:
+        size = size * dim
+    return size
+
+
+def random_bits(shape, seed):
+    """Random int32 words (32 random bits each) of the given shape.
 
     Args:
-        count: the number of words, a Python integer or a scalar tensor.
-        seed: see `seed_words`.
+        shape: an integer (a 1-D tensor of that many words) or a tuple; a
+            dimension may be a scalar tensor (a batch size known only at run
+            time).
+        seed: a `keras.random.SeedGenerator`, an integer or a seed tensor,
+            see `seed_words`.
+
+    Returns:
+        An int32 tensor; the same words on TensorFlow, JAX and PyTorch for
+        the same seed.
     """
-    first, second = seed_words(seed)
-    key0 = mix(first)
-    key1 = mix(ops.bitwise_xor(second, _KEY))
-    counter = ops.arange(count, dtype="int32")
-    return mix(ops.bitwise_xor(mix(ops.add(counter, key0)), key1))
+    key0, key1 = _keys(seed)
+    counter = ops.arange(num_entries(shape), dtype="int32")
+    words = mix(ops.bitwise_xor(mix(ops.add(counter, key0)), key1))
+    if isinstance(shape, (tuple, list)):
+        words = ops.reshape(words, tuple(shape))
+    return words

@@ -61,3 +61,31 @@ def test_gaussian_mode_round_trips(keras_roundtrip):
         3, rate=0.3, mask="gaussian", seed=1)])
     loaded = keras_roundtrip(model)
     assert loaded.layers[0].get_config()["mask"] == "gaussian"
+
+
+def test_gaussian_mode_gradient_finite_at_zero_variance():
+    """An all-zero input row (e.g. after a ReLU) has zero variance: the
+    gradient stays finite and the step changes only what it should."""
+    model = keras.Sequential([keras.Input((4,)), DropConnectDense(
+        3, rate=0.5, mask="gaussian", seed=0)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    x = np.zeros((4, 4), "float32")
+    x[0] = 1.0
+    before = keras.ops.convert_to_numpy(model.layers[0].kernel).copy()
+    model.fit(x, np.ones((4, 3)), verbose=0, epochs=1, batch_size=4)
+    after = keras.ops.convert_to_numpy(model.layers[0].kernel)
+    assert np.all(np.isfinite(after))
+    assert np.abs(after - before).max() > 0
+
+
+def test_gaussian_mode_under_mixed_precision_trains(mixed_precision):
+    model = keras.Sequential([keras.Input((6,)), DropConnectDense(
+        4, rate=0.5, mask="gaussian", activation="relu", seed=0),
+        keras.layers.Dense(1)])
+    model.compile("adam", "mse")
+    x = np.random.default_rng(0).normal(size=(32, 6)).astype("float32")
+    model.fit(x, np.zeros((32, 1)), verbose=0, epochs=2)
+    out = model.layers[0](x, training=True)
+    assert keras.backend.standardize_dtype(out.dtype) == "float16"
+    assert np.all(np.isfinite(keras.ops.convert_to_numpy(out)))
+    assert np.all(np.isfinite(keras.ops.convert_to_numpy(model.layers[0].kernel)))

@@ -6,7 +6,7 @@ import warnings
 import keras
 import numpy as np
 
-from kreg.kernels import INPUT_ROLES, model_kernels, warn_unrecognized
+from kreg.kernels import INPUT_ROLES, model_kernels, warn_unhandled
 from kreg.argument_checks import (
     check_bool,
     check_non_negative_int,
@@ -174,13 +174,23 @@ class DenseSparseDense(keras.callbacks.Callback):
         model = self.model
         if self.layers is None:
             scopes = [model]
-            warn_unrecognized(model, "DenseSparseDense")
+            warn_unhandled(model, "DenseSparseDense")
         else:
             scopes = [model.get_layer(layer) if isinstance(layer, str) else layer
                       for layer in self.layers]
         selected, seen = [], set()
         for scope in scopes:
-            for kernel_ in model_kernels(scope, roles=INPUT_ROLES):
+            found = model_kernels(scope, roles=INPUT_ROLES)
+            if self.layers is not None and not found:
+                raise ValueError(
+                    f"DenseSparseDense cannot prune layer {scope.name!r} "
+                    f"({type(scope).__name__}): it has no kernel that "
+                    "`kreg.kernels` knows (input, depthwise or pointwise). "
+                    f"Received: layers={self.layers}"
+                )
+            if self.layers is not None:
+                warn_unhandled(scope, "DenseSparseDense")
+            for kernel_ in found:
                 variables = [kernel_.variable]
                 bias = getattr(kernel_.layer, "bias", None)
                 if self.include_biases and isinstance(bias, keras.Variable):

@@ -4,7 +4,7 @@ import keras
 
 from kreg.argument_checks import check_positive_float, invalid_argument
 from kreg.constraints.max_norm import MaxNorm
-from kreg.kernels import EMBEDDINGS, INPUT_ROLES, model_kernels, warn_unrecognized
+from kreg.kernels import EMBEDDINGS, INPUT_ROLES, attach
 
 DEFAULT_ROLES = INPUT_ROLES + (EMBEDDINGS,)
 
@@ -28,31 +28,37 @@ def apply_max_norm(model, max_value=3.0, roles=DEFAULT_ROLES):
     - kreg's own layers through their declared kernels.
 
     As with `apply_regularizer`, Keras 3 reads a weight's constraint from
-    `variable.constraint` (set once in `build`), so the variables of a built
-    model are given it directly, and the layers' `*_constraint` attributes
-    are kept in sync so that `get_config` (hence `.keras` files) carries it.
-    A layer that is not built yet gets its `kernel_constraint` attribute
-    (rank-based axes, right for Dense and ConvND); build the model first to
-    have every kernel's axes exact.
+    `variable.constraint` (set once in `build`; the optimizer applies it
+    after each update, on every backend), so the variables of a built model
+    are given it directly, and the layers' `*_constraint` attributes are
+    kept in sync so that `get_config` (hence `.keras` files) carries it. A
+    Keras layer that is not built yet gets the attribute, with the exact
+    axes (its kernel's rank is known from its configuration). A kreg or
+    custom layer that is not built yet, and a weight that looks like a
+    kernel but that no layer declares, are left alone with a warning naming
+    them; a kernel whose layer has no `*_constraint` attribute raises a
+    `ValueError` before anything is changed. Traced train steps are dropped,
+    so it may be called between two `fit`s.
 
     Args:
-        model: a `keras.Model` or layer, preferably built.
+        model: a `keras.Model` or layer.
         max_value: positive finite float, the largest L2 norm of a unit's
             incoming weights.
         roles: the roles of the kernels to constrain (see `kreg.kernels`);
             default: input, depthwise and pointwise kernels and embeddings.
 
     Returns:
-        A dict `{variable path: norm axes}` of the constrained weights.
+        A dict `{variable path: norm axes}` of the constrained weights (for
+        a layer not built yet, `"<layer name>/<weight name>"`).
 
     Example:
 
     >>> model = keras.Sequential([
     ...     keras.Input((8, 8, 3)),
     ...     keras.layers.Conv2DTranspose(4, 3, name="up"),
-    ...     keras.layers.DepthwiseConv2D(3, name="dw")])
+    ...     keras.layers.DepthwiseConv2D(3, name="dw")], name="net")
     >>> apply_max_norm(model, 3.0)
-    {'sequential/up/kernel': [0, 1, 3], 'sequential/dw/kernel': [0, 1]}
+    {'net/up/kernel': [0, 1, 3], 'net/dw/kernel': [0, 1]}
 
     Reference:
         - [Srivastava et al., 2014](
@@ -63,21 +69,8 @@ def apply_max_norm(model, max_value=3.0, roles=DEFAULT_ROLES):
             "model", "a `keras.Model` or `keras.layers.Layer`", model
         )
     check_positive_float("max_value", max_value)
-    constrained = {}
-    for kernel_ in model_kernels(model, roles=roles):
-        constraint = MaxNorm(max_value, axis=kernel_.norm_axes)
-        kernel_.variable.constraint = constraint
-        attribute = kernel_.regularizer_attribute
-        if attribute is not None:
-            attribute = attribute.replace("_regularizer", "_constraint")
-            if hasattr(kernel_.layer, attribute):
-                setattr(kernel_.layer, attribute, constraint)
-        constrained[kernel_.path] = list(kernel_.norm_axes)
-    warn_unrecognized(model, "apply_max_norm")
-    for layer in model._flatten_layers(include_self=True, recursive=True):
-        if not layer.built and "kernel_constraint" in vars(layer):
-            layer.kernel_constraint = MaxNorm(max_value)
-            constrained[f"{layer.name}/kernel"] = None
-        if isinstance(layer, keras.Model):
-            layer.train_function = None
-    return constrained
+    attached = attach(
+        model, "constraint",
+        lambda kernel_: MaxNorm(max_value, axis=kernel_.norm_axes),
+        roles, "apply_max_norm")
+    return {kernel_.path: list(constraint.axis) for kernel_, constraint in attached}

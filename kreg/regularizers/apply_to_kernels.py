@@ -3,7 +3,7 @@
 import keras
 
 from kreg.argument_checks import check_bool, invalid_argument
-from kreg.kernels import INPUT_ROLES, model_kernels, warn_unrecognized
+from kreg.kernels import INPUT_ROLES, attach
 from kreg.regularizers.weight_decay import check_weight_decay
 
 
@@ -18,9 +18,12 @@ def apply_regularizer(model, regularizer, include_biases=False,
     through theirs), the recurrent cells' input kernels, and kreg's own
     layers (`GaussianWeightDense`'s mean, `WeightNormDense`'s direction `v`,
     the kernel wrapped by `WeightNormalization`). With `include_biases=True`
-    the biases of those layers get it as their `bias_regularizer` too. A
-    weight that looks like a kernel but that no layer declares is left alone
-    with a warning naming it.
+    the biases of those layers get it as their `bias_regularizer` too.
+    Nothing is skipped silently: a weight that looks like a kernel but that
+    no layer declares, and a kreg or custom layer that is not built yet
+    (its kernels are unknown until then), are left alone with a warning
+    naming them; a kernel whose layer has no attribute to hold the penalty
+    raises a `ValueError` before anything is changed.
 
     In Keras 3 a weight's penalty is read from `variable.regularizer`, which
     `add_weight` sets once in `build`: assigning `layer.kernel_regularizer`
@@ -28,15 +31,22 @@ def apply_regularizer(model, regularizer, include_biases=False,
     function therefore also sets `variable.regularizer` on the existing
     kernel variables (so `model.losses` gets one entry per kernel at once)
     and keeps the layer attribute in sync (so `get_config`, hence `.keras`
-    files, carry the penalty). It also drops the model's cached (traced)
-    train and test functions so that the next `fit`/`evaluate` includes the
-    new penalty; the optimizer and compiled loss are kept.
+    files, carry the penalty). A Keras layer that is not built yet gets the
+    attribute, which its `build` reads. The model's cached (traced) train
+    and test functions are dropped so that the next `fit`/`evaluate`
+    includes the new penalty; the optimizer and compiled loss are kept.
 
     Layers such as `LSTM`, whose `kernel_regularizer` is a read-only view of
     their cell's, are regularized through that cell (its input `kernel`; the
     `recurrent_kernel` has its own `recurrent_regularizer` and is left alone
     unless `roles` names it, as are embeddings, batch normalization and other
     non-kernel weights).
+
+    L2 or weight decay: see `kreg.regularizers.L2`. A penalty on weights
+    that the optimizer also decays is rarely meant; when the model is
+    already compiled with a decaying optimizer this function warns (call
+    `kreg.regularizers.check_weight_decay(model)` after `compile` when you
+    compile later).
 
     Args:
         model: A `keras.Model` (or any `keras.layers.Layer`), built or not.
@@ -58,9 +68,10 @@ def apply_regularizer(model, regularizer, include_biases=False,
     Returns:
         The list of the paths (`variable.path`, e.g. `"dense/kernel"`) of
         the weights that received the regularizer. A layer that is not built
-        yet has no weights, hence no paths: it is listed as
-        `"<layer name>/kernel"` (and `"<layer name>/bias"`); it creates its
-        weights with the regularizer when it is built.
+        yet has no weights, hence no paths: its kernels are listed as
+        `"<layer name>/<weight name>"` (e.g. `"conv/kernel"`, and
+        `"conv/bias"`); it creates them with the regularizer when it is
+        built.
 
     Example:
 
@@ -81,49 +92,33 @@ def apply_regularizer(model, regularizer, include_biases=False,
             "model", "a `keras.Model` or `keras.layers.Layer`", model
         )
     check_bool("include_biases", include_biases)
+    check_bool("allow_weight_decay", allow_weight_decay)
     regularizer = keras.regularizers.get(regularizer)
 
-    paths, layers_done = [], []
-    for kernel_ in model_kernels(model, roles=roles):
-        if kernel_.regularizer_attribute is None:
-            raise ValueError(
-                f"Cannot regularize {kernel_.path}: its layer "
-                f"{kernel_.layer.name!r} ({type(kernel_.layer).__name__}) has "
-                "no regularizer attribute for it."
-            )
-        setattr(kernel_.layer, kernel_.regularizer_attribute, regularizer)
-        kernel_.variable.regularizer = regularizer
-        paths.append(kernel_.path)
-        if not any(layer is kernel_.layer for layer in layers_done):
-            layers_done.append(kernel_.layer)
-    warn_unrecognized(model, "apply_regularizer")
-
-    # A layer that is not built yet has no variables: set its attribute, so
-    # that `build` creates the kernel with the penalty.
-    for layer in model._flatten_layers(include_self=True, recursive=True):
-        if not layer.built and "kernel_regularizer" in vars(layer):
-            layer.kernel_regularizer = regularizer
-            paths.append(f"{layer.name}/kernel")
-            layers_done.append(layer)
-
+    attached = attach(model, "regularizer", lambda kernel_: regularizer,
+                      roles, "apply_regularizer")
+    paths = [kernel_.path for kernel_, _ in attached]
     if include_biases:
-        for layer in layers_done:
-            if "bias_regularizer" not in vars(layer):
-                continue
-            layer.bias_regularizer = regularizer
-            bias = getattr(layer, "bias", None)
-            if isinstance(bias, keras.Variable):
-                bias.regularizer = regularizer
-                paths.append(bias.path)
-            elif not layer.built and getattr(layer, "use_bias", True):
-                paths.append(f"{layer.name}/bias")
-
-    for layer in model._flatten_layers(include_self=True, recursive=True):
-        if isinstance(layer, keras.Model):
-            # Traced train/test steps captured the old penalties.
-            layer.train_function = None
-            layer.test_function = None
-    check_bool("allow_weight_decay", allow_weight_decay)
+        layers = []
+        for kernel_, _ in attached:
+            if not any(layer is kernel_.layer for layer in layers):
+                layers.append(kernel_.layer)
+        paths += _regularize_biases(layers, regularizer)
     if regularizer is not None:
         check_weight_decay(model, allow_weight_decay)
+    return paths
+
+
+def _regularize_biases(layers, regularizer):
+    paths = []
+    for layer in layers:
+        if "bias_regularizer" not in vars(layer):
+            continue
+        layer.bias_regularizer = regularizer
+        bias = getattr(layer, "bias", None)
+        if isinstance(bias, keras.Variable):
+            bias.regularizer = regularizer
+            paths.append(bias.path)
+        elif not layer.built and getattr(layer, "use_bias", True):
+            paths.append(f"{layer.name}/bias")
     return paths

@@ -82,15 +82,25 @@ class L2(keras.regularizers.Regularizer):
       papers (with plain SGD each step shrinks `w` by `lr * l2 * w`).
 
     L2 or weight decay? Keras optimizers also take `weight_decay`, which
-    shrinks each weight by `learning_rate * weight_decay * w` after the step,
-    apart from the gradient. With plain SGD, `L2(l, "textbook")` and
-    `weight_decay=l` give the same steps; with momentum or Adam they differ,
-    since the penalty's gradient goes through the optimizer's averaging and
-    rescaling and the decay does not (with Adam, weights with large gradients
-    are decayed less by L2; AdamW's decoupled decay is usually what is
-    meant). Use one of the two on a weight, not both:
-    `kreg.regularizers.check_weight_decay(model)` warns when a compiled model
-    does both.
+    shrinks each weight by `learning_rate * weight_decay * w` at each step,
+    apart from the gradient (decoupled, as in AdamW).
+
+    - Plain SGD (no momentum): `L2(l, "textbook")` (equivalently Keras's
+      `L2(l / 2)`) and `SGD(weight_decay=l)` take the same steps. Either.
+    - Adam, RMSprop, momentum: they differ. The penalty's gradient `l * w`
+      goes through the optimizer's averaging and rescaling, the decay does
+      not. Under Adam, at the first step, `L2` moves every weight whose loss
+      gradient is negligible by about `learning_rate` towards zero, whatever
+      its size and whatever `l`, and a weight with large loss gradients is
+      hardly decayed at all; the decay shrinks every weight by the same
+      factor `1 - learning_rate * weight_decay`. Prefer `weight_decay`
+      (`keras.optimizers.AdamW`, Loshchilov & Hutter, 2019) there; keep `L2`
+      for reproducing work that used a penalty.
+
+    Use one of the two on a weight, not both (`AdamW` decays by default):
+    `kreg.regularizers.check_weight_decay(model)` warns when a compiled
+    model does both, and `kreg.regularizers.apply_regularizer` checks a
+    model that is already compiled.
 
     Args:
         l2: Finite float >= 0, the L2 regularization factor. Defaults to
@@ -110,6 +120,8 @@ class L2(keras.regularizers.Regularizer):
         - Krogh & Hertz, 1991, "A Simple Weight Decay Can Improve
           Generalization", NIPS 4.
         - [CS231n, Regularization](https://cs231n.github.io/neural-networks-2/)
+        - [Loshchilov & Hutter, 2019, "Decoupled Weight Decay
+          Regularization"](https://arxiv.org/abs/1711.05101)
     """
 
     def __init__(self, l2=0.01, convention="keras"):

@@ -339,3 +339,13 @@ def test_redense_rate_never_compounds():
     with pytest.warns(UserWarning, match="taken as already reduced"):
         model.fit(x, y, epochs=3, initial_epoch=2, verbose=0, callbacks=[fresh])
     assert fresh.phase_log[-1]["learning_rate"] == pytest.approx(0.01)
+
+
+def test_a_selected_layer_without_kernel_is_named():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="d"),
+                              keras.layers.Dropout(0.1, name="drop")])
+    model.compile(keras.optimizers.SGD(0.01), "mse")
+    dsd = DenseSparseDense(0, 1, 0, layers=["d", "drop"])
+    with pytest.raises(ValueError, match=r"cannot prune layer 'drop' \(Dropout\)"):
+        model.fit(np.ones((4, 4)), np.zeros((4, 3)), epochs=1, verbose=0,
+                  callbacks=[dsd])

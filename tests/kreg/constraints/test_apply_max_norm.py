@@ -16,17 +16,23 @@ BOUND = 2.0
 # name: (layer factory, input shape, dtype, norm axes of its kernel(s))
 CASES = {
     "dense": (lambda: L.Dense(4), (6,), "float32", [(0,)]),
+    "conv1d": (lambda: L.Conv1D(4, 3), (7, 2), "float32", [(0, 1)]),
     "conv2d": (lambda: L.Conv2D(4, 3), (6, 6, 2), "float32", [(0, 1, 2)]),
+    "conv3d": (lambda: L.Conv3D(2, 2), (3, 3, 3, 2), "float32", [(0, 1, 2, 3)]),
     "conv1d_transpose": (lambda: L.Conv1DTranspose(4, 3), (5, 2), "float32",
                          [(0, 2)]),
     "conv2d_transpose": (lambda: L.Conv2DTranspose(4, 3), (5, 5, 2), "float32",
                          [(0, 1, 3)]),
     "conv3d_transpose": (lambda: L.Conv3DTranspose(2, 2), (3, 3, 3, 2), "float32",
                          [(0, 1, 2, 4)]),
+    "depthwise_conv1d": (lambda: L.DepthwiseConv1D(3, depth_multiplier=2),
+                         (7, 2), "float32", [(0,)]),
     "depthwise_conv2d": (lambda: L.DepthwiseConv2D(3, depth_multiplier=2),
                          (6, 6, 2), "float32", [(0, 1)]),
     "separable_conv1d": (lambda: L.SeparableConv1D(4, 3), (7, 2), "float32",
                          [(0,), (0, 1)]),
+    "separable_conv2d": (lambda: L.SeparableConv2D(4, 3), (6, 6, 2), "float32",
+                         [(0, 1), (0, 1, 2)]),
     "einsum_dense": (lambda: L.EinsumDense("abc,cde->abde", (4, 3, 2)),
                      (4, 5), "float32", [(0,)]),
     "embedding": (lambda: L.Embedding(20, 6), (5,), "int32", [(1,)]),
@@ -65,7 +71,8 @@ def test_norms_bounded_on_the_true_output_axes(name):
     assert [tuple(k.norm_axes) for k in model_kernels(bounded)[:-1]] == norm_axes
     for model in (free, bounded):
         model.train_on_batch(x, y)
-    assert max(n.max() for n in unit_norms(free)) > 10 * BOUND  # diverging
+    for norms in unit_norms(free):  # every kernel diverges unconstrained
+        assert norms.max() > 10 * BOUND
     for norms in unit_norms(bounded):
         assert norms.max() <= BOUND * (1 + 1e-5)
 
@@ -88,3 +95,51 @@ def test_rank_guess_is_wrong_for_a_transposed_kernel():
     guessed = keras.ops.convert_to_numpy(MaxNorm(1.0)(kernel))
     per_filter = np.sqrt((guessed ** 2).sum(axis=(0, 1, 3)))
     assert per_filter.max() > 1.0
+
+
+def data(name, n=16):
+    _, shape, dtype, _ = CASES[name]
+    rng = np.random.default_rng(0)
+    if dtype == "int32":
+        x = rng.integers(0, 20, (n,) + shape).astype("int32")
+    else:
+        x = rng.normal(size=(n,) + shape).astype("float32") * 10
+    return x, rng.normal(size=(n, 1)).astype("float32") * 100
+
+
+def test_applied_between_two_fits():
+    """The traced train step of the first `fit` is dropped, so the second
+    one applies the new constraint."""
+    model = model_for("conv2d_transpose", False)
+    x, y = data("conv2d_transpose")
+    model.fit(x, y, epochs=1, verbose=0)
+    assert max(n.max() for n in unit_norms(model)) > 10 * BOUND
+    apply_max_norm(model, BOUND)
+    model.fit(x, y, epochs=1, verbose=0)
+    for norms in unit_norms(model):
+        assert norms.max() <= BOUND * (1 + 1e-5)
+
+
+def test_mixed_precision(mixed_precision):
+    x, y = data("depthwise_conv2d")
+    free, bounded = (model_for("depthwise_conv2d", c) for c in (False, True))
+    for model in (free, bounded):
+        # A loss scale of 1 keeps the large float16 gradients finite.
+        model.compile(keras.optimizers.LossScaleOptimizer(
+            keras.optimizers.SGD(10.0), initial_scale=1.0), "mse")
+        model.train_on_batch(x, y / 100)
+        assert keras.backend.standardize_dtype(
+            model.layers[0].kernel.dtype) == "float32"
+    assert max(n.max() for n in unit_norms(free)) > BOUND
+    for norms in unit_norms(bounded):
+        assert np.isfinite(norms).all()
+        assert norms.max() <= BOUND * (1 + 1e-5)
+
+
+def test_argument_errors():
+    model = model_for("dense", False)
+    with pytest.raises(ValueError, match=r"argument `max_value`.*Received: "
+                       r"max_value=0"):
+        apply_max_norm(model, 0)
+    with pytest.raises(ValueError, match=r"argument `model`.*Received: model=3"):
+        apply_max_norm(3, BOUND)

@@ -36,6 +36,42 @@ def test_adam_l2_and_weight_decay_differ():
     assert np.abs(penalty - decay).max() > 1e-3
 
 
+def first_adam_step(regularizer, weight_decay, lr=0.01):
+    """One Adam step on a kernel whose data gradient is zero (zero inputs,
+    no bias), so that only the penalty or the decay moves it."""
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(
+        3, kernel_regularizer=regularizer, use_bias=False)])
+    model.compile(keras.optimizers.Adam(lr, weight_decay=weight_decay), "mse")
+    w0 = keras.ops.convert_to_numpy(model.layers[0].kernel)
+    model.train_on_batch(np.zeros((8, 4), "float32"), np.zeros((8, 3), "float32"))
+    return w0, keras.ops.convert_to_numpy(model.layers[0].kernel)
+
+
+def test_how_adam_l2_and_weight_decay_differ():
+    """Adam divides the penalty's gradient `g = l * w` by its own scale: its
+    first step is `lr * g / (|g| + eps')`, about `lr * sign(w)`: every
+    weight moves by about `lr` towards zero whatever its size and whatever
+    `l` (small weights are decayed relatively more). The decay shrinks every
+    weight by the same factor `1 - lr * l`."""
+    lr, strength0 = 0.01, 0.5
+    adam = keras.optimizers.Adam()
+    eps = adam.epsilon / np.sqrt(1 - adam.beta_2)  # bias-corrected, step 1
+    moves = []
+    for strength in (strength0, strength0 / 100):
+        w0, w1 = first_adam_step(L2(strength, convention="textbook"), None, lr)
+        g = strength * w0.astype("float64")
+        np.testing.assert_allclose(w1, w0 - lr * g / (np.abs(g) + eps),
+                                   rtol=0, atol=1e-6)
+        moves.append(np.abs(w0 - w1))
+    assert np.median(moves[0]) > 0.99 * lr and np.median(moves[1]) > 0.95 * lr
+    _, decay = first_adam_step(None, strength0, lr)
+    np.testing.assert_allclose(decay, w0 * (1 - lr * strength0), rtol=1e-6)
+    # The penalty moves a small weight by more than the decay does.
+    small = np.abs(w0) < 0.5
+    assert small.any() and (moves[0][small] > np.abs(w0 - decay)[small]).all()
+
+
 def model_with_both(**compile_kwargs):
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(
         3, kernel_regularizer=L2(1e-3), name="fc")])
@@ -65,3 +101,31 @@ def test_excluded_variables_and_apply_regularizer():
         apply_regularizer(model, L2(1e-3), allow_weight_decay=True)
         optimizer.exclude_from_weight_decay(var_list=[model.layers[0].kernel])
         assert check_weight_decay(model) == []
+
+
+def test_warns_under_mixed_precision(mixed_precision):
+    """`compile` wraps the optimizer in a `LossScaleOptimizer`, whose own
+    `weight_decay` is `None`: the check looks at the inner optimizer."""
+    model = model_with_both()
+    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    with pytest.warns(UserWarning, match="decayed twice"):
+        assert len(check_weight_decay(model)) == 1
+
+
+def test_silent_without_decay_or_without_penalty():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(
+        3, kernel_regularizer=L2(1e-3))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert check_weight_decay(model) == []  # not compiled
+        model.compile(keras.optimizers.Adam(), "mse")
+        assert check_weight_decay(model) == []  # no weight decay
+        plain = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+        plain.compile(keras.optimizers.AdamW(weight_decay=1e-4), "mse")
+        assert check_weight_decay(plain) == []  # no penalty
+
+
+def test_argument_error():
+    with pytest.raises(ValueError, match=r"argument `allow_weight_decay`.*"
+                       r"Received: allow_weight_decay=yes"):
+        check_weight_decay(model_with_both(), allow_weight_decay="yes")

@@ -52,3 +52,31 @@ def test_max_unit_norm_reports_divergence():
     model = small_model()
     model.get_layer("b").kernel.assign(np.array([[np.inf], [0.0]], "float32"))
     assert max_unit_norm(model) == np.inf
+
+
+def test_unit_norms_on_each_kernels_true_output_axes():
+    """A transposed convolution's kernel is (*window, filters, in): its
+    units are on the second-to-last axis, not the last."""
+    model = keras.Sequential([keras.Input((4, 4, 2)),
+                              keras.layers.Conv2DTranspose(3, 2, name="up")])
+    kernel = np.zeros((2, 2, 3, 2), "float32")  # (rows, cols, filters, in)
+    kernel[:, :, 0, :] = 1.0  # filter 0: 8 ones, norm sqrt(8)
+    model.get_layer("up").kernel.assign(kernel)
+    assert max_unit_norm(model) == pytest.approx(np.sqrt(8))
+    # The rank guess (units last) takes one norm per input channel instead.
+    np.testing.assert_allclose(unit_norms(kernel), [2.0, 2.0])
+
+
+def test_kreg_layers_kernels_are_included():
+    from kreg.layers import GaussianWeightDense, WeightNormDense
+
+    model = keras.Sequential([
+        keras.Input((3,)),
+        WeightNormDense(4, name="wn"),
+        GaussianWeightDense(2, mode="reparameterized", name="gauss"),
+    ])
+    found = kernels(model)
+    assert [path.split("/")[-1] for path in found] == ["kernel_v", "kernel_mean"]
+    np.testing.assert_array_equal(
+        found[model.get_layer("gauss").kernel_mean.path],
+        keras.ops.convert_to_numpy(model.get_layer("gauss").kernel_mean))

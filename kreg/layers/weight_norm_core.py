@@ -6,9 +6,11 @@ Both layers reparameterize a direction `v` (a kernel variable) as
 Salimans & Kingma (2016). What they share lives here, once, as PyTorch's
 `nn.utils.parametrizations` has one weight-norm core for a per-unit and a
 whole-tensor norm: the scale `g` and the data-init variables, the effective
-scale, bias and kernel, and the data-init branch of `call`. A layer using it
-says where `v` and the bias are (`kernel_v`, `_bias_variable`) and which axes
-the norm reduces (`_norm_axes`: a tuple, or `None` for the whole tensor).
+scale, bias and kernel, and the whole tail of `call` once the layer's own
+operation has run with `v` (the data-init branch, the per-unit scaling of the
+outputs, the bias, the activation). A layer using it says where `v` and the
+bias are (`kernel_v`, `_bias_variable`) and which axes the norm reduces
+(`_norm_axes`: a tuple, or `None` for the whole tensor).
 """
 
 from keras import ops
@@ -17,20 +19,43 @@ from kreg.layers.weight_norm_math import data_dependent_init
 from kreg.layers.weight_norm_math import weight_norm
 
 
+def _float32_norm(kernel, axes):
+    """`||kernel||` over `axes` (`None`: the whole tensor), in float32."""
+    squared = ops.square(ops.cast(kernel, "float32"))
+    return ops.sqrt(ops.sum(squared, axis=axes))
+
+
+def norm_initializer(kernel, axes):
+    """An initializer that sets a scale to `||kernel||` over `axes`, so that
+    `g * v / ||v||` starts equal to `v` (a wrapped layer is unchanged at
+    wrapping time)."""
+
+    def initializer(shape, dtype=None):
+        return ops.cast(ops.reshape(_float32_norm(kernel, axes), shape), dtype)
+
+    return initializer
+
+
 class WeightNormCore:
     """Mixin for a `keras.layers.Layer` with a weight-normalized kernel."""
+
+    def _add_scale(self, name, shape, initializer):
+        """A scale variable for the kernel `kernel_v`'s dtype.
+
+        `autocast=False`: under `mixed_float16` the normalization reads the
+        float32 variables, and only the outputs are cast down.
+        """
+        return self.add_weight(
+            name=name, shape=shape, initializer=initializer,
+            dtype=self.kernel_v.dtype, autocast=False,
+        )
 
     def _build_scale(self, scale_shape, initializer, use_scale):
         """Creates `g` (or sets it to `None` without `use_scale`). Call it
         in `build`, after the direction `kernel_v` exists."""
-        # `autocast=False`: under `mixed_float16` the normalization reads the
-        # float32 variables, and only the effective kernel is cast down.
         self.g = None
         if use_scale:
-            self.g = self.add_weight(
-                name="g", shape=scale_shape, initializer=initializer,
-                dtype=self.kernel_v.dtype, autocast=False,
-            )
+            self.g = self._add_scale("g", scale_shape, initializer)
 
     def _build_data_init(self, scale_shape, bias_shape):
         """With `data_init`, creates the non-trainable variables of the
@@ -50,13 +75,6 @@ class WeightNormCore:
             name="bias_offset", shape=bias_shape, initializer="zeros",
             dtype=dtype, trainable=False, autocast=False,
         )
-
-    def _unit_shape(self):
-        """The shape that makes the scale broadcast against `v`: the unit
-        axes keep their size, the norm axes become 1."""
-        shape = self.kernel_v.shape
-        return tuple(1 if axis in self._norm_axes else size
-                     for axis, size in enumerate(shape))
 
     @property
     def scale(self):
@@ -80,8 +98,6 @@ class WeightNormCore:
 
     def _normalized(self, scale):
         """`scale * v / ||v||` with the layer's norm; `scale=None`: `g = 1`."""
-        if scale is not None and self._norm_axes is not None:
-            scale = ops.reshape(scale, self._unit_shape())
         return weight_norm(self.kernel_v, scale, axis=self._norm_axes,
                            epsilon=self.epsilon)
 
@@ -128,3 +144,46 @@ class WeightNormCore:
         )
         return (ops.add(self.g, g_offset),
                 ops.add(ops.cast(bias, self.g.dtype), bias_offset))
+
+    def _weight_normalized_outputs(self, raw, training, activation,
+                                   unit_shape=None, stats_axes=None):
+        """The layer's outputs from `raw`, its own operation run with `v`.
+
+        `raw = op(x, v)` with no bias and no activation, for an `op` linear
+        in each output unit's slice of the kernel. Returns
+        `activation(raw * g / ||v|| + bias)`, which is
+        `activation(op(x, g * v / ||v||) + bias)`, after the data-dependent
+        initialization on the first training call with `data_init=True`.
+
+        Args:
+            raw: The outputs of `op(x, v)`, in the compute dtype.
+            training: The call's `training` argument.
+            activation: The activation function, or `None`.
+            unit_shape: The shape that makes one value per output unit
+                broadcast against `raw` (the units at their output axes, 1
+                elsewhere); `None` when the units are the last axis.
+            stats_axes: The axes of `raw` that are not output units (the
+                data-init statistics reduce them); `None`: all but the last.
+        """
+        rank = len(raw.shape)
+        if stats_axes is None:
+            stats_axes = tuple(range(rank - 1))
+
+        def per_unit(values):
+            return values if unit_shape is None else ops.reshape(
+                values, unit_shape)
+
+        def unit_preactivations():
+            unit = per_unit(self._output_factors(None))
+            return ops.multiply(ops.cast(raw, "float32"), unit)
+
+        scale, bias = self._scale_and_bias(training, unit_preactivations,
+                                           stats_axes)
+        dtype = raw.dtype
+        outputs = ops.multiply(
+            raw, ops.cast(per_unit(self._output_factors(scale)), dtype))
+        if bias is not None:
+            outputs = ops.add(outputs, ops.cast(per_unit(bias), dtype))
+        if activation is not None:
+            outputs = activation(outputs)
+        return outputs

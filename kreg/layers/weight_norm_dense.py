@@ -192,23 +192,9 @@ class WeightNormDense(WeightNormCore, keras.layers.Layer):
 
     def call(self, inputs, training=None):
         # `x @ (g * v / ||v||) = (x @ v) * (g / ||v||)`: the kernel is never
-        # materialized (see `WeightNormCore._output_factors`).
+        # materialized (see `WeightNormCore._weight_normalized_outputs`).
         raw = ops.matmul(inputs, ops.cast(self.kernel_v, self.compute_dtype))
-
-        def unit_preactivations():
-            unit = self._output_factors(None)
-            return ops.multiply(ops.cast(raw, "float32"), unit)
-
-        scale, bias = self._scale_and_bias(
-            training, unit_preactivations, tuple(range(len(inputs.shape) - 1))
-        )
-        x = ops.multiply(raw, ops.cast(self._output_factors(scale),
-                                       self.compute_dtype))
-        if bias is not None:
-            x = ops.add(x, ops.cast(bias, self.compute_dtype))
-        if self.activation is not None:
-            x = self.activation(x)
-        return x
+        return self._weight_normalized_outputs(raw, training, self.activation)
 
     def compute_output_shape(self, input_shape):
         output_shape = list(input_shape)

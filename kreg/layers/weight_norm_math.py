@@ -29,12 +29,14 @@ def weight_norm(kernel, scale=None, axis=None, epsilon=1e-12):
 
     Args:
         kernel: The direction tensor `v`.
-        scale: Optional scale `g`, broadcastable against the normalized
-            kernel: shape `(kernel.shape[-1],)` for a per-output-unit norm,
-            shape `()` for a norm over the whole kernel. `None` means `g = 1`.
+        scale: Optional scale `g`: one value per output unit, in any shape
+            with that many entries in the order of the unit axes (for a
+            depthwise kernel `(*window, in, multiplier)`, shape
+            `(in, multiplier)` or `(in * multiplier,)`); a scalar for a norm
+            over the whole kernel. `None` means `g = 1`.
         axis: Axis or tuple of axes the norm reduces. `None` reduces all axes
             (the Frobenius norm of the whole kernel). For a per-output-unit
-            norm, pass all axes but the last.
+            norm, pass all axes but the unit axes.
         epsilon: Lower bound on the squared norm.
 
     Returns:
@@ -47,7 +49,10 @@ def weight_norm(kernel, scale=None, axis=None, epsilon=1e-12):
     squared_norm = ops.sum(ops.square(v), axis=axis, keepdims=True)
     w = ops.multiply(v, ops.rsqrt(ops.maximum(squared_norm, epsilon)))
     if scale is not None:
-        w = ops.multiply(w, ops.cast(scale, ops.dtype(w)))
+        scale = ops.cast(scale, ops.dtype(w))
+        if axis is not None:
+            scale = ops.reshape(scale, squared_norm.shape)
+        w = ops.multiply(w, scale)
     return ops.cast(w, dtype)
 
 

@@ -1,14 +1,37 @@
 """Weight normalization for any Keras layer with a kernel."""
 
 import contextlib
+import inspect
 
 import keras
 from keras import ops
 
-from kreg.argument_checks import check_bool, check_positive_float, invalid_argument
-from kreg.kernels import INPUT_ROLES, layer_kernels
+from kreg.argument_checks import check_bool
+from kreg.argument_checks import check_choice
+from kreg.argument_checks import check_positive_float
+from kreg.argument_checks import invalid_argument
+from kreg.kernels import EMBEDDINGS
+from kreg.kernels import INPUT_ROLES
+from kreg.kernels import einsum_unit_axes
+from kreg.kernels import layer_kernels
 from kreg.layers.call_with_weights import call_with_weights
 from kreg.layers.weight_norm_core import WeightNormCore
+from kreg.layers.weight_norm_core import norm_initializer
+from kreg.layers.weight_norm_math import weight_norm
+
+_KERNELS = ("main", "all")
+
+_L = keras.layers
+# Layers whose `call` is `activation(op(x, kernels) + bias)`, with `op` linear
+# in each output unit's slice of the main kernel and one output channel per
+# unit, on the axis that `data_format` names: the outputs can be scaled
+# instead of the kernel, and their statistics taken per unit (data init).
+_CHANNEL_LAYERS = (
+    _L.Dense, _L.Conv1D, _L.Conv2D, _L.Conv3D,
+    _L.Conv1DTranspose, _L.Conv2DTranspose, _L.Conv3DTranspose,
+    _L.DepthwiseConv1D, _L.DepthwiseConv2D,
+    _L.SeparableConv1D, _L.SeparableConv2D,
+)
 
 
 @contextlib.contextmanager
@@ -25,6 +48,53 @@ def _linear(layer):
         layer.activation = activation
 
 
+def _einsum_unit_positions(layer):
+    """The output axes of an `EinsumDense` that hold the units of its kernel,
+    in the kernel's order (negative when the output spec starts with
+    `...`), or `None` when the outputs cannot be scaled per unit: the units
+    appear in another order in the output, or the bias is not one value per
+    unit."""
+    equation = layer.equation
+    output = equation.split("->")[1]
+    kernel_spec = equation.split("->")[0].split(",")[1].replace("...", "")
+    letters = [kernel_spec[a] for a in einsum_unit_axes(equation)]
+    bias_axes = getattr(layer, "bias_axes", None)
+    if bias_axes is not None and sorted(bias_axes) != sorted(letters):
+        return None
+    if output.count("...") > 1 or (
+            "..." in output and not (output.startswith("...")
+                                     or output.endswith("..."))):
+        return None
+    spec = output.replace("...", "")
+    positions = [spec.index(letter) for letter in letters]
+    if positions != sorted(positions):
+        return None
+    if output.startswith("..."):
+        return tuple(p - len(spec) for p in positions)
+    return tuple(positions)
+
+
+def _unit_positions(layer):
+    """The output axes holding one output unit each (see `_einsum_unit_
+    positions`), or `None` when they are not known."""
+    if isinstance(layer, _L.EinsumDense):
+        return _einsum_unit_positions(layer)
+    if isinstance(layer, _CHANNEL_LAYERS):
+        if getattr(layer, "data_format", None) == "channels_first":
+            return (1,)
+        return (-1,)
+    return None
+
+
+def _is_recurrent(layer):
+    return isinstance(layer, (_L.RNN, _L.Bidirectional)) or hasattr(
+        layer, "cell")
+
+
+def _accepts(layer, name):
+    return name in inspect.signature(layer.call).parameters
+
+
 @keras.saving.register_keras_serializable(package="kreg")
 class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
     """Weight normalization of the kernel of any Keras layer that has one.
@@ -33,51 +103,72 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
     Addons), for every layer whose kernel `kreg.kernels` knows: `Dense`,
     `EinsumDense`, `Conv1D/2D/3D`, `Conv1D/2D/3DTranspose`,
     `DepthwiseConv1D/2D`, `SeparableConv1D/2D`, `SimpleRNN`, `LSTM`, `GRU`,
-    kreg's own layers and any layer with a `kreg_kernels()` method; it also
-    runs inside `keras.layers.TimeDistributed`. The kernel is
-    reparameterized per output unit as `w = g * v / ||v||`: `v` is the
-    wrapped layer's own kernel variable (exposed as `kernel_v`, not
-    duplicated), the norm is taken over the kernel's non-unit axes (for a
-    transposed convolution `(*window, filters, in)` the unit axis is the
-    filters axis; for a depthwise kernel `(*window, in, multiplier)` each
-    (channel, multiplier) pair is a unit), and `g` has one entry per unit,
-    initialized to `||v||` so that the wrapped function is unchanged at
-    wrapping time. The kernel normalized is the one that produces the
-    layer's outputs: the pointwise kernel of a separable convolution, the
-    input kernel of a recurrent cell (as TF Addons; the recurrent kernel
-    keeps its plain parameterization).
+    `ConvLSTM1D/2D/3D`, `Bidirectional`, subclasses of these, kreg's own
+    layers and any layer with a `kreg_kernels()` method; it also runs inside
+    `keras.layers.TimeDistributed`. A layer with no kernel that kreg knows is
+    refused with an error naming it.
+
+    Each normalized kernel is reparameterized per output unit as
+    `w = g * v / ||v||`: `v` is the wrapped layer's own kernel variable (not
+    duplicated), the norm is taken over the kernel's non-unit axes as
+    `kreg.kernels` gives them (a transposed convolution's kernel
+    `(*window, filters, in)` has one unit per filter; a depthwise kernel
+    `(*window, in, multiplier)` one per (channel, multiplier) pair), and `g`
+    has one entry per unit, initialized to `||v||` so that the wrapped
+    function is unchanged at wrapping time.
+
+    Which kernels are normalized (`kernels`):
+
+    - `"main"` (default): the kernel that maps each sublayer's inputs to its
+      units: the kernel of a `Dense` or convolution, the depthwise kernel of
+      a `DepthwiseConv`, the pointwise kernel of a `SeparableConv` (whose
+      units are the layer's output channels), the input kernel of a
+      recurrent cell, as TensorFlow Addons did (of both directions of a
+      `Bidirectional`).
+    - `"all"`: every kernel: also the depthwise kernel of a `SeparableConv`
+      and the recurrent kernel of a recurrent cell, each with its own `g`.
+      The paper normalizes every weight matrix; whether the recurrent
+      kernel should be is a modelling choice, so it is offered, not forced.
+
+    `g` and `kernel_v` are those of the main kernel that produces the
+    outputs; `normalized_kernels` and `scales` list every normalized kernel
+    (`kreg.kernels.Kernel`) and its scale variable (`g`, then `g_<name>`).
 
     `call` runs the wrapped layer's own operation (`kreg.layers.
     call_with_weights`, built on Keras's `Layer.stateless_call`), so any
     option of the wrapped layer (strides, padding, dilation, data format,
-    groups, recurrent dropout) behaves as usual, gradients reach `v` and `g`
-    on every backend, and no variable is overwritten during the forward
-    pass. Since the operation is linear in each output unit's slice of the
-    kernel, `op(x, g * v / ||v||) = op(x, v) * g / ||v||`: the wrapper runs
-    the layer with `v`, no bias and no activation, scales each output
-    channel, then adds the bias and applies the activation, which spares the
-    kernel-sized elementwise work of materializing `w` (a recurrent layer,
-    whose recurrence is not linear, runs with `w` substituted for `v`).
+    groups, masks, recurrent dropout) behaves as usual, gradients reach `v`
+    and `g` on every backend, and no variable is overwritten during the
+    forward pass. For a `Dense`, `EinsumDense` or convolution the operation
+    is linear in each output unit's slice of the kernel, so
+    `op(x, g * v / ||v||) = op(x, v) * g / ||v||`: the wrapper runs the
+    layer with `v`, no bias and no activation, scales each output channel,
+    then adds the bias and applies the activation, which spares the
+    kernel-sized elementwise work of materializing `w`. Any other layer (a
+    recurrent layer, whose recurrence is not linear, or a layer kreg does not
+    know the output layout of) runs with each `w` substituted for its `v`.
     LoRA-enabled and quantized layers are refused.
 
     With `data_init=True`, the first batch seen with `training=True` sets the
     scale and bias so that this batch's pre-activations (the wrapped layer's
     output without bias and activation, computed with the unit-norm kernel)
-    have mean 0 and variance 1 per output channel (Salimans & Kingma, 2016).
-    This happens once; the non-trainable boolean weight `initialized` records
-    it and is saved with the model. It works inside a compiled train step on
-    every backend: because Keras' JAX trainer discards assignments to
-    trainable variables made inside `call`, the data-dependent values are
-    stored in the non-trainable weights `g_offset` and `bias_offset`, added to
-    `g` and to the wrapped layer's `bias`. A constant offset does not change
+    have mean 0 and variance 1 per output channel, over all other axes
+    (`data_format` is respected) (Salimans & Kingma, 2016). This happens
+    once; the non-trainable boolean weight `initialized` records it and is
+    saved with the model. It works inside a compiled train step on every
+    backend: because Keras' JAX trainer discards assignments to trainable
+    variables made inside `call`, the data-dependent values are stored in
+    the non-trainable weights `g_offset` and `bias_offset`, added to `g` and
+    to the wrapped layer's `bias`. A constant offset does not change
     gradients, so training is the same as overwriting `g` and `bias`.
-    `data_init` needs a bias and one output channel per unit of the kernel;
-    it is refused for recurrent layers, whose outputs are not
-    pre-activations.
+    `data_init` needs a `Dense`, `EinsumDense` (with one bias value per unit)
+    or convolution with a bias; it is refused for recurrent layers, whose
+    outputs are not pre-activations. Inside `TimeDistributed`, which calls
+    the wrapper once per time step, the first time step's batch initializes.
 
     The wrapped layer's `kernel_regularizer` and `kernel_constraint` act on
     `v`. After wrapping, calling the wrapped layer directly computes with `v`,
-    not `w`; use `to_layer()` to get a plain layer with the folded kernel.
+    not `w`; use `to_layer()` to get a plain layer with the folded kernels.
 
     Args:
         layer: A Keras layer with a kernel (see above).
@@ -86,6 +177,8 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
         epsilon: Small positive float. Lower bound on the squared norm of `v`,
             and added to the standard deviation in the data-dependent
             initialization.
+        kernels: `"main"` or `"all"`: which kernels of the wrapped layer to
+            normalize (see above).
         **kwargs: Base wrapper keyword arguments, such as `name`.
 
     Call arguments:
@@ -93,6 +186,7 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
         training: Python boolean, passed to the wrapped layer. With
             `data_init=True`, the first call with `training=True` performs
             the data-dependent initialization.
+        mask: Passed to the wrapped layer if its `call` takes one.
 
     Example:
 
@@ -116,7 +210,8 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
       Deep Neural Networks.
     """
 
-    def __init__(self, layer, data_init=False, epsilon=1e-12, **kwargs):
+    def __init__(self, layer, data_init=False, epsilon=1e-12, kernels="main",
+                 **kwargs):
         if not isinstance(layer, keras.layers.Layer):
             raise invalid_argument("layer", "a Keras layer with a kernel", layer)
         if getattr(layer, "lora_rank", None) or getattr(
@@ -134,62 +229,63 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
                 f"quantization_mode={layer.quantization_mode}"
             )
         check_bool("data_init", data_init)
-        has_bias = getattr(layer, "use_bias",
-                           getattr(layer, "bias_axes", None) is not None)
-        if data_init and not has_bias:
-            raise ValueError(
-                "Invalid value received for argument `data_init`. "
-                "`data_init=True` requires the wrapped layer to have a bias. "
-                f"Received: data_init={data_init} and layer={layer.name} with "
-                f"use_bias={has_bias}"
-            )
-        if data_init and hasattr(layer, "cell"):
-            raise ValueError(
-                "Invalid value received for argument `data_init`. A recurrent "
-                "layer's outputs are not pre-activations, so `data_init=True` "
-                f"is not supported. Received: layer={layer.name} of type "
-                f"{type(layer).__name__}"
-            )
         check_positive_float("epsilon", epsilon)
+        check_choice("kernels", kernels, _KERNELS)
+        if data_init:
+            _check_data_init(layer)
         super().__init__(layer, **kwargs)
         self.data_init = data_init
         self.epsilon = float(epsilon)
+        self.kernels = kernels
         self.supports_masking = layer.supports_masking
 
     def build(self, input_shape):
         super().build(input_shape)
-        self._target = self._find_kernel()
+        main, chosen = self._find_kernels()
+        # The main kernel that produces the outputs is the core's `v`.
+        self._target = main[-1]
+        self._extra = [k for k in chosen if k is not self._target]
+        self._unit_positions = None
+        if len(main) == 1 and self._target.layer is self.layer:
+            self._unit_positions = _unit_positions(self.layer)
         kernel_v = self.kernel_v
-        unit_axes = self._target.unit_axes
-        scale_shape = tuple(kernel_v.shape[a] for a in unit_axes)
+        scale_shape = self._scale_shape(self._target)
+        self._build_scale(scale_shape,
+                          norm_initializer(kernel_v, self._norm_axes), True)
+        names = {"g"}
+        self._extra_scales = []
+        for k in self._extra:
+            name = f"g_{k.variable.name}"
+            while name in names:
+                name += "_"
+            names.add(name)
+            self._extra_scales.append(self._add_scale(
+                name, self._scale_shape(k), norm_initializer(k.variable,
+                                                             k.norm_axes)))
+        bias = self._bias_variable()
+        if self.data_init and (bias is None or self._unit_positions is None
+                               or _size(bias.shape) != _size(scale_shape)):
+            raise ValueError(
+                "Invalid value received for argument `data_init`. It "
+                "needs one bias entry per unit of the normalized kernel. "
+                f"Received: layer={self.layer.name} with kernel "
+                f"{tuple(kernel_v.shape)} and bias "
+                f"{None if bias is None else tuple(bias.shape)}"
+            )
+        self._build_data_init(scale_shape,
+                              None if bias is None else tuple(bias.shape))
 
-        def norm_of_v(shape, dtype=None):
-            squared = ops.square(ops.cast(kernel_v, "float32"))
-            norm = ops.sqrt(ops.sum(squared, axis=self._norm_axes))
-            return ops.cast(ops.reshape(norm, shape), dtype)
-
-        self._build_scale(scale_shape, norm_of_v, True)
-        # One output channel per unit of the kernel (not a recurrent layer):
-        # the outputs can be scaled instead of the kernel.
-        self._scales_outputs = not hasattr(self.layer, "cell") and (
-            self._output_channels(input_shape) == _size(scale_shape))
-        if self.data_init:
-            bias = self._bias_variable()
-            if (bias is None or bias.shape[-1] != _size(scale_shape)
-                    or not self._scales_outputs):
-                raise ValueError(
-                    "Invalid value received for argument `data_init`. It "
-                    "needs one bias entry per unit of the normalized kernel. "
-                    f"Received: layer={self.layer.name} with kernel "
-                    f"{tuple(kernel_v.shape)} and bias "
-                    f"{None if bias is None else tuple(bias.shape)}"
-                )
-        self._build_data_init(scale_shape, (_size(scale_shape),))
-
-    def _find_kernel(self):
-        found = [k for sub in self.layer._flatten_layers(include_self=True)
-                 for k in layer_kernels(sub) if k.role in INPUT_ROLES]
-        if not found:
+    def _find_kernels(self):
+        """The main kernels (one per sublayer that owns kernels, the last
+        that maps inputs to units) and the kernels to normalize."""
+        owners, seen = [], set()
+        for sub in self.layer._flatten_layers(include_self=True):
+            found = [k for k in layer_kernels(sub) if k.role != EMBEDDINGS
+                     and id(k.variable) not in seen]
+            seen.update(id(k.variable) for k in found)
+            if any(k.role in INPUT_ROLES for k in found):
+                owners.append(found)
+        if not owners:
             raise ValueError(
                 "Invalid value received for argument `layer`. Expected a "
                 "layer with a kernel that kreg knows (Dense, EinsumDense, any "
@@ -197,106 +293,106 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
                 f"`kreg_kernels()` method). Received: layer={self.layer.name} "
                 f"of type {type(self.layer).__name__}"
             )
-        # The kernel that produces the outputs: the last one (a separable
-        # convolution's pointwise kernel).
-        return found[-1]
+        main = [[k for k in found if k.role in INPUT_ROLES][-1]
+                for found in owners]
+        if self.kernels == "all":
+            return main, [k for found in owners for k in found]
+        return main, main
+
+    @staticmethod
+    def _scale_shape(kernel_):
+        return tuple(kernel_.variable.shape[a] for a in kernel_.unit_axes)
 
     @property
     def kernel_v(self):
-        """The direction `v`: the wrapped layer's kernel variable."""
+        """The direction `v` of the main kernel: the wrapped layer's kernel
+        variable."""
         return self._target.variable
 
     @property
     def _norm_axes(self):
         return self._target.norm_axes
 
+    @property
+    def normalized_kernels(self):
+        """The normalized kernels (`kreg.kernels.Kernel`), the main one
+        first."""
+        return [self._target] + self._extra
+
+    @property
+    def scales(self):
+        """The scale variables of `normalized_kernels`, in the same order."""
+        return [self.g] + self._extra_scales
+
     def _bias_variable(self):
         bias = getattr(self._target.layer, "bias", None)
         return bias if isinstance(bias, keras.Variable) else None
 
     def kreg_kernels(self):
-        """The wrapped layer's kernels (the direction `v` among them)."""
-        return [k for sub in self.layer._flatten_layers(include_self=True)
-                for k in layer_kernels(sub)]
+        """The wrapped layer's kernels (every direction `v` among them)."""
+        seen, found = set(), []
+        for sub in self.layer._flatten_layers(include_self=True):
+            for k in layer_kernels(sub):
+                if id(k.variable) not in seen:
+                    seen.add(id(k.variable))
+                    found.append(k)
+        return found
 
-    def _output_channels(self, input_shape):
-        try:
-            shape = self.layer.compute_output_shape(input_shape)
-        except Exception:  # a layer that cannot say: use substitution
-            return None
-        if not isinstance(shape, (tuple, list)) or not shape or isinstance(
-                shape[0], (tuple, list)):
-            return None
-        return shape[self._channel_axis(len(shape))]
+    def _extra_weights(self):
+        """`(v, w)` for each normalized kernel but the main one."""
+        return [(k.variable, weight_norm(k.variable, g, axis=k.norm_axes,
+                                         epsilon=self.epsilon))
+                for k, g in zip(self._extra, self._extra_scales)]
 
-    def _channel_axis(self, rank):
-        if getattr(self.layer, "data_format", "channels_last") == "channels_first":
-            return 1
-        return rank - 1
+    def _layer_kwargs(self, mask):
+        if mask is not None and _accepts(self.layer, "mask"):
+            return {"mask": mask}
+        return {}
 
-    def _run(self, inputs, kernel, bias, training):
-        substitutes = [(self.kernel_v, ops.cast(kernel, self.kernel_v.dtype))]
-        bias_variable = self._bias_variable()
-        if bias is not None and bias_variable is not None:
-            substitutes.append((bias_variable,
-                                ops.cast(bias, bias_variable.dtype)))
-        return call_with_weights(self.layer, substitutes, inputs,
-                                 training=training)
-
-    def _linear_outputs(self, inputs, training):
-        """The wrapped layer's outputs with its own kernel `v`, no bias and
-        no activation."""
-        bias = self._bias_variable()
-        substitutes = [] if bias is None else [(bias, ops.zeros(bias.shape,
-                                                                bias.dtype))]
-        with _linear(self.layer):
+    def call(self, inputs, training=None, mask=None):
+        kwargs = self._layer_kwargs(mask)
+        if self._unit_positions is None:
+            # Run the layer's own operation with each `w` substituted.
+            substitutes = [(self.kernel_v, ops.cast(self.kernel,
+                                                    self.kernel_v.dtype))]
+            substitutes += self._extra_weights()
             return call_with_weights(self.layer, substitutes, inputs,
-                                     training=training)
-
-    def _per_channel(self, values, rank):
-        """`values` (one per output channel) shaped to broadcast against the
-        outputs."""
-        shape = [1] * rank
-        shape[self._channel_axis(rank)] = -1
-        return ops.reshape(values, shape)
-
-    def call(self, inputs, training=None):
-        if not self._scales_outputs:
-            # A recurrent layer: run its own step with `w` substituted.
-            return self._run(inputs, self.kernel, self.effective_bias, training)
-        # `op(x, g * v / ||v||) = op(x, v) * (g / ||v||)` per output channel:
-        # the normalized kernel is never materialized.
-        raw = self._linear_outputs(inputs, training)
-        rank = len(raw.shape)
-        channel = self._channel_axis(rank)
-
-        def unit_preactivations():
-            unit = self._per_channel(self._output_factors(None), rank)
-            return ops.multiply(ops.cast(raw, "float32"), unit)
-
-        stats_axes = tuple(a for a in range(rank) if a != channel)
-        scale, bias = self._scale_and_bias(training, unit_preactivations,
-                                           stats_axes)
-        dtype = raw.dtype
-        outputs = ops.multiply(raw, ops.cast(
-            self._per_channel(self._output_factors(scale), rank), dtype))
+                                     training=training, **kwargs)
+        # `op(x, g * v / ||v||) = op(x, v) * (g / ||v||)` per output unit:
+        # the main kernel is never materialized.
+        substitutes = self._extra_weights()
+        bias = self._bias_variable()
         if bias is not None:
-            outputs = ops.add(outputs, ops.cast(
-                self._per_channel(ops.reshape(bias, (-1,)), rank), dtype))
-        activation = getattr(self.layer, "activation", None)
-        if activation is not None:
-            outputs = activation(outputs)
-        return outputs
+            substitutes.append((bias, ops.zeros(bias.shape, bias.dtype)))
+        with _linear(self.layer):
+            raw = call_with_weights(self.layer, substitutes, inputs,
+                                    training=training, **kwargs)
+        rank = len(raw.shape)
+        positions = tuple(p % rank for p in self._unit_positions)
+        unit_shape = [1] * rank
+        if len(positions) == 1:
+            unit_shape[positions[0]] = -1
+        else:
+            for position, size in zip(positions, self.g.shape):
+                unit_shape[position] = size
+        stats_axes = tuple(a for a in range(rank) if a not in positions)
+        return self._weight_normalized_outputs(
+            raw, training, getattr(self.layer, "activation", None),
+            unit_shape=None if positions == (rank - 1,) else tuple(unit_shape),
+            stats_axes=stats_axes)
 
     def compute_output_shape(self, input_shape):
         return self.layer.compute_output_shape(input_shape)
 
+    def compute_mask(self, inputs, mask=None):
+        return self.layer.compute_mask(inputs, mask)
+
     def to_layer(self):
-        """Returns a plain layer of the wrapped type with the folded kernel.
+        """Returns a plain layer of the wrapped type with the folded kernels.
 
         Like `remove()` of the TensorFlow Addons wrapper: a new, built layer
-        with the wrapped layer's config and weights, whose normalized kernel
-        is the effective kernel and whose bias is the effective bias, so it
+        with the wrapped layer's config and weights, whose normalized kernels
+        are the effective kernels and whose bias is the effective bias, so it
         computes the same function (for export). The wrapped layer is left
         unchanged.
         """
@@ -307,16 +403,14 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
         layer = self.layer.__class__.from_config(self.layer.get_config())
         layer.build_from_config(self.layer.get_build_config())
         layer.set_weights(self.layer.get_weights())
-        index = next(i for i, v in enumerate(self.layer.weights)
-                     if v is self.kernel_v)
-        target = layer.weights[index]
-        target.assign(ops.cast(self.kernel, target.dtype))
-        bias_variable = self._bias_variable()
-        if bias_variable is not None:
-            index = next(i for i, v in enumerate(self.layer.weights)
-                         if v is bias_variable)
-            bias = layer.weights[index]
-            bias.assign(ops.cast(self.effective_bias, bias.dtype))
+        folded = [(self.kernel_v, self.kernel)] + self._extra_weights()
+        bias = self._bias_variable()
+        if bias is not None:
+            folded.append((bias, self.effective_bias))
+        index = {id(v): i for i, v in enumerate(self.layer.weights)}
+        for variable, value in folded:
+            target = layer.weights[index[id(variable)]]
+            target.assign(ops.cast(value, target.dtype))
         return layer
 
     @classmethod
@@ -326,8 +420,37 @@ class WeightNormalization(WeightNormCore, keras.layers.Wrapper):
 
     def get_config(self):
         base_config = super().get_config()
-        config = {"data_init": self.data_init, "epsilon": self.epsilon}
+        config = {"data_init": self.data_init, "epsilon": self.epsilon,
+                  "kernels": self.kernels}
         return {**base_config, **config}
+
+
+def _check_data_init(layer):
+    """Refuses `data_init=True` for a layer whose outputs are not
+    pre-activations plus a per-unit bias."""
+    if _is_recurrent(layer):
+        raise ValueError(
+            "Invalid value received for argument `data_init`. A recurrent "
+            "layer's outputs are not pre-activations, so `data_init=True` "
+            f"is not supported. Received: layer={layer.name} of type "
+            f"{type(layer).__name__}"
+        )
+    has_bias = getattr(layer, "use_bias",
+                       getattr(layer, "bias_axes", None) is not None)
+    if not has_bias:
+        raise ValueError(
+            "Invalid value received for argument `data_init`. "
+            "`data_init=True` requires the wrapped layer to have a bias. "
+            f"Received: data_init=True and layer={layer.name} with "
+            f"use_bias={has_bias}"
+        )
+    if _unit_positions(layer) is None:
+        raise ValueError(
+            "Invalid value received for argument `data_init`. It needs a "
+            "Dense, an EinsumDense whose bias has one value per output unit, "
+            "or a convolution, whose output channels kreg knows. Received: "
+            f"layer={layer.name} of type {type(layer).__name__}"
+        )
 
 
 def _size(shape):

@@ -1,4 +1,13 @@
-"""Priors over a Bayesian layer's weights, for its KL term."""
+"""Priors over a Bayesian layer's weights, for its KL term.
+
+A prior is a small serializable object, not a set of layer arguments: a
+prior is one idea with its own parameters and checks, its log density and its
+closed-form KL divergence from a Gaussian posterior (when there is one) belong
+together, and the layer only asks it `kl_from(...)` (a closed form, or `None`)
+and `log_prob(w)` (for the Monte Carlo estimate). A new prior is a subclass of
+`WeightPrior` registered with `keras.saving.register_keras_serializable`; the
+layer needs no change.
+"""
 
 import math
 
@@ -7,16 +16,65 @@ from keras import ops
 
 from kreg.argument_checks import check_positive_float, invalid_argument, is_real
 
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+class WeightPrior:
+    """The interface of a prior `p(w)` on every weight of a Bayesian layer
+    (independent and identical over the weights).
+
+    A subclass implements `log_prob` and, when the KL divergence from a
+    Gaussian posterior has a closed form, `kl_from`; it saves itself with
+    `get_config` (the arguments of its `__init__`).
+    """
+
+    def log_prob(self, w):
+        """Elementwise log density `log p(w)` of the weights `w` (a tensor),
+        in the dtype of `w`."""
+        raise NotImplementedError
+
+    def kl_from(self, mean, log_sigma):
+        """Elementwise `KL(N(mean, sigma^2) || p)` with `sigma =
+        exp(log_sigma)` in closed form, or `None` when there is none (the
+        layer then estimates it by Monte Carlo). This default: `None`;
+        a prior with a closed form overrides it."""
+        return None
+
+    @property
+    def has_closed_form_kl(self):
+        """Whether `kl_from` gives a closed form (it is overridden)."""
+        return type(self).kl_from is not WeightPrior.kl_from
+
+    def get_config(self):
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({arguments})"
+
 
 @keras.saving.register_keras_serializable(package="kreg")
-class GaussianPrior:
+class GaussianPrior(WeightPrior):
     """The prior `N(0, stddev^2)` on every weight.
 
     Its KL divergence from a Gaussian posterior has a closed form, which
-    `GaussianWeightDense` uses unless asked for a Monte Carlo estimate.
+    `GaussianWeightDense` uses unless asked for a Monte Carlo estimate
+    (`kl_estimate="monte_carlo"`). `GaussianWeightDense(prior_stddev=s)` is
+    the same as `prior=GaussianPrior(s)`.
 
     Args:
-        stddev: positive finite float.
+        stddev: Positive finite float, the prior's standard deviation.
+
+    Example:
+
+    >>> prior = GaussianPrior(2.0)
+    >>> w = np.array([0.0, 2.0], dtype="float32")
+    >>> [round(float(v), 4) for v in keras.ops.convert_to_numpy(prior.log_prob(w))]
+    [-1.6121, -2.1121]
     """
 
     def __init__(self, stddev=1.0):
@@ -24,12 +82,14 @@ class GaussianPrior:
         self.stddev = float(stddev)
 
     def log_prob(self, w):
-        """Elementwise log density of the weights `w`."""
         return (-0.5 * ops.square(w) / self.stddev**2
-                - math.log(self.stddev) - 0.5 * math.log(2.0 * math.pi))
+                - math.log(self.stddev) - _LOG_SQRT_2PI)
 
     def kl_from(self, mean, log_sigma):
-        """`KL(N(mean, sigma^2) || N(0, stddev^2))`, elementwise, closed form."""
+        """`log(s / sigma) + (sigma^2 + mean^2) / (2 s^2) - 1/2`, `s` the
+        prior's standard deviation."""
+        mean = ops.convert_to_tensor(mean)
+        log_sigma = ops.convert_to_tensor(log_sigma)
         return (math.log(self.stddev) - log_sigma
                 + (ops.exp(2.0 * log_sigma) + ops.square(mean))
                 / (2.0 * self.stddev**2) - 0.5)
@@ -37,25 +97,31 @@ class GaussianPrior:
     def get_config(self):
         return {"stddev": self.stddev}
 
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
 
 @keras.saving.register_keras_serializable(package="kreg")
-class ScaleMixturePrior:
+class ScaleMixturePrior(WeightPrior):
     """The scale-mixture prior of Blundell et al. (2015) on every weight:
     `pi N(0, sigma1^2) + (1 - pi) N(0, sigma2^2)`.
 
     A wide component (`sigma1`, e.g. 1) and a narrow one (`sigma2`, e.g.
-    `exp(-6)`) give a heavy-tailed prior that concentrates many weights
-    near 0. Its KL divergence has no closed form: `GaussianWeightDense`
-    estimates it by Monte Carlo, `log q(w) - log p(w)` at sampled weights.
+    `exp(-6)`) give a heavy-tailed prior that pulls many weights close to 0
+    and lets a few be large. Its KL divergence from a Gaussian has no closed
+    form: `GaussianWeightDense` estimates it by Monte Carlo, `log q(w) - log
+    p(w)` at sampled weights (unbiased, one sample a training call).
 
     Args:
-        pi: mixing weight of the first component, in (0, 1).
-        sigma1: standard deviation of the first component, positive.
-        sigma2: standard deviation of the second, positive.
+        pi: Float in (0, 1), the weight of the first component.
+        sigma1: Positive finite float, the first component's standard
+            deviation.
+        sigma2: Positive finite float, the second component's standard
+            deviation.
+
+    Example:
+
+    >>> prior = ScaleMixturePrior(pi=0.5, sigma1=1.0, sigma2=0.01)
+    >>> w = np.array([0.0, 1.0], dtype="float32")
+    >>> [round(float(v), 4) for v in keras.ops.convert_to_numpy(prior.log_prob(w))]
+    [3.003, -2.1121]
 
     Reference:
         - [Blundell et al., 2015. Weight uncertainty in neural networks](
@@ -70,21 +136,13 @@ class ScaleMixturePrior:
         self.pi, self.sigma1, self.sigma2 = float(pi), float(sigma1), float(sigma2)
 
     def log_prob(self, w):
-        """Elementwise log density, computed stably as a log-sum-exp."""
+        """Elementwise log density, as a log-sum-exp of the two components'
+        (finite for any weight, however far in the narrow one's tail)."""
         parts = []
         for weight, sigma in ((self.pi, self.sigma1), (1 - self.pi, self.sigma2)):
-            parts.append(math.log(weight) - math.log(sigma)
-                         - 0.5 * math.log(2.0 * math.pi)
+            parts.append(math.log(weight) - math.log(sigma) - _LOG_SQRT_2PI
                          - 0.5 * ops.square(w) / sigma**2)
         return ops.logaddexp(parts[0], parts[1])
 
-    def kl_from(self, mean, log_sigma):
-        """No closed form: `None`."""
-        return None
-
     def get_config(self):
         return {"pi": self.pi, "sigma1": self.sigma1, "sigma2": self.sigma2}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

@@ -1,6 +1,10 @@
-"""`GaussianWeightDense` as a Bayesian layer: Flipout, the scale-mixture
-prior, the Monte Carlo KL estimate and the softplus scale. Statistics use
-fixed seeds and tolerances in standard errors of the number of draws."""
+"""`GaussianWeightDense` as a Bayesian layer: Flipout, local
+reparameterization, the scale-mixture prior, the Monte Carlo KL estimate and
+the softplus scale.
+
+Statistical checks use fixed seeds and tolerances of 5 standard errors
+computed from the number of draws (a false failure rate below 1e-6 per
+check for a Gaussian statistic)."""
 
 import math
 
@@ -8,44 +12,113 @@ import keras
 import numpy as np
 import pytest
 
-from kreg.layers import GaussianWeightDense, ScaleMixturePrior
+from kreg import kernels
+from kreg.layers import GaussianPrior, GaussianWeightDense, ScaleMixturePrior
 
 _np = keras.ops.convert_to_numpy
-SIGMA = 0.3
+INPUT_DIM, UNITS = 6, 3
+SOFTPLUS_FLOOR = 1e-5  # the documented `S = softplus(rho) + 1e-5`
+Z = 5  # standard errors allowed
 
 
-def bayesian(sampling, **kwargs):
-    keras.utils.set_random_seed(0)
+def softplus(v):
+    return np.logaddexp(0.0, v)
+
+
+def bayesian(sampling="weights", scale="exp", seed=1, **kwargs):
+    """A built layer with known, varied means and scales (so that a
+    transposed or misplaced scale would show)."""
     layer = GaussianWeightDense(
-        3, mode="reparameterized", sampling=sampling, use_bias=False,
-        scale_initializer=keras.initializers.Constant(math.log(SIGMA)), seed=1,
-        **kwargs)
-    layer.build((None, 6))
-    return layer
+        UNITS, mode="reparameterized", sampling=sampling, use_bias=False,
+        scale_parameterization=scale, seed=seed, **kwargs)
+    layer.build((None, INPUT_DIM))
+    rng = np.random.default_rng(0)
+    mu = rng.normal(0.0, 0.5, (INPUT_DIM, UNITS)).astype("float32")
+    sigma = rng.uniform(0.1, 0.5, (INPUT_DIM, UNITS)).astype("float32")
+    layer.kernel_mean.assign(mu)
+    if scale == "exp":
+        layer.kernel_log_scale.assign(np.log(sigma))
+    else:
+        layer.kernel_untransformed_scale.assign(
+            np.log(np.expm1(sigma - SOFTPLUS_FLOOR)))
+    np.testing.assert_allclose(_np(layer.kernel_scale()), sigma, rtol=1e-5)
+    return layer, mu, sigma
 
 
-@pytest.mark.parametrize("sampling", ["local", "flipout"])
-def test_output_moments_match_weight_sampling(sampling):
+def calls(layer, x, n):
+    return np.stack([_np(layer(x, training=True)) for _ in range(n)])
+
+
+# --------------------------------------------------------------------------
+# Flipout and local reparameterization against weight sampling.
+
+
+def test_output_moments_match_weight_sampling():
     """Over many calls one example's output has the mean `x @ mu` and the
-    variance `(x * x) @ sigma^2` of `x @ w`, w ~ N(mu, sigma^2), as with
-    weight sampling."""
-    x = np.random.default_rng(0).normal(size=(1, 6)).astype("float32")
-    draws = 800
-    outputs = {}
-    for mode in ("weights", sampling):
-        layer = bayesian(mode)
-        outputs[mode] = np.concatenate(
-            [_np(layer(x, training=True)) for _ in range(draws)])
-    mu = _np(layer.kernel_mean)
+    variance `(x * x) @ S^2` of `x @ w`, w ~ N(mu, S^2), with Flipout and
+    local reparameterization as with weight sampling; and two examples of
+    one call are uncorrelated (one shared kernel makes them equal)."""
+    x = np.random.default_rng(1).normal(size=(1, INPUT_DIM)).astype("float32")
+    pair = np.repeat(x, 2, axis=0)  # two identical examples a call
+    n = 1000
+    out = {}
+    for mode in ("weights", "local", "flipout"):
+        layer, mu, sigma = bayesian(mode)
+        out[mode] = calls(layer, pair, n)  # (n, 2, UNITS)
     mean = x[0] @ mu
-    variance = (x[0] ** 2) @ np.full_like(mu, SIGMA ** 2)
-    for mode, out in outputs.items():
-        assert np.all(np.abs(out.mean(axis=0) - mean)
-                      < 5 * np.sqrt(variance / draws)), mode
-        assert np.all(np.abs(out.var(axis=0) - variance)
-                      < 5 * variance * math.sqrt(2 / draws)), mode
-    difference = outputs["weights"].mean(axis=0) - outputs[sampling].mean(axis=0)
-    assert np.all(np.abs(difference) < 5 * np.sqrt(2 * variance / draws))
+    variance = (x[0] ** 2) @ sigma**2
+    for mode, draws in out.items():
+        first = draws[:, 0]
+        # The output is Gaussian: the sample mean has standard error
+        # sqrt(var / n), the sample variance var * sqrt(2 / (n - 1)).
+        np.testing.assert_array_less(np.abs(first.mean(0) - mean),
+                                     Z * np.sqrt(variance / n), err_msg=mode)
+        np.testing.assert_array_less(np.abs(first.var(0, ddof=1) - variance),
+                                     Z * variance * math.sqrt(2 / (n - 1)),
+                                     err_msg=mode)
+    # Against weight sampling: the difference of two independent means has
+    # standard error sqrt(2 var / n); the log of the ratio of two independent
+    # sample variances has standard error sqrt(4 / (n - 1)).
+    a = out["weights"][:, 0]
+    for mode in ("local", "flipout"):
+        b = out[mode][:, 0]
+        np.testing.assert_array_less(np.abs(a.mean(0) - b.mean(0)),
+                                     Z * np.sqrt(2 * variance / n), err_msg=mode)
+        np.testing.assert_array_less(
+            np.abs(np.log(a.var(0, ddof=1) / b.var(0, ddof=1))),
+            Z * math.sqrt(4 / (n - 1)), err_msg=mode)
+    # Within one call: weight sampling gives identical examples; Flipout and
+    # local reparameterization uncorrelated ones. Flipout's two perturbations
+    # are uncorrelated but not independent: the variance of their product is
+    # at most 3 var^2 (a fourth moment of the shared eps), so the sample
+    # correlation has standard error at most sqrt(3 / n).
+    np.testing.assert_array_equal(out["weights"][:, 0], out["weights"][:, 1])
+    for mode in ("local", "flipout"):
+        for j in range(UNITS):
+            r = np.corrcoef(out[mode][:, 0, j], out[mode][:, 1, j])[0, 1]
+            assert abs(r) < Z * math.sqrt(3 / n), (mode, j, r)
+
+
+def test_flipout_shares_one_perturbation_per_call():
+    """With one input feature an example's perturbation is
+    `s_in * x * (S * eps) * s_out`: the same magnitude for every example of
+    a call (one `eps` a call), with random signs (per example)."""
+    layer = GaussianWeightDense(4, mode="reparameterized", sampling="flipout",
+                                use_bias=False, seed=3,
+                                scale_initializer=keras.initializers.Constant(0.0))
+    x = np.ones((200, 1), "float32")
+    first = _np(layer(x, training=True))
+    mean = x @ _np(layer.kernel_mean)
+    second = _np(layer(x, training=True))
+    for out in (first, second):
+        magnitude = np.abs(out - mean)
+        np.testing.assert_allclose(magnitude, np.broadcast_to(
+            magnitude[:1], magnitude.shape), rtol=1e-6)
+        signs = np.sign(out - mean)
+        # 200 examples: each sign pattern of a unit is +/- with probability
+        # 1/2; both occur unless all 200 agree (probability 2^-199).
+        assert np.all(signs.min(0) < 0) and np.all(signs.max(0) > 0)
+    assert not np.allclose(np.abs(first - mean), np.abs(second - mean))
 
 
 def test_flipout_examples_of_one_call_differ():
@@ -57,85 +130,350 @@ def test_flipout_examples_of_one_call_differ():
     assert layer.xla_friendly_random
 
 
-def kl_values(layer, calls):
-    x = np.ones((2, 6), "float32")
+@pytest.mark.parametrize("sampling", ["weights", "local", "flipout"])
+def test_rank_3_inputs_dynamic_batch_and_inference_sample(sampling):
+    layer = GaussianWeightDense(UNITS, mode="reparameterized", sampling=sampling,
+                                inference="sample", kl_weight=1e-3, seed=0,
+                                scale_initializer=keras.initializers.Constant(-1.0))
+    model = keras.Sequential([keras.Input((7, INPUT_DIM)), layer])
+    model.compile(keras.optimizers.SGD(0.01), "mse")
+    x = np.random.default_rng(0).normal(size=(10, 7, INPUT_DIM)).astype("float32")
+    history = model.fit(x, np.zeros((10, 7, UNITS), "float32"), batch_size=4,
+                        epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    assert tuple(layer(x, training=True).shape) == (10, 7, UNITS)
+    # At inference, `inference="sample"` is one kernel a call, whatever the
+    # training sampling: identical examples give identical outputs.
+    same = np.repeat(x[:1], 3, axis=0)
+    out = _np(layer(same))
+    np.testing.assert_array_equal(out[0], out[1])
+    assert not np.allclose(out, _np(layer(same)))
+
+
+@pytest.mark.parametrize("sampling", ["weights", "local", "flipout"])
+def test_zero_input_rows_keep_gradients_finite(sampling):
+    """The local reparameterization's `sqrt` of a zero variance (an all-zero
+    input row) must not turn the scales' gradients into NaN."""
+    layer = GaussianWeightDense(UNITS, mode="reparameterized", sampling=sampling,
+                                kl_weight=1e-3, seed=0)
+    model = keras.Sequential([keras.Input((INPUT_DIM,)), layer])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    x = np.zeros((8, INPUT_DIM), "float32")
+    x[:4] = 1.0
+    before = _np(layer.kernel_log_scale).copy()
+    model.fit(x, np.ones((8, UNITS), "float32"), batch_size=8, verbose=0)
+    for weight in layer.weights:
+        assert np.all(np.isfinite(_np(weight))), weight.name
+    assert not np.allclose(_np(layer.kernel_log_scale), before)
+
+
+# --------------------------------------------------------------------------
+# The KL term: closed form, Monte Carlo estimate, scale-mixture prior.
+
+
+def kl_values(layer, n, x=None):
+    x = np.ones((2, INPUT_DIM), "float32") if x is None else x
     values = []
-    for _ in range(calls):
+    for _ in range(n):
         layer(x, training=True)
         values.append(float(_np(layer.losses[0])))
     return np.array(values)
 
 
+def np_gaussian_kl(mu, sigma, prior):
+    return float(np.sum(np.log(prior / sigma) + (sigma**2 + mu**2)
+                        / (2 * prior**2) - 0.5))
+
+
+@pytest.mark.parametrize("scale", ["exp", "softplus"])
+def test_closed_form_kl(scale):
+    layer, mu, sigma = bayesian(scale=scale, kl_weight=0.5, prior_stddev=0.7)
+    np.testing.assert_allclose(kl_values(layer, 1)[0],
+                               0.5 * np_gaussian_kl(mu, sigma, 0.7), rtol=1e-5)
+
+
 def test_monte_carlo_kl_mean_matches_the_closed_form():
-    closed = kl_values(bayesian("weights", kl_weight=1.0, prior_stddev=0.5), 1)[0]
+    closed = np_gaussian_kl(*bayesian()[1:], 0.5)
     for sampling in ("weights", "local", "flipout"):
-        estimates = kl_values(bayesian(sampling, kl_weight=1.0, prior_stddev=0.5,
-                                       kl_estimate="monte_carlo"), 400)
-        se = estimates.std(ddof=1) / math.sqrt(len(estimates))
-        assert abs(estimates.mean() - closed) < 5 * se, sampling
-        assert estimates.std() > 0  # a real estimate, not the closed form
+        for scale in ("exp", "softplus"):
+            layer = bayesian(sampling, scale, kl_weight=1.0, prior_stddev=0.5,
+                             kl_estimate="monte_carlo")[0]
+            estimates = kl_values(layer, 400)
+            se = estimates.std(ddof=1) / math.sqrt(len(estimates))
+            assert abs(estimates.mean() - closed) < Z * se, (sampling, scale)
+            assert estimates.std() > 0  # a real estimate, not the closed form
 
 
-def test_scale_mixture_prior_log_density_and_kl():
-    prior = ScaleMixturePrior(pi=0.25, sigma1=1.0, sigma2=0.01)
-    w = np.linspace(-3, 3, 41).astype("float32")
+def np_log_q_minus_log_p(w, mu, sigma, log_prior):
+    log_q = (-0.5 * ((w - mu) / sigma) ** 2 - np.log(sigma)
+             - 0.5 * np.log(2 * np.pi))
+    return float(np.sum(log_q - log_prior(w)))
 
-    def normal_pdf(v, s):
-        return np.exp(-0.5 * (v / s) ** 2) / (s * math.sqrt(2 * math.pi))
 
-    expected = np.log(0.25 * normal_pdf(w, 1.0) + 0.75 * normal_pdf(w, 0.01))
-    np.testing.assert_allclose(_np(prior.log_prob(w)), expected, rtol=1e-5)
-    layer = bayesian("weights", kl_weight=1.0, prior=prior)
+@pytest.mark.parametrize("prior", [None, ScaleMixturePrior(0.25, 1.0, 0.05)])
+def test_monte_carlo_kl_is_taken_at_the_calls_kernel_sample(prior):
+    """With `sampling="weights"` the estimate is `log q(w) - log p(w)` at
+    the very kernel the call used (read back through an identity input)."""
+    kwargs = {"prior": prior} if prior else {"kl_estimate": "monte_carlo"}
+    layer, mu, sigma = bayesian(kl_weight=1.0, **kwargs)
+    identity = np.eye(INPUT_DIM, dtype="float32")
+    if prior is None:
+        def log_prior(w):
+            return -0.5 * w**2 - 0.5 * np.log(2 * np.pi)
+    else:
+        def log_prior(w):
+            return np.logaddexp(
+                np.log(0.25) - 0.5 * w**2 - 0.5 * np.log(2 * np.pi),
+                np.log(0.75) - 0.5 * (w / 0.05) ** 2 - np.log(0.05)
+                - 0.5 * np.log(2 * np.pi))
+    for _ in range(3):
+        kernel = _np(layer(identity, training=True)).astype("float64")
+        expected = np_log_q_minus_log_p(kernel, mu, sigma, log_prior)
+        np.testing.assert_allclose(_np(layer.losses[0]), expected,
+                                   rtol=1e-4, atol=1e-3)
+
+
+def test_scale_mixture_kl_estimate_is_unbiased():
+    """The Monte Carlo KL to the scale mixture, averaged over many calls,
+    matches `E_q[log q - log p]` computed by Gauss-Hermite quadrature."""
+    prior = ScaleMixturePrior(pi=0.5, sigma1=1.0, sigma2=math.exp(-3))
+    layer, mu, sigma = bayesian("flipout", kl_weight=1.0, prior=prior)
     assert layer.kl_estimate == "auto"
-    values = kl_values(layer, 20)
-    assert np.all(np.isfinite(values)) and values.std() > 0  # Monte Carlo
-    with pytest.raises(ValueError, match="argument `kl_estimate`.*no closed-form"):
-        GaussianWeightDense(3, mode="reparameterized", prior=prior,
-                            kl_estimate="closed_form")
+    nodes, weights = np.polynomial.hermite_e.hermegauss(200)
+    weights = weights / weights.sum()  # E over N(0, 1)
+    w = mu[..., None] + sigma[..., None] * nodes
+    log_p = np.logaddexp(
+        np.log(0.5) - 0.5 * w**2 - 0.5 * np.log(2 * np.pi),
+        np.log(0.5) - 0.5 * (w / prior.sigma2) ** 2 - np.log(prior.sigma2)
+        - 0.5 * np.log(2 * np.pi))
+    entropy = np.log(sigma) + 0.5 * np.log(2 * np.pi * np.e)
+    exact = float(np.sum(-entropy - (log_p * weights).sum(-1)))
+    estimates = kl_values(layer, 400)
+    se = estimates.std(ddof=1) / math.sqrt(len(estimates))
+    assert abs(estimates.mean() - exact) < Z * se, (estimates.mean(), exact, se)
+    # The Gaussian prior's closed form would be another number.
+    assert abs(np_gaussian_kl(mu, sigma, 1.0) - exact) > 10 * se
+
+
+def test_kl_under_mixed_precision_reads_float32_variables(mixed_precision):
+    """The KL term is computed in float32 from the float32 variables (not
+    from float16 copies of them)."""
+    layer, mu, sigma = bayesian("flipout", kl_weight=1.0)
+    assert layer.compute_dtype == "float16"
+    value = kl_values(layer, 1)[0]
+    assert keras.backend.standardize_dtype(layer.losses[0].dtype) == "float32"
+    np.testing.assert_allclose(value, np_gaussian_kl(mu, sigma, 1.0), rtol=1e-5)
+
+
+def test_local_variance_is_float32_under_mixed_precision(mixed_precision):
+    """With S = 1e-4, S^2 = 1e-8 is 0 in float16; the variance is computed
+    in float32, so the outputs still have the right spread."""
+    layer = GaussianWeightDense(
+        UNITS, mode="reparameterized", sampling="local", use_bias=False,
+        mean_initializer="zeros",
+        scale_initializer=keras.initializers.Constant(math.log(1e-4)), seed=0)
+    n = 2000
+    out = _np(layer(np.ones((n, INPUT_DIM), "float32"), training=True))
+    assert out.dtype == np.float16
+    expected = math.sqrt(INPUT_DIM) * 1e-4
+    # The sample std of n normals: relative standard error 1 / sqrt(2 n).
+    np.testing.assert_allclose(out.astype("float64").std(0), expected,
+                               rtol=Z / math.sqrt(2 * n))
+
+
+@pytest.mark.parametrize("sampling", ["weights", "local", "flipout"])
+def test_every_sampling_under_mixed_precision(mixed_precision, sampling):
+    layer = GaussianWeightDense(4, mode="reparameterized", sampling=sampling,
+                                scale_parameterization="softplus",
+                                prior=ScaleMixturePrior(), kl_weight=1e-3, seed=0)
+    x = np.ones((3, 5), "float32")
+    y = layer(x, training=True)
+    assert keras.backend.standardize_dtype(y.dtype) == "float16"
+    assert np.isfinite(_np(y)).all() and np.isfinite(_np(layer.losses[0]))
+    for weight in layer.weights:
+        assert weight.dtype == "float32", weight.name
+    np.testing.assert_allclose(_np(layer(x)), x @ _np(layer.kernel_mean),
+                               rtol=1e-2, atol=1e-2)
+
+
+# --------------------------------------------------------------------------
+# The softplus scale.
 
 
 def test_softplus_scale_with_tfp_like_init():
     layer = GaussianWeightDense(200, mode="reparameterized",
                                 scale_parameterization="softplus", seed=0)
     layer.build((None, 50))
-    raw = _np(layer.kernel_untransformed_scale)
+    assert sorted(w.name for w in layer.weights) == [
+        "bias", "kernel_mean", "kernel_untransformed_scale"]
     assert not hasattr(layer, "kernel_log_scale")
-    assert abs(raw.mean() + 3) < 5 * 0.1 / math.sqrt(raw.size)
-    assert abs(raw.std() - 0.1) < 0.01
-    np.testing.assert_allclose(_np(layer.kernel_scale()),
-                               np.log1p(np.exp(raw)) + 1e-5, rtol=1e-5)
-    assert abs(_np(layer.kernel_scale()).mean() - math.log1p(math.exp(-3))) < 0.002
+    raw = _np(layer.kernel_untransformed_scale).astype("float64")
+    n = raw.size
+    # rho ~ N(-3, 0.1^2): the sample mean has standard error 0.1 / sqrt(n),
+    # the sample std 0.1 / sqrt(2 n).
+    assert abs(raw.mean() + 3) < Z * 0.1 / math.sqrt(n)
+    assert abs(raw.std() - 0.1) < Z * 0.1 / math.sqrt(2 * n)
+    scale = _np(layer.kernel_scale()).astype("float64")
+    np.testing.assert_allclose(scale, softplus(raw) + SOFTPLUS_FLOOR, rtol=1e-5)
+    # The stated initial scale: E[softplus(-3 + 0.1 z)] + 1e-5 ~ 0.0488.
+    nodes, weights = np.polynomial.hermite_e.hermegauss(50)
+    expected = float((softplus(-3 + 0.1 * nodes) * weights).sum()
+                     / weights.sum()) + SOFTPLUS_FLOOR
+    assert abs(scale.mean() - expected) < Z * scale.std() / math.sqrt(n)
+    assert 0.045 < expected < 0.052  # "near softplus(-3) = 0.049"
 
 
-def test_new_options_round_trip_and_validate(keras_roundtrip):
+def test_softplus_scale_trains_and_saves(keras_roundtrip):
+    keras.utils.set_random_seed(0)
+    layer = GaussianWeightDense(UNITS, mode="reparameterized", sampling="local",
+                                scale_parameterization="softplus", kl_weight=0.1,
+                                seed=4)
+    model = keras.Sequential([keras.Input((INPUT_DIM,)), layer])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    before = _np(layer.kernel_untransformed_scale).copy()
+    rng = np.random.default_rng(0)
+    model.fit(rng.normal(size=(32, INPUT_DIM)).astype("float32"),
+              rng.normal(size=(32, UNITS)).astype("float32"),
+              batch_size=8, verbose=0)
+    assert np.mean(np.abs(_np(layer.kernel_untransformed_scale) - before)
+                   > 1e-6) > 0.75
+    loaded = keras_roundtrip(model).layers[0]
+    np.testing.assert_array_equal(_np(loaded.kernel_untransformed_scale),
+                                  _np(layer.kernel_untransformed_scale))
+    np.testing.assert_array_equal(_np(loaded.kernel_scale()),
+                                  _np(layer.kernel_scale()))
+
+
+# --------------------------------------------------------------------------
+# Arguments, config, saving, kernels.
+
+
+def test_new_options_round_trip(keras_roundtrip):
     layer = GaussianWeightDense(
         3, mode="reparameterized", sampling="flipout",
         scale_parameterization="softplus", kl_weight=0.1,
-        prior=ScaleMixturePrior(0.5, 1.0, 0.1), seed=2)
+        prior=ScaleMixturePrior(0.5, 1.0, 0.1), kl_estimate="monte_carlo",
+        seed=2)
     model = keras.Sequential([keras.Input((4,)), layer])
-    loaded = keras_roundtrip(model)
-    config = loaded.layers[0].get_config()
+    loaded = keras_roundtrip(model).layers[0]
+    config = loaded.get_config()
+    assert config == layer.get_config()
     assert config["sampling"] == "flipout"
     assert config["scale_parameterization"] == "softplus"
-    assert loaded.layers[0].prior.get_config() == {"pi": 0.5, "sigma1": 1.0,
-                                                    "sigma2": 0.1}
+    assert config["kl_estimate"] == "monte_carlo"
+    assert isinstance(loaded.prior, ScaleMixturePrior)
+    assert loaded.prior.get_config() == {"pi": 0.5, "sigma1": 1.0, "sigma2": 0.1}
     x = np.ones((2, 4), "float32")
     np.testing.assert_allclose(_np(loaded(x)), _np(model(x)), rtol=1e-6)
-    for kwargs, match in [
-        ({"scale_parameterization": "softplus"}, "scale_parameterization"),
-        ({"mode": "reparameterized", "prior": "wide"}, "argument `prior`"),
-        ({"mode": "reparameterized", "prior_stddev": 2.0,
-          "prior": ScaleMixturePrior()}, "not both"),
-    ]:
+
+
+def test_a_gaussian_prior_object_saves_as_prior_stddev(keras_roundtrip):
+    layer, mu, sigma = bayesian(kl_weight=1.0, prior=GaussianPrior(2.0))
+    config = layer.get_config()
+    assert config["prior"] is None and config["prior_stddev"] == 2.0
+    model = keras.Sequential([keras.Input((INPUT_DIM,)), layer])
+    loaded = keras_roundtrip(model).layers[0]
+    assert loaded.prior.stddev == 2.0
+    expected = np_gaussian_kl(mu, sigma, 2.0)
+    for each in (layer, loaded):
+        np.testing.assert_allclose(kl_values(each, 1)[0], expected, rtol=1e-5)
+
+
+def test_a_config_without_the_new_keys_loads_with_their_defaults():
+    layer = GaussianWeightDense(UNITS, mode="reparameterized", kl_weight=0.1)
+    config = layer.get_config()
+    for key in ("sampling", "scale_parameterization", "prior", "kl_estimate"):
+        del config[key]
+    old = GaussianWeightDense.from_config(config)
+    assert (old.sampling, old.scale_parameterization, old.kl_estimate) == (
+        "weights", "exp", "auto")
+    assert isinstance(old.prior, GaussianPrior) and old.prior.stddev == 1.0
+
+
+_INVALID = [
+    ({"mode": "reparameterized", "sampling": "batch"},
+     r"`sampling`.*Received: sampling=batch"),
+    ({"mode": "reparameterized", "scale_parameterization": "tanh"},
+     r"`scale_parameterization`.*Received: scale_parameterization=tanh"),
+    ({"mode": "reparameterized", "kl_estimate": "exact"},
+     r"`kl_estimate`.*Received: kl_estimate=exact"),
+    ({"mode": "reparameterized", "prior": "wide"},
+     r"`prior`.*WeightPrior.*Received: prior='wide'"),
+    ({"mode": "reparameterized", "prior_stddev": 2.0,
+      "prior": ScaleMixturePrior()}, r"`prior_stddev`.*not both"),
+    ({"mode": "reparameterized", "prior": ScaleMixturePrior(),
+      "kl_estimate": "closed_form"},
+     r"`kl_estimate`.*no closed form.*Received: kl_estimate=closed_form"),
+    # The article's mode takes none of the Bayesian options.
+    ({"sampling": "flipout"}, r"`sampling`.*gaussian_function"),
+    ({"scale_parameterization": "softplus"},
+     r"`scale_parameterization`.*gaussian_function"),
+    ({"prior": ScaleMixturePrior()}, r"`prior`.*gaussian_function"),
+    ({"kl_estimate": "monte_carlo"}, r"`kl_estimate`.*gaussian_function"),
+]
+
+
+def test_invalid_new_options_raise():
+    for kwargs, match in _INVALID:
         with pytest.raises(ValueError, match=match):
             GaussianWeightDense(3, **kwargs)
-    with pytest.raises(ValueError, match=r"argument `pi`.*Received: pi=1"):
-        ScaleMixturePrior(pi=1)
+    # Allowed: the mixture prior with the explicit Monte Carlo estimate, and
+    # the closed form with the Gaussian prior.
+    GaussianWeightDense(3, mode="reparameterized", prior=ScaleMixturePrior(),
+                        kl_estimate="monte_carlo")
+    GaussianWeightDense(3, mode="reparameterized", prior=GaussianPrior(0.3),
+                        kl_estimate="closed_form")
 
 
-def test_flipout_and_kl_under_mixed_precision(mixed_precision):
-    layer = GaussianWeightDense(4, mode="reparameterized", sampling="flipout",
-                                kl_weight=1e-3, seed=0)
-    y = layer(np.ones((3, 5), "float32"), training=True)
-    assert keras.backend.standardize_dtype(y.dtype) == "float16"
-    assert np.isfinite(_np(y)).all() and np.isfinite(_np(layer.losses[0]))
+@pytest.mark.parametrize("scale", ["exp", "softplus"])
+def test_declares_its_mean_kernel(scale):
+    layer = GaussianWeightDense(UNITS, mode="reparameterized",
+                                scale_parameterization=scale)
+    layer.build((None, INPUT_DIM))
+    (kernel,) = kernels.layer_kernels(layer)
+    assert kernel.variable is layer.kernel_mean
+    assert kernel.unit_axes == (1,)
+    assert kernel.regularizer_attribute == "mean_regularizer"
+
+
+# --------------------------------------------------------------------------
+# The README's example: predictive uncertainty far from the data.
+
+
+def predictive_sd_near_and_far(seed):
+    """The README's Bayesian MLP (two Flipout layers, softplus scales,
+    kl_weight = 1 / N) trained on sin(3x) for x in [-1, 1]; the mean over
+    inputs of the std over 100 Monte Carlo predictions, on [-1, 1] (near)
+    and on [3, 4] (far)."""
+    rng = np.random.default_rng(seed)
+    x_train = rng.uniform(-1, 1, (1024, 1)).astype("float32")
+    y_train = (np.sin(3 * x_train)
+               + 0.1 * rng.normal(size=x_train.shape)).astype("float32")
+
+    def bayesian_dense(units, **kwargs):
+        return GaussianWeightDense(
+            units, mode="reparameterized", sampling="flipout",
+            inference="sample", scale_parameterization="softplus",
+            kl_weight=1 / len(x_train), **kwargs)
+
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((1,)),
+                              bayesian_dense(32, activation="relu"),
+                              bayesian_dense(1)])
+    model.compile(keras.optimizers.Adam(0.02), "mse")
+    model.fit(x_train, y_train, epochs=12, batch_size=32, verbose=0)
+    inputs = np.concatenate([np.linspace(-1, 1, 50),
+                             np.linspace(3, 4, 50)]).astype("float32")[:, None]
+    draws = np.stack([_np(model(inputs)) for _ in range(100)])[..., 0]
+    sd = draws.std(axis=0)
+    return float(sd[:50].mean()), float(sd[50:].mean())
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_bayesian_mlp_is_more_uncertain_far_from_the_data(seed):
+    # Far from the data the prior's weight uncertainty is extrapolated
+    # linearly by the ReLU net; near it the likelihood has shrunk it. The
+    # ratio was far above 3 for every seed and backend tried (see the
+    # report of issue 10), so 3 is a margin, not a measurement.
+    near, far = predictive_sd_near_and_far(seed)
+    assert far > 3 * near, (near, far)

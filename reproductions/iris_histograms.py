@@ -252,6 +252,7 @@ def make_figures(results, sweep, data, args):
             ax.plot(rows["strength"], rows[column], marker="o", color=COLORS[kind],
                     label=TITLES[kind])
         ax.set_xscale("log")
+        ax.set_ylim(-0.03, 1.03)  # fractions: fixed axes, comparable runs
         ax.set_xlabel("penalty strength s (TF1 conventions)", fontsize=8)
         ax.set_title(title, fontsize=9)
         ax.grid(True, alpha=0.3)

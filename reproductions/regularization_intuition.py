@@ -8,7 +8,7 @@ swept, and for each strength we look at the training loss, the predictions
 and the distribution of all parameters (kernel density estimates) before and
 after training.
 
-The signal (the article's formula is lost; see kreg/data/periodic_signal.py):
+The signal (the article's formula is lost; see reproductions/harness/data/periodic_signal.py):
     F(x) = 3 + mean_k[sin(x+a_k) + 0.5 sin(2(x+b_k)) + 0.3 sin(3(x+c_k))]
            + exp(-(x-11)^2 / 0.72) sin(6x) + N(0, 0.1^2),   x in [0, 20]
 with Gaussian random lags a_k, b_k, c_k (K = 5), split 80 / 20 with

@@ -11,7 +11,7 @@ Batch norm's learning-rate insensitivity (lr vs lr/16) and its "caution"
 Experiment 2 trains a 784-256-784 autoencoder on MNIST with no
 regularization, dropout 0.5 on the input and dropout 0.5 on the embedding.
 
-The data (the article's formula is lost, see kreg/data/toy_regression.py):
+The data (the article's formula is lost, see reproductions/harness/data/toy_regression.py):
     x ~ U(-2, 2),  y = sin(2x) + x/2 + N(0, 0.3^2),  200 samples, 100 / 100.
 
 Outputs, in `results/toy_regression/` (replaced atomically):
@@ -92,6 +92,8 @@ CONDITIONS = {
     "onednn_off": ({"TF_ENABLE_ONEDNN_OPTS": "0"}, None, "float32"),
     "float64": ({"TF_ENABLE_ONEDNN_OPTS": "1"}, None, "float64"),
 }
+# Where the learned function is drawn.
+GRID = np.linspace(-2, 2, 300)
 ARTICLE_EPOCHS = 1000
 QUICK_EPOCHS = 200
 AE_EPOCHS = 30
@@ -229,6 +231,7 @@ def train(method, data, args, learning_rate=None, dtype=None, quiet=False):
             if epoch % 50 == 49:
                 bar.set_postfix(test_mse=f"{history['test_mse'][-1]:.4f}")
     return {"model": model, "history": history, "learning_rate": lr,
+            "prediction_curve": predict_curve(model, data, GRID),
             "seconds": time.perf_counter() - start}
 
 
@@ -418,7 +421,6 @@ def run_label(args):
 def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args):
     label = run_label(args)
     figures = {}
-    grid = np.linspace(-2, 2, 300)
     for setting, results in runs.items():
         data = datasets[setting]
 
@@ -426,8 +428,8 @@ def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args):
             ax.scatter(data.x_train, data.y_train, s=8, c="tab:blue", label="train")
             ax.scatter(data.x_test, data.y_test, s=8, c="tab:orange", marker="x",
                        label="test")
-            ax.plot(grid, true_function(grid), "k--", lw=1, label="true mean")
-            ax.plot(grid, predict_curve(results[method]["model"], data, grid),
+            ax.plot(GRID, true_function(GRID), "k--", lw=1, label="true mean")
+            ax.plot(GRID, results[method]["prediction_curve"],
                     "r", lw=1.5, label="learned")
             ax.set_ylim(-3, 3)
 

@@ -1,7 +1,13 @@
-"""Numeric goldens: stored JSON compared with stated tolerances.
+"""Numeric goldens: stored values with tolerances derived from what varies.
 
-Goldens change only on request: run the tests with `KREG_UPDATE_GOLDENS=1`
-to rewrite them, then review and commit the diff.
+A golden file `goldens/<name>.json` holds the values of a short run, a
+tolerance per value and how it was derived: `tests/reproductions/spread.py`
+measures how far each value moves under the floating-point perturbations of
+another CPU (oneDNN off, one thread) and sets the tolerance to a multiple of
+that spread, never below the quantity's own resolution. Goldens change only
+on request: run that tool (or, for values alone, the tests with
+`KREG_UPDATE_GOLDENS=1`, which keeps the derived tolerances), then review
+and commit the diff.
 """
 
 import json
@@ -12,22 +18,21 @@ import pathlib
 GOLDEN_DIR = pathlib.Path(__file__).resolve().parent / "goldens"
 
 
-def check_golden(name, values, tolerance):
-    """Compares `values` (a flat dict of floats) with the golden `name`.
-
-    `tolerance(key)` gives the absolute tolerance of each key.
-    """
+def check_golden(name, values):
+    """Compares `values` (a flat dict of floats) with the golden `name`."""
     path = GOLDEN_DIR / f"{name}.json"
-    if os.environ.get("KREG_UPDATE_GOLDENS") == "1":
-        GOLDEN_DIR.mkdir(exist_ok=True)
-        path.write_text(json.dumps(values, indent=2, sort_keys=True) + "\n")
-    assert path.exists(), f"no golden {path}; create it with KREG_UPDATE_GOLDENS=1"
+    assert path.exists(), (f"no golden {path}; measure it with "
+                           "python -m tests.reproductions.spread")
     golden = json.loads(path.read_text())
-    assert sorted(golden) == sorted(values), "golden keys differ"
+    if os.environ.get("KREG_UPDATE_GOLDENS") == "1":
+        golden["values"] = values
+        path.write_text(json.dumps(golden, indent=2, sort_keys=True) + "\n")
+    assert sorted(golden["values"]) == sorted(values), "golden keys differ"
     failures = []
-    for key, expected in golden.items():
-        actual = values[key]
-        if not math.isclose(actual, expected, rel_tol=0, abs_tol=tolerance(key)):
-            failures.append(f"{key}: {actual!r} != golden {expected!r} "
-                            f"(tolerance {tolerance(key)})")
+    for key, expected in golden["values"].items():
+        tolerance = golden["tolerance"][key]
+        if not math.isclose(values[key], expected, rel_tol=0, abs_tol=tolerance):
+            failures.append(f"{key}: {values[key]!r} != golden {expected!r} "
+                            f"(tolerance {tolerance:.3g}, measured spread "
+                            f"{golden['spread'][key]:.3g})")
     assert not failures, "\n".join(failures)

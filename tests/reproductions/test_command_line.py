@@ -50,6 +50,42 @@ def test_bad_seed_and_unknown_flag(script, capsys):
     assert "unrecognized arguments: --bogus" in err
 
 
+# Each script's own flags, one bad value each.
+BAD_FLAGS = [
+    (cs231n_regularization, ["--sections", "bogus"], "argument --sections: unknown ['bogus']"),
+    (cs231n_regularization, ["--keep", "0"], "argument --keep: expected a finite number in (0, 1]"),
+    (cs231n_regularization, ["--max-norm", "0"], "argument --max-norm: expected a finite number > 0"),
+    (cs231n_regularization, ["--grid", "1e-3,-1"], "argument --grid: expected comma-separated values, each a finite number >= 0"),
+    (cs231n_regularization, ["--momentum", "1"], "argument --momentum: expected a finite number in [0, 1)"),
+    (iris_histograms, ["--steps", "0"], "argument --steps: expected a positive integer"),
+    (iris_histograms, ["--sweep", "0.1,x"], "argument --sweep: expected comma-separated values, each a finite number > 0"),
+    (iris_histograms, ["--strength", "-1"], "argument --strength: expected a finite number > 0"),
+    (iris_histograms, ["--test-fraction", "1"], "argument --test-fraction: expected a finite number in (0, 1)"),
+    (mnist_weight_images, ["--steps", "-5"], "argument --steps: expected a positive integer"),
+    (mnist_weight_images, ["--steps", "ten"], "argument --steps: expected a positive integer"),
+    (mnist_weight_images, ["--variants", "none,bogus"], "argument --variants: unknown ['bogus']"),
+    (mnist_weight_images, ["--seed", "-1"], "argument --seed: expected an integer >= 0"),
+    (mnist_weight_images, ["--dropout-rate", "1.5"], "argument --dropout-rate: expected a finite number in [0, 1)"),
+    (regularization_overview, ["--sections", "dropout,bogus"], "argument --sections: unknown ['bogus']"),
+    (regularization_overview, ["--dsd-epochs", "1,2"], "argument --dsd-epochs: expected 3 comma-separated values, each a positive integer"),
+    (regularization_overview, ["--dsd-sparsity", "1"], "argument --dsd-sparsity: expected a finite number in (0, 1)"),
+    (regularization_overview, ["--dropout-rate", "1"], "argument --dropout-rate: expected a finite number in [0, 1)"),
+    (regularization_overview, ["--rotate", "-5"], "argument --rotate: expected a finite number >= 0"),
+    (toy_regression, ["--epochs", "2"], "argument --epochs: expected an integer >= 4"),
+    (toy_regression, ["--methods", "baseline,bogus"], "argument --methods: unknown ['bogus']"),
+    (toy_regression, ["--dropout-rate", "1.0"], "argument --dropout-rate: expected a finite number in [0, 1)"),
+]
+
+
+@pytest.mark.parametrize("script, flags, message", BAD_FLAGS,
+                         ids=lambda v: v.__name__ if hasattr(v, "__name__") else None)
+def test_bad_flags_of_each_script(script, flags, message, capsys):
+    err = one_line_exit_2(script, flags, capsys)
+    # The line names the value: whole, or the unknown items of a list.
+    assert message in err, err
+    assert repr(flags[-1]) in err or "unknown ['bogus']" in err, err
+
+
 @pytest.mark.parametrize("script", MNIST_SCRIPTS, ids=lambda s: s.__name__)
 def test_bad_data_paths(script, capsys):
     err = one_line_exit_2(script, ["--data", "/nonexistent"], capsys)

@@ -5,16 +5,19 @@ golden, the claims and the figure goldens; a second test runs the same grid
 distributed over keras-tuner's chief and two workers on 127.0.0.1.
 """
 
+import argparse
 import os
 import socket
 import subprocess
 import sys
 import pathlib
+import tempfile
 import time
 
 import pytest
 
 from tests.reproductions.goldens import check_golden
+from tests.reproductions.stored_numbers import stored
 import regularization_intuition as script
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -22,10 +25,9 @@ GRID = ["--l2-values", "0,0.01,1", "--dropout-values", "0,0.3,0.6"]
 SHORT_RUN = ["--quick", "--steps", "1500", "--seed", "0", *GRID]
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("results") / "regularization_intuition"
-    work = tmp_path_factory.mktemp("work")
+def short_run(folder):
+    out = folder / "results" / "regularization_intuition"
+    work = folder / "work"
     table = script.main([*SHORT_RUN, "--out", str(out), "--work-dir", str(work)])
     args = script.parse_args([*SHORT_RUN, "--work-dir", str(work)])
     signal, data = script.load_data(args.seed)
@@ -33,18 +35,38 @@ def run(tmp_path_factory):
     return args, signal, data, results, table, out
 
 
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    return short_run(tmp_path_factory.mktemp("short_run"))
+
+
 def row(table, sweep, strength):
     return table[(table.sweep == sweep) & (table.strength == strength)].iloc[0]
 
 
+def summary(table):
+    return {f"{r.sweep}={r.strength:g}.{c}": float(getattr(r, c))
+            for r in table.itertuples()
+            for c in ("final_train_mse", "final_val_mse", "prediction_spread",
+                      "param_std_after")}
+
+
+GOLDEN = "regularization_intuition_short"
+
+
+def golden_values():
+    """The numbers of the numeric golden (tests/reproductions/spread.py)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return summary(short_run(pathlib.Path(folder))[4])
+
+
+def resolution(key):
+    """The grain: 1e-4 of an MSE or a spread (of order 0.1 to 1)."""
+    return 1e-4
+
+
 def test_numeric_golden_of_short_run(run):
-    table = run[4]
-    values = {f"{r.sweep}={r.strength:g}.{c}": float(getattr(r, c))
-              for r in table.itertuples()
-              for c in ("final_train_mse", "final_val_mse", "prediction_spread",
-                        "param_std_after")}
-    # MSEs and spreads of order 0.1 to 1: 2 % of that across CPUs / versions.
-    check_golden("regularization_intuition_short", values, lambda key: 5e-3)
+    check_golden(GOLDEN, summary(run[4]))
 
 
 def test_every_grid_point_ran_once_locally(run):
@@ -84,9 +106,20 @@ def test_turning_points_table(run):
 
 
 @pytest.fixture(scope="module")
-def figures(run):
-    args, signal, data, results, _, _ = run
-    return script.make_figures(results, signal, data, args)
+def figures():
+    """Drawn from stored numbers: the drawing is tested, not a CPU's last
+    bits."""
+    return script.make_figures(**stored("regularization_intuition",
+                                        figure_numbers))
+
+
+def figure_numbers():
+    """What the figures are drawn from."""
+    with tempfile.TemporaryDirectory() as folder:
+        args, signal, data, results, _, _ = short_run(pathlib.Path(folder))
+    return {"results": results, "data": data, "args": args,
+            "signal": argparse.Namespace(x=signal.x, y=signal.y,
+                                         clean=signal.clean, mean=signal.mean)}
 
 
 @pytest.mark.parametrize("name", ["kde_l2.png", "predictions_dropout.png",

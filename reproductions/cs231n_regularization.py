@@ -602,10 +602,21 @@ Notes on the comparison:
 """
 
 
-def notes(data):
+def notes(data, args, results):
     """The notes, worded for the data the run had."""
     validation = len(data.y_val)
-    return NOTES.format(validation=validation, digit=100 / validation)
+    text = NOTES.format(validation=validation, digit=100 / validation)
+    grid = results.get("l2_grid")
+    if grid is not None and grid["chosen_lambda"] == 0:
+        epochs = args.steps * args.batch_size / len(data.y_train)
+        text += (
+            f"- The L2 grid chose no penalty: with {len(data.y_train):,} "
+            f"training digits and {args.steps:,} steps ({epochs:.1f} epochs)\n"
+            "  this network does not overfit, and every penalty costs "
+            "validation accuracy.\n  The notes' advice to regularize is about "
+            "a model that overfits; the claims about\n  the weights' shapes "
+            "(sparse L1, diffuse L2, bounded max norm) hold all the same.\n")
+    return text
 
 
 def main(argv=None):
@@ -644,7 +655,8 @@ def main(argv=None):
         args.out, "CS231n regularization notes (article 002)",
         f"{run_label(args)}; data: {data.description}",
         [(name, frame, f"**{name}**") for name, frame in tables.items()],
-        make_figures(results, args, data), meta, notes(data), csv_files=csv_files)
+        make_figures(results, args, data), meta, notes(data, args, results),
+        csv_files=csv_files)
     return tables, results
 
 

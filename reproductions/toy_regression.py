@@ -557,6 +557,23 @@ Notes on the comparison:
 """
 
 
+def notes(ae, ae_data):
+    """The notes, with what this run's autoencoder showed of the article's
+    "unused (all black)" features."""
+    if not ae:
+        return NOTES
+    dead = {v: r["dead_fraction"] for v, r in ae.items()}
+    if max(dead.values()) > 0:
+        return NOTES
+    return NOTES + (
+        f"- No hidden unit is dead in any autoencoder variant here "
+        f"({len(ae_data.x_train):,} training digits):\n  the article's "
+        "\"many noise-like or unused (all black)\" features under input "
+        "dropout\n  do not appear on this data; compare the "
+        "`rarely_active_fraction` column and the\n  weight images for how "
+        "the features differ.\n")
+
+
 def metadata(args, ae_data, wall_seconds, seconds):
     data = {"toy": "y = sin(2x) + x/2 + N(0, 0.3^2), x ~ U(-2, 2), "
                    "200 samples 100/100 (harness.data.toy_regression)",
@@ -616,7 +633,8 @@ def main(argv=None):
         args.out, "Dropout vs batch norm vs L2 (Chen, UBC CPSC 522)",
         run_label(args), tables,
         make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args),
-        metadata(args, ae_data, time.perf_counter() - wall_start, seconds), NOTES,
+        metadata(args, ae_data, time.perf_counter() - wall_start, seconds),
+        notes(ae, ae_data),
         csv_files={"history": history_frame(runs, lr_runs)})
     return table
 

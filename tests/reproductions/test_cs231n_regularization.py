@@ -200,3 +200,15 @@ def test_quick_run_writes_labelled_results(tmp_path):
     assert meta["data"]["source"] == "sample"
     assert "QUICK" in (out / "README.md").read_text()
     assert list(tables) == ["max_norm_divergence"]
+
+
+def test_notes_say_when_the_grid_chose_no_penalty(run):
+    """The notes are worded from the run: the validation set's size, and a
+    plain statement when no L2 strength beat none."""
+    args, data, results, _ = run
+    text = script.notes(data, args, results)
+    assert f"{len(data.y_val):,} digits" in text
+    said = "chose no penalty" in text
+    assert said == (results["l2_grid"]["chosen_lambda"] == 0)
+    chose_none = {**results, "l2_grid": {**results["l2_grid"], "chosen_lambda": 0.0}}
+    assert "chose no penalty" in script.notes(data, args, chose_none)

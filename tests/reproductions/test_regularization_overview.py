@@ -173,3 +173,16 @@ def test_quick_run_writes_labelled_results(tmp_path):
     assert set(meta["seconds_per_section"]) == {"dsd"}
     assert "QUICK" in (out / "README.md").read_text()
     assert set(table["section"]) == {"dsd"}
+
+
+def test_notes_are_worded_from_the_run(run):
+    """The notes give this run's sizes and gaps, and say so when early
+    stopping's restored weights test worse than the last epoch's."""
+    args, data, results = run
+    text = script.notes(data, args, results)
+    assert f"({len(data.y_test):,} test digits)" in text
+    gap = results["dropout"]["dropout"]["curves"]
+    assert f"{100 * (gap['train'][-1] - gap['test'][-1]):.2f} with it" in text
+    stopping = results["early_stopping"]
+    said = "picks an earlier epoch" in text
+    assert said == (stopping["restored_test_accuracy"] < stopping["test_curve"][-1])

@@ -166,3 +166,13 @@ def figures():
 @pytest.mark.mpl_image_compare(remove_text=True, tolerance=5, savefig_kwargs={"dpi": 60})
 def test_figure_golden(figures, name):
     return figures[name]
+
+
+def test_notes_say_when_no_autoencoder_unit_is_dead():
+    data = argparse.Namespace(x_train=np.zeros((1234, 784)))
+    alive = {"none": {"dead_fraction": 0.0}, "input_dropout": {"dead_fraction": 0.0}}
+    assert "No hidden unit is dead" in script.notes(alive, data)
+    assert "1,234 training digits" in script.notes(alive, data)
+    some_dead = {**alive, "input_dropout": {"dead_fraction": 0.1}}
+    assert script.notes(some_dead, data) == script.NOTES
+    assert script.notes({}, None) == script.NOTES

@@ -86,8 +86,8 @@ ARTICLE_STEPS = 150_000
 QUICK_STEPS = 3_000
 # A run with these settings (and not --quick) is the article's; any other
 # writes to results/quick/.
-FULL_SETTING = {"steps": ARTICLE_STEPS, "variants": list(VARIANTS)}
 SEEDS = 3  # runs per variant at the full setting (1 with --quick)
+FULL_SETTING = {"steps": ARTICLE_STEPS, "variants": list(VARIANTS), "seeds": SEEDS}
 
 # What the article's table and the original notebooks printed (REFERENCE.md).
 PUBLISHED = pd.DataFrame(

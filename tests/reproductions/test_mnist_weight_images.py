@@ -244,7 +244,9 @@ def test_quick_run_writes_labelled_results(tmp_path):
 def test_quick_and_shortened_runs_default_to_their_own_folder():
     root = ROOT / "results"
     assert script.parse_args([]).out == str(root / "mnist_weight_images")
-    for flags in (["--quick"], ["--steps", "1000"], ["--variants", "none"]):
+    assert script.parse_args(["--seeds", "3"]).out == str(root / "mnist_weight_images")
+    for flags in (["--quick"], ["--steps", "1000"], ["--variants", "none"],
+                  ["--seeds", "1"]):
         assert script.parse_args(flags).out == str(root / "quick" /
                                                    "mnist_weight_images")
 

@@ -14,6 +14,7 @@ are.
 import multiprocessing
 import os
 import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 # Environment of a worker, set before it imports TensorFlow or JAX.
 ONE_THREAD = {
@@ -36,7 +37,7 @@ _setup_result = None
 def _initialize(setup, setup_args):
     global _setup_result
     # Ctrl-C reaches the whole process group: the parent decides, the
-    # workers are terminated by it.
+    # workers are killed by it (`run_in_workers`).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update(ONE_THREAD)
     _setup_result = setup(*setup_args)
@@ -61,26 +62,33 @@ def run_in_workers(setup, setup_args, jobs, workers, on_result=None):
 
     Returns:
         `{key: result}`.
+
+    On Ctrl-C (or an error in a job) the workers are killed at once, even
+    while they are still starting, and the exception goes on: nothing waits
+    on a worker that will never answer.
     """
-    context = multiprocessing.get_context("spawn")
+    before = set(multiprocessing.active_children())
+    executor = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_initialize, initargs=(setup, setup_args))
     results = {}
-    saved = dict(os.environ)
-    os.environ.update(ONE_THREAD)  # inherited by the workers as they start
     try:
-        pool = context.Pool(workers, initializer=_initialize,
-                            initargs=(setup, setup_args))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    try:
-        for key, result in pool.imap_unordered(_run, jobs):
+        saved = dict(os.environ)
+        os.environ.update(ONE_THREAD)  # inherited by the workers as they start
+        try:
+            futures = [executor.submit(_run, job) for job in jobs]
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        for future in as_completed(futures):
+            key, result = future.result()
             results[key] = result
             if on_result is not None:
                 on_result(key, result)
-        pool.close()
     except BaseException:
-        pool.terminate()
+        for process in set(multiprocessing.active_children()) - before:
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
         raise
-    finally:
-        pool.join()
+    executor.shutdown()
     return results

@@ -138,6 +138,13 @@ def test_corrupt_data_file_found_when_read_is_one_line(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["data"]
 
 
+def _sigint_as_in_a_terminal():
+    """Starts the script with Ctrl-C's default disposition, as a terminal
+    does, even when these tests run in a background job (whose shell makes
+    every child ignore SIGINT)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_within_seconds_and_keeps_old_results(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -146,7 +153,8 @@ def test_ctrl_c_stops_within_seconds_and_keeps_old_results(tmp_path):
     process = subprocess.Popen(
         [sys.executable, str(MAIN_JOB), "--data", "sample", "--steps", "2000000",
          "--eval-every", "1000", "--variants", "dropout", "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_sigint_as_in_a_terminal)
     try:
         for line in process.stdout:  # wait until training has started
             if line.startswith("[kreg] ") and "variants" in line:

@@ -560,10 +560,7 @@ Notes on the comparison:
 def notes(ae, ae_data):
     """The notes, with what this run's autoencoder showed of the article's
     "unused (all black)" features."""
-    if not ae:
-        return NOTES
-    dead = {v: r["dead_fraction"] for v, r in ae.items()}
-    if max(dead.values()) > 0:
+    if not ae or any(r["dead_fraction"] > 0 for r in ae.values()):
         return NOTES
     return NOTES + (
         f"- No hidden unit is dead in any autoencoder variant here "

@@ -37,9 +37,9 @@ _setup_result = None
 def _initialize(setup, setup_args):
     global _setup_result
     # Ctrl-C reaches the whole process group: the parent decides, the
-    # workers are killed by it (`run_in_workers`).
+    # workers are killed by it (`run_in_workers`). ONE_THREAD comes from the
+    # parent's environment at spawn, before the worker imports anything.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.update(ONE_THREAD)
     _setup_result = setup(*setup_args)
 
 

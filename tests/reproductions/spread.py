@@ -21,8 +21,14 @@ numeric golden) is computed in fresh processes under:
   (`--xla_cpu_max_isa`), i.e. other vector widths and summation orders, as
   on a CPU without AVX-512.
 
-The largest deviation of each number from `default` is its spread; the
-tolerance written into the golden is `max(resolution, 3 * spread)`, where
+The largest deviation of each number from `default` is its spread. Those
+conditions imitate another CPU on this one, which does not catch everything
+(a real AVX2-only CPU moved numbers none of them moved): with
+`--machine LABEL`, the tool instead runs each module once, as it is, on the
+machine at hand and widens the stored spread to each number's deviation
+there from the stored value, if that is larger. The values stay; the label is
+recorded beside the conditions. The tolerance written into the golden is
+`max(resolution, 3 * spread)`, where
 `resolution(key)` of the test module is the quantity's own grain (one test
 digit of an accuracy, ...). The spread, the conditions and the rule are
 stored beside the values in `goldens/<name>.json`, so every tolerance says
@@ -66,15 +72,32 @@ def values_in_subprocess(module, environment):
                            if line.startswith("@@"))[2:])
 
 
-def measure(module, rederive=False):
-    """Measures the spread (or, with `rederive`, takes the stored one) and
-    writes the golden with its derived tolerances."""
+def derivation(machines):
+    text = (f"tolerance = max(resolution, {SAFETY} x spread); spread = largest "
+            f"deviation from 'default' over the conditions {list(CONDITIONS)}")
+    if machines:
+        text += f" and from the values measured on the machines {machines}"
+    return text + " (tests/reproductions/spread.py)"
+
+
+def measure(module, rederive=False, machine=None):
+    """Measures the spread (or, with `rederive`, takes the stored one; with
+    `machine`, widens the stored one to this machine's deviations) and writes
+    the golden with its derived tolerances."""
     test = importlib.import_module(f"tests.reproductions.{module}")
     path = GOLDEN_DIR / f"{test.GOLDEN}.json"
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    machines = stored.get("machines", [])
     if rederive:
-        stored = json.loads(path.read_text())
         default, spread = stored["values"], stored["spread"]
+    elif machine:
+        default, spread = stored["values"], dict(stored["spread"])
+        here = values_in_subprocess(module, {})
+        for key, value in default.items():
+            spread[key] = max(spread[key], abs(here[key] - value))
+        machines = sorted({*machines, machine})
     else:
+        machines = []
         runs = {name: values_in_subprocess(module, env)
                 for name, env in CONDITIONS.items()}
         default = runs["default"]
@@ -86,9 +109,8 @@ def measure(module, rederive=False):
         "values": default,
         "tolerance": tolerance,
         "spread": spread,
-        "derivation": (f"tolerance = max(resolution, {SAFETY} x spread); spread "
-                       "= largest deviation from 'default' over the conditions "
-                       f"{list(CONDITIONS)} (tests/reproductions/spread.py)"),
+        "machines": machines,
+        "derivation": derivation(machines),
     }
     path.write_text(json.dumps(golden, indent=2, sort_keys=True) + "\n")
     moved = sum(1 for s in spread.values() if s > 0)
@@ -98,8 +120,15 @@ def measure(module, rederive=False):
 
 if __name__ == "__main__":
     # `--rederive`: keep the measured spread, derive the tolerances again
-    # (after a change of a module's `resolution`).
-    rederive = "--rederive" in sys.argv
-    for name in sys.argv[1:]:
+    # (after a change of a module's `resolution`). `--machine LABEL`: widen
+    # the spread to this machine's deviations (see the module docstring).
+    args = sys.argv[1:]
+    rederive = "--rederive" in args
+    machine = None
+    if "--machine" in args:
+        at = args.index("--machine")
+        machine = args[at + 1]
+        del args[at:at + 2]
+    for name in args:
         if name != "--rederive":
-            measure(name, rederive)
+            measure(name, rederive, machine)

@@ -17,6 +17,11 @@ cost of drawing one uniform and one normal per hidden-layer weight
 per-weight mask or sample can cost, which is why per-example masks cannot be
 cheap and why the Gaussian DropConnect mode exists.
 
+Floors, timed as pieces: the arithmetic of two matmuls (with one or two
+kernel variables), and the same plus one kernel-sized normal draw a step,
+the least a Flipout layer can cost; Flipout's time over that floor is
+printed after the table.
+
 Run:
     python benchmarks/layer_speed.py [--steps 300] [--repeats 5] [--backend all]
 """
@@ -40,23 +45,24 @@ BATCH = 128
 PIECES = {
     "Dense": ("L.Dense(UNITS, activation='relu')", None),
     "DropConnectDense gaussian": (
-        "kl.DropConnectDense(UNITS, 0.5, mask='gaussian', activation='relu', "
+        "kl.DropConnectDense(UNITS, 0.5, sampling='gaussian', activation='relu', "
         "seed=0)", 1.5),
     "DropConnectDense per_batch": (
-        "kl.DropConnectDense(UNITS, 0.5, mask='per_batch', activation='relu', "
+        "kl.DropConnectDense(UNITS, 0.5, sampling='per_batch', activation='relu', "
         "seed=0)", None),
     "DropConnectDense per_example": (
-        "kl.DropConnectDense(UNITS, 0.5, mask='per_example', activation='relu', "
+        "kl.DropConnectDense(UNITS, 0.5, sampling='per_example', activation='relu', "
         "seed=0)", None),
-    "GaussianWeightDense local": (
-        "kl.GaussianWeightDense(UNITS, mode='reparameterized', sampling='local', "
-        "activation='relu', seed=0)", 2.0),
-    "GaussianWeightDense flipout": (
-        "kl.GaussianWeightDense(UNITS, mode='reparameterized', "
-        "sampling='flipout', activation='relu', seed=0)", 2.0),
-    "GaussianWeightDense weights": (
-        "kl.GaussianWeightDense(UNITS, mode='reparameterized', "
-        "activation='relu', seed=0)", None),
+    "BayesianDense local": (
+        "kl.BayesianDense(UNITS, sampling='local', activation='relu', seed=0)",
+        2.0),
+    "BayesianDense flipout": (
+        "kl.BayesianDense(UNITS, sampling='flipout', activation='relu', "
+        "seed=0)", 2.0),
+    "BayesianDense weights": (
+        "kl.BayesianDense(UNITS, activation='relu', seed=0)", None),
+    "GaussianFunctionDense": (
+        "kl.GaussianFunctionDense(UNITS, activation='relu', seed=0)", None),
     "WeightNormDense": ("kl.WeightNormDense(UNITS, activation='relu')", 1.3),
     "WeightNormalization(Dense)": (
         "kl.WeightNormalization(L.Dense(UNITS, activation='relu'))", 1.3),
@@ -78,20 +84,32 @@ PIECES = {
     "floor: 2 matmuls x@W, x2@W2": ("TwoMatmuls(UNITS)", None),
     "floor: same, 2 kernel variables": ("TwoMatmuls(UNITS, two_variables=True)",
                                         None),
+    # Flipout's floor: the two matmuls of two kernel variables and the one
+    # kernel-sized normal draw that Flipout cannot do without.
+    "floor: same + kernel normal": (
+        "TwoMatmuls(UNITS, two_variables=True, normal=True)", None),
 }
+# Printed after the table: a piece's time over its floor's, in the same run.
+OVER_FLOOR = {"BayesianDense flipout": "floor: same + kernel normal"}
 
 
 def two_matmuls_class():
     """A layer doing the arithmetic of moment-matched sampling without the
     sampling: `relu(x @ A + (x * x) @ (B * B))`, with `B` the kernel itself
-    (DropConnect's variance) or a second variable (a Gaussian layer's scale).
-    Defined here, on use, so that importing this script imports no Keras."""
+    (DropConnect's variance) or a second variable (a Gaussian layer's scale);
+    with `normal=True`, `B * B` is multiplied by a fresh kernel-sized
+    standard normal draw (`kreg.random.normal`) every call. Defined here, on
+    use, so that importing this script imports no Keras."""
     import keras
 
+    from kreg import random as kreg_random
+
     class TwoMatmuls(keras.layers.Layer):
-        def __init__(self, units, two_variables=False):
+        def __init__(self, units, two_variables=False, normal=False):
             super().__init__()
             self.units, self.two_variables = units, two_variables
+            self.normal = normal
+            self.seed_generator = keras.random.SeedGenerator(0)
 
         def build(self, shape):
             self.a = self.add_weight(shape=(shape[-1], self.units))
@@ -100,8 +118,11 @@ def two_matmuls_class():
 
         def call(self, x):
             ops = keras.ops
-            return ops.relu(ops.matmul(x, self.a)
-                            + ops.matmul(ops.square(x), ops.square(self.b)))
+            b = ops.square(self.b)
+            if self.normal:
+                b = b * kreg_random.normal(tuple(self.b.shape),
+                                           self.seed_generator)
+            return ops.relu(ops.matmul(x, self.a) + ops.matmul(ops.square(x), b))
 
     return TwoMatmuls
 
@@ -248,6 +269,8 @@ def measure(args):
         print(f"{name:<32}{cells}{ratio:8.2f}  {verdict}")
     print("ratio: the piece's fastest path over the fastest Dense path "
           f"({1000 * dense:.3f} ms a step)")
+    for name, floor_name in OVER_FLOOR.items():
+        print(f"{name} / {floor_name}: {best[name] / best[floor_name]:.2f}")
     floor = random_floor(args.steps, args.repeats)
     print("\nrandom-number floor (one draw per hidden weight, fastest path):")
     for name, seconds in floor.items():

@@ -10,8 +10,10 @@ from kreg import callbacks, constraints, kernels, layers, losses, random, regula
 from kreg.callbacks import DenseSparseDense
 from kreg.constraints import MaxNorm, apply_max_norm
 from kreg.layers import (
+    BayesianDense,
     DropConnect,
     DropConnectDense,
+    GaussianFunctionDense,
     GaussianPrior,
     GaussianWeightDense,
     InvertedDropout,
@@ -23,4 +25,4 @@ from kreg.layers import (
 from kreg.losses import HalfMeanSquaredError
 from kreg.regularizers import L1, L2, ElasticNet, apply_regularizer, check_weight_decay
 
-__version__ = "0.2.0"
+__version__ = "0.3.0.dev0"

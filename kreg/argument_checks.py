@@ -56,9 +56,14 @@ def check_seed(seed, name="seed"):
         raise invalid_argument(name, "an integer or None", seed)
 
 
-def check_rate(name, value):
-    """A probability in [0, 1): a drop rate, a pruned fraction."""
-    if not is_real(value) or not 0 <= value < 1:
+def check_rate(name, value, include_one=False):
+    """A probability in [0, 1): a drop rate, a pruned fraction; in [0, 1]
+    with `include_one=True` (the rate of `keras.layers.Dropout`, worded as
+    Keras words it: "a float value between 0 and 1")."""
+    if include_one:
+        if not is_real(value) or not 0 <= value <= 1:
+            raise invalid_argument(name, "a float value between 0 and 1", value)
+    elif not is_real(value) or not 0 <= value < 1:
         raise invalid_argument(name, "a float value in the range [0, 1)", value)
 
 
@@ -87,14 +92,28 @@ def check_axis(name, value):
 
 
 def check_shape(name, value):
-    """`None` or a tuple of positive integers and `None`s (a noise shape);
-    returns it as a tuple."""
+    """`None` or an iterable of positive integers and `None`s (a noise
+    shape); returns it as a tuple of Python integers and `None`s.
+
+    The messages are those of `keras.layers.Dropout`'s `noise_shape`: "a
+    tuple or list of integers" (a string), "an iterable of integers (e.g., a
+    tuple or list)", "all elements to be integers or None", "all dimensions
+    to be positive integers or None".
+    """
     if value is None:
         return None
-    if isinstance(value, (list, tuple)) and all(
-        dim is None or (is_int(dim) and dim > 0) for dim in value
-    ):
-        return tuple(value)
-    raise invalid_argument(
-        name, "a tuple of positive integers or None", value
-    )
+    if isinstance(value, str):
+        raise invalid_argument(name, "a tuple or list of integers", value)
+    try:
+        dims = tuple(value)
+    except TypeError:
+        raise invalid_argument(
+            name, "an iterable of integers (e.g., a tuple or list)", value
+        ) from None
+    if not all(dim is None or is_int(dim) for dim in dims):
+        raise invalid_argument(name, "all elements to be integers or None", value)
+    if not all(dim is None or dim > 0 for dim in dims):
+        raise invalid_argument(
+            name, "all dimensions to be positive integers or None", value
+        )
+    return tuple(None if dim is None else int(dim) for dim in dims)

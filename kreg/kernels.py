@@ -169,8 +169,16 @@ def kernel(layer, attribute, unit_axes, role=INPUT_KERNEL,
     )
 
 
-def _einsum_kernel_spec(equation):
-    return equation.split("->")[0].split(",")[1].replace("...", "")
+def einsum_subscripts(equation):
+    """The subscripts of an `EinsumDense` equation: `(inputs, kernel,
+    output)`, each a string, `...` kept (a kernel has none).
+
+    `"ab,bc->ac"` gives `("ab", "bc", "ac")`. The one parse of the equation
+    for every kreg helper.
+    """
+    operands, output = equation.split("->")
+    inputs, kernel_ = operands.split(",")
+    return inputs, kernel_.replace("...", ""), output
 
 
 def einsum_unit_axes(equation):
@@ -178,9 +186,8 @@ def einsum_unit_axes(equation):
 
     `"ab,bc->ac"`: the kernel `bc` has its axis 1 (`c`) in the output.
     """
-    output = equation.split("->")[1].replace("...", "")
-    return tuple(i for i, name in enumerate(_einsum_kernel_spec(equation))
-                 if name in output)
+    _, kernel_, output = einsum_subscripts(equation)
+    return tuple(i for i, name in enumerate(kernel_) if name in output)
 
 
 _L = keras.layers
@@ -226,7 +233,7 @@ def _builtin_table(layer):
 def _planned_rank(layer):
     """The rank of the kernels a built-in layer will create."""
     if isinstance(layer, _L.EinsumDense):
-        return len(_einsum_kernel_spec(layer.equation))
+        return len(einsum_subscripts(layer.equation)[1])
     rank = getattr(layer, "rank", None)  # convolutions: spatial dimensions
     return rank + 2 if isinstance(rank, int) else 2
 
@@ -337,6 +344,7 @@ def unhandled_layers(model):
 
     Returns:
         A pair of lists:
+
         - the paths of trainable weights that look like kernels but that no
           table entry or `kreg_kernels()` method declares (a custom layer's
           `kernel`, a LoRA adapter of a `Dense`);

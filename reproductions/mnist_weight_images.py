@@ -47,15 +47,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from harness.data import load_mnist  # noqa: E402
-from kreg.layers import (  # noqa: E402
-    GaussianWeightDense,
-    InvertedDropout,
-    WeightNormDense,
-)
-from kreg.losses import HalfMeanSquaredError  # noqa: E402
-from harness.plotting import plot_curves, plot_weight_images  # noqa: E402
-from kreg.regularizers import L2  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
     comma_list,
     finish,
@@ -66,6 +57,8 @@ from harness.cli.arguments import (  # noqa: E402
     script_parser,
 )
 from harness.cli.run import run_script  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.plotting import plot_curves, plot_weight_images  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
@@ -73,6 +66,13 @@ from harness.training.worker_pool import (  # noqa: E402
     default_workers,
     run_in_workers,
 )
+from kreg.layers import (  # noqa: E402
+    GaussianFunctionDense,
+    InvertedDropout,
+    WeightNormDense,
+)
+from kreg.losses import HalfMeanSquaredError  # noqa: E402
+from kreg.regularizers import L2  # noqa: E402
 
 VARIANTS = ("none", "dropout", "gaussian", "l2", "weight_norm")
 TITLES = {
@@ -156,8 +156,8 @@ def build_model(variant, args, seed):
     if variant == "dropout":
         x = InvertedDropout(args.dropout_rate, seed=seed, name="dropout")(x)
     if variant == "gaussian":
-        layer = GaussianWeightDense(
-            10, mode="gaussian_function", use_bias=False, activation="softmax",
+        layer = GaussianFunctionDense(
+            10, use_bias=False, activation="softmax",
             mean_initializer=init,
             scale_initializer=keras.initializers.TruncatedNormal(
                 stddev=args.init_stddev, seed=seed + 1),
@@ -180,7 +180,7 @@ def build_model(variant, args, seed):
 def weight_matrix(model):
     """The 784x10 matrix the model uses at test time."""
     layer = model.get_layer("weights")
-    if isinstance(layer, GaussianWeightDense):
+    if isinstance(layer, GaussianFunctionDense):
         kernel = layer.effective_kernel()
     else:
         kernel = layer.kernel

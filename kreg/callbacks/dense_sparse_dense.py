@@ -6,7 +6,6 @@ import warnings
 import keras
 import numpy as np
 
-from kreg.kernels import INPUT_ROLES, model_kernels, warn_unhandled
 from kreg.argument_checks import (
     check_bool,
     check_non_negative_int,
@@ -14,6 +13,7 @@ from kreg.argument_checks import (
     check_rate,
     invalid_argument,
 )
+from kreg.kernels import INPUT_ROLES, model_kernels, warn_unhandled
 
 PHASES = ("dense", "sparse", "redense")
 
@@ -95,7 +95,7 @@ class DenseSparseDense(keras.callbacks.Callback):
             model that `kreg.kernels.model_kernels` finds (input, depthwise
             and pointwise kernels of Keras's layers, kreg's own layers'
             kernels such as `WeightNormDense`'s direction and
-            `GaussianWeightDense`'s mean; a weight that looks like a kernel
+            `BayesianDense`'s mean; a weight that looks like a kernel
             but that no layer declares is left alone with a warning).
         verbose: Integer, 0 (silent) or 1 (print the phase changes).
 

@@ -12,14 +12,18 @@ they were computed from.
 import inspect
 
 
-def _accepts(layer, name):
+def call_accepts(layer, name):
+    """Whether `layer.call` takes the argument `name` (by name, or through
+    `**kwargs`): the one rule of kreg's wrappers for passing `training` and
+    `mask` on."""
     parameters = inspect.signature(layer.call).parameters
     return name in parameters or any(
         p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
     )
 
 
-def call_with_weights(layer, substitutes, inputs, training=None, **kwargs):
+def call_with_weights(layer, substitutes, inputs, training=None, mask=None,
+                      **kwargs):
     """Calls `layer` on `inputs` with some variables replaced by tensors.
 
     The layer's non-trainable variables (a `SeedGenerator`'s state, moving
@@ -34,7 +38,9 @@ def call_with_weights(layer, substitutes, inputs, training=None, **kwargs):
             and is used in its place for this call.
         inputs: The inputs of `layer`.
         training: Passed to `layer.call` if it takes a `training` argument.
-        **kwargs: Further arguments of `layer.call` (e.g. `mask`).
+        mask: Passed to `layer.call` if not `None` and it takes a `mask`
+            argument.
+        **kwargs: Further arguments of `layer.call`.
 
     Returns:
         The outputs of `layer`.
@@ -46,8 +52,10 @@ def call_with_weights(layer, substitutes, inputs, training=None, **kwargs):
 
     trainable = [value_of(v) for v in layer.trainable_variables]
     non_trainable = [value_of(v) for v in layer.non_trainable_variables]
-    if _accepts(layer, "training"):
+    if call_accepts(layer, "training"):
         kwargs["training"] = training
+    if mask is not None and call_accepts(layer, "mask"):
+        kwargs["mask"] = mask
     outputs, updated = layer.stateless_call(
         trainable, non_trainable, inputs, **kwargs
     )

@@ -1,14 +1,11 @@
 """`DropConnectDense`: a dense layer that drops weights instead of units."""
 
+import warnings
+
 import keras
-from keras import activations
-from keras import constraints
-from keras import initializers
-from keras import ops
-from keras import regularizers
+from keras import activations, constraints, initializers, ops, regularizers
 
 from kreg import random as kreg_random
-from kreg.kernels import kernel as kernel_spec
 from kreg.argument_checks import (
     check_bool,
     check_choice,
@@ -16,9 +13,14 @@ from kreg.argument_checks import (
     check_rate,
     check_seed,
 )
+from kreg.kernels import kernel
 
-_MASKS = ("per_example", "per_batch", "gaussian")
-_INFERENCES = ("deterministic", "gaussian")
+_SAMPLINGS = ("per_example", "per_batch", "gaussian")
+_INFERENCES = ("mean", "sample", "moment_matched")
+# The words of kreg < 0.x, still read (with a DeprecationWarning) so that
+# layers made or saved with them load: `mask=` is `sampling=`, and the old
+# `inference` values map to the new ones.
+_OLD_INFERENCES = {"deterministic": "mean", "gaussian": "moment_matched"}
 # Stateless seed of the Gaussian inference draws when `seed` is None.
 _DEFAULT_INFERENCE_SEED = 0
 # The least variance whose square root the Gaussian mode differentiates
@@ -42,7 +44,7 @@ class DropConnectDense(keras.layers.Layer):
     kernel unchanged, `activation(dot(inputs, kernel) + bias)`, exactly as
     `keras.layers.Dense`.
 
-    Masks (`mask` argument):
+    Training noise (`sampling` argument):
 
     - `"per_example"` (default, as in Wan et al.): every example of the
         batch draws its own mask of the kernel, and the layer computes
@@ -78,10 +80,17 @@ class DropConnectDense(keras.layers.Layer):
     multiple of 1/65536 is drawn exactly from packed bits, any other from
     one 32-bit word per weight, within 1.2e-10 of the rate.
 
-    Inference (`inference` argument), when `training` is false:
+    Inference (`inference` argument, the words of
+    `kreg.layers.BayesianDense`), when `training` is false:
 
-    - `"deterministic"` (default): `activation(dot(inputs, kernel) + bias)`.
-    - `"gaussian"`: the moment matching of Wan et al. (Algorithm 2). The
+    - `"mean"` (default): the deterministic expected layer,
+        `activation(dot(inputs, kernel) + bias)`, as `keras.layers.Dense`.
+    - `"sample"`: a fresh draw on every call, exactly as at training (the
+        noise that `sampling` says: per-example masks, one mask for the
+        batch, or the moment-matched Gaussian pre-activations), for Monte
+        Carlo predictions (MC DropConnect).
+    - `"moment_matched"`: the moment matching of Wan et al. (Algorithm 2),
+        deterministic. The
         training pre-activation `u_j = sum_i x_i m_ij W_ij / p + b_j`
         (`m_ij ~ Bernoulli(p)`, `E[m / p] = 1`, `Var[m / p] = (1 - p) / p`)
         is approximated by a Gaussian with
@@ -108,14 +117,18 @@ class DropConnectDense(keras.layers.Layer):
             anything, no activation is applied (ie. "linear" activation:
             `a(x) = x`).
         use_bias: Boolean, whether the layer uses a bias vector.
-        mask: `"per_example"` (default), `"per_batch"` or `"gaussian"`, see
-            above.
+        sampling: How the training noise is drawn: `"per_example"`
+            (default), `"per_batch"` or `"gaussian"`, see above. (Formerly
+            `mask`, still accepted with a `DeprecationWarning`.)
         drop_bias: Boolean, whether bias entries are dropped too (with the
-            same `rate`, per example or per batch following `mask`, and the
-            same inverted scaling). Ignored when `use_bias=False`.
-        inference: `"deterministic"` (default) or `"gaussian"`, see above.
+            same `rate`, per example or per batch following `sampling`, and
+            the same inverted scaling). Ignored when `use_bias=False`.
+        inference: `"mean"` (default), `"sample"` or `"moment_matched"`,
+            see above. (The former `"deterministic"` and `"gaussian"` are
+            still accepted, with a `DeprecationWarning`, as `"mean"` and
+            `"moment_matched"`.)
         num_inference_samples: Positive integer, number of Gaussian draws
-            averaged by `inference="gaussian"`. Defaults to `100`.
+            averaged by `inference="moment_matched"`. Defaults to `100`.
         kernel_initializer: Initializer for the `kernel` weights matrix.
         bias_initializer: Initializer for the bias vector.
         kernel_regularizer: Regularizer function applied to
@@ -156,9 +169,9 @@ class DropConnectDense(keras.layers.Layer):
         rate=0.5,
         activation=None,
         use_bias=True,
-        mask="per_example",
+        sampling="per_example",
         drop_bias=False,
-        inference="deterministic",
+        inference="mean",
         num_inference_samples=100,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
@@ -169,9 +182,10 @@ class DropConnectDense(keras.layers.Layer):
         seed=None,
         **kwargs,
     ):
+        sampling, inference = _renamed_arguments(sampling, inference, kwargs)
         check_positive_int("units", units)
         check_rate("rate", rate)
-        check_choice("mask", mask, _MASKS)
+        check_choice("sampling", sampling, _SAMPLINGS)
         check_choice("inference", inference, _INFERENCES)
         check_positive_int("num_inference_samples", num_inference_samples)
         check_seed(seed)
@@ -182,7 +196,7 @@ class DropConnectDense(keras.layers.Layer):
         self.rate = rate
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.mask = mask
+        self.sampling = sampling
         self.drop_bias = drop_bias
         self.inference = inference
         self.num_inference_samples = num_inference_samples
@@ -222,7 +236,7 @@ class DropConnectDense(keras.layers.Layer):
 
     def kreg_kernels(self):
         """The kernel, for kreg's helpers (penalties, pruning, max-norm)."""
-        return [kernel_spec(self, "kernel", (-1,))]
+        return [kernel(self, "kernel", (-1,))]
 
     # Every draw is a counter-based `kreg.random` draw, which XLA compiles
     # well (unlike `keras.random` on a CPU); read by the suite's compiled loop.
@@ -256,7 +270,7 @@ class DropConnectDense(keras.layers.Layer):
 
     def _dropconnect(self, inputs, kernel, bias):
         rank = len(inputs.shape)
-        if self.mask == "gaussian":
+        if self.sampling == "gaussian":
             mean = self._dense(inputs, kernel, bias)
             # The floor keeps the gradient finite where the variance is 0
             # (an all-zero input row, e.g. after a ReLU): there the maximum
@@ -268,7 +282,7 @@ class DropConnectDense(keras.layers.Layer):
                                        dtype=stddev.dtype)
             return ops.add(mean, ops.cast(ops.multiply(stddev, noise),
                                           mean.dtype))
-        if self.mask == "per_batch":
+        if self.sampling == "per_batch":
             kernel = ops.multiply(kernel, self._keep_mask(ops.shape(kernel)))
             if bias is not None and self.drop_bias:
                 bias = ops.multiply(bias, self._keep_mask((self.units,)))
@@ -310,9 +324,9 @@ class DropConnectDense(keras.layers.Layer):
         bias = None
         if self.bias is not None:
             bias = ops.cast(self.bias, self.compute_dtype)
-        if training and self.rate > 0:
+        if self.rate > 0 and (training or self.inference == "sample"):
             outputs = self._dropconnect(inputs, kernel, bias)
-        elif self.inference == "gaussian":
+        elif self.inference == "moment_matched":
             return self._gaussian_inference(inputs, kernel, bias)
         else:
             outputs = self._dense(inputs, kernel, bias)
@@ -330,7 +344,7 @@ class DropConnectDense(keras.layers.Layer):
             "rate": self.rate,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "mask": self.mask,
+            "sampling": self.sampling,
             "drop_bias": self.drop_bias,
             "inference": self.inference,
             "num_inference_samples": self.num_inference_samples,
@@ -347,3 +361,29 @@ class DropConnectDense(keras.layers.Layer):
             "seed": self.seed,
         }
         return {**base_config, **config}
+
+
+def _renamed_arguments(sampling, inference, kwargs):
+    """`(sampling, inference)` with the former words mapped to the new
+    ones, each with a `DeprecationWarning`: a `mask` keyword argument
+    (popped from `kwargs`; it named what is now `sampling`, and clashed with
+    Keras's `mask`) and `inference="deterministic"` or `"gaussian"`. A layer
+    saved with them loads through `from_config`, which calls `__init__`."""
+    if "mask" in kwargs:
+        old = kwargs.pop("mask")
+        if sampling != "per_example" and sampling != old:
+            raise ValueError(
+                "Invalid value received for argument `mask`. Expected it "
+                "left out: it is the former name of `sampling`. Received: "
+                f"mask={old} and sampling={sampling}")
+        warnings.warn(
+            f"DropConnectDense(mask={old!r}) is deprecated: use "
+            f"sampling={old!r}.", DeprecationWarning, stacklevel=3)
+        sampling = old
+    if isinstance(inference, str) and inference in _OLD_INFERENCES:
+        new = _OLD_INFERENCES[inference]
+        warnings.warn(
+            f"DropConnectDense(inference={inference!r}) is deprecated: use "
+            f"inference={new!r}.", DeprecationWarning, stacklevel=3)
+        inference = new
+    return sampling, inference

@@ -4,8 +4,8 @@ import keras
 from keras import ops
 
 from kreg import random as kreg_random
-from kreg.argument_checks import check_choice, check_rate, check_seed
-from kreg.kernels import INPUT_ROLES, RECURRENT_KERNEL, layer_kernels
+from kreg.argument_checks import check_bool, check_choice, check_rate, check_seed
+from kreg.kernels import INPUT_ROLES, RECURRENT_KERNEL, model_kernels
 from kreg.layers.call_with_weights import call_with_weights
 
 _KERNELS = {
@@ -28,9 +28,26 @@ class DropConnect(keras.layers.Wrapper):
     WeightDrop of AWD-LSTM (Merity et al., 2018), which masks an LSTM's
     recurrent kernel without touching the cuDNN-style recurrence. For the
     per-example masks of Wan et al. on a dense layer, use
-    `kreg.layers.DropConnectDense` (its `mask="gaussian"` gives them at the
-    price of a Dense layer); a generic wrapper cannot draw a kernel per
+    `kreg.layers.DropConnectDense` (its `sampling="gaussian"` gives them at
+    the price of a Dense layer); a generic wrapper cannot draw a kernel per
     example without materializing batch-many kernels.
+
+    With `variational=True` (AWD-LSTM's `WeightDrop(variational=True)`) the
+    mask keeps or drops whole output units instead of single weights: one
+    Bernoulli draw per output unit of each masked kernel, shared by all of
+    that unit's incoming weights, the kept units' weights divided by
+    `1 - rate`. AWD-LSTM draws a mask of shape `(rows, 1)` for PyTorch's
+    weight of shape `(out, in)` (`weight_hh` of an LSTM is
+    `(4 * hidden, hidden)`: one draw per row, i.e. per gate pre-activation).
+    Keras stores kernels transposed, `(in, out)` (an LSTM's
+    `recurrent_kernel` is `(units, 4 * units)`, gates in the same order
+    i, f, c, o), so a PyTorch row is a Keras column: the mask has shape
+    `(1, 4 * units)`, broadcast over the rows. In general the mask has the
+    kernel's size along its unit axes (`kreg.kernels`: the last axis of a
+    dense, convolution or recurrent kernel) and 1 along the others. Unlike
+    AWD-LSTM, whose variational mask is drawn in evaluation mode too, the
+    layer is the wrapped layer unchanged at inference, as without
+    `variational`.
 
     Which kernels are masked (`kreg.kernels` finds them): `"input"` (the
     input kernel of `Dense`, `EinsumDense`, any convolution, a recurrent
@@ -43,6 +60,8 @@ class DropConnect(keras.layers.Wrapper):
         layer: A Keras layer with a kernel.
         rate: Float in `[0, 1)`, the probability to drop each weight.
         kernels: `"input"` (default), `"recurrent"` or `"all"`.
+        variational: Boolean (default `False`: each weight its own draw).
+            If `True`, one draw per output unit of each kernel, see above.
         seed: A Python integer to use as random seed.
         **kwargs: Base wrapper keyword arguments, such as `name`.
 
@@ -66,13 +85,16 @@ class DropConnect(keras.layers.Wrapper):
           Models](https://arxiv.org/abs/1708.02182)
     """
 
-    def __init__(self, layer, rate=0.5, kernels="input", seed=None, **kwargs):
+    def __init__(self, layer, rate=0.5, kernels="input", seed=None,
+                 variational=False, **kwargs):
         check_rate("rate", rate)
         check_choice("kernels", kernels, tuple(_KERNELS))
         check_seed(seed)
+        check_bool("variational", variational)
         super().__init__(layer, **kwargs)
         self.rate = rate
         self.kernels = kernels
+        self.variational = variational
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = layer.supports_masking
@@ -96,8 +118,7 @@ class DropConnect(keras.layers.Wrapper):
 
     def kreg_kernels(self):
         """The wrapped layer's kernels."""
-        return [k for sub in self.layer._flatten_layers(include_self=True)
-                for k in layer_kernels(sub)]
+        return model_kernels(self.layer)
 
     def call(self, inputs, training=None, mask=None):
         kwargs = {} if mask is None else {"mask": mask}
@@ -107,13 +128,23 @@ class DropConnect(keras.layers.Wrapper):
         substitutes = []
         for target in self._targets:
             variable = target.variable
-            mask = kreg_random.keep_mask(tuple(variable.shape), self.rate,
+            # `keep`, not `mask`: that is the call's Keras mask.
+            keep = kreg_random.keep_mask(self._mask_shape(target), self.rate,
                                          self.seed_generator, dtype=variable.dtype)
             substitutes.append(
-                (variable, ops.multiply(ops.multiply(variable, mask), scale))
+                (variable, ops.multiply(ops.multiply(variable, keep), scale))
             )
         return call_with_weights(self.layer, substitutes, inputs,
                                  training=training, **kwargs)
+
+    def _mask_shape(self, target):
+        """The kernel's shape, or with `variational` its size along the unit
+        axes and 1 along the others (one draw per output unit)."""
+        shape = tuple(target.variable.shape)
+        if not self.variational:
+            return shape
+        return tuple(size if axis in target.unit_axes else 1
+                     for axis, size in enumerate(shape))
 
     def compute_output_shape(self, input_shape):
         return self.layer.compute_output_shape(input_shape)
@@ -128,5 +159,6 @@ class DropConnect(keras.layers.Wrapper):
 
     def get_config(self):
         base_config = super().get_config()
-        config = {"rate": self.rate, "kernels": self.kernels, "seed": self.seed}
+        config = {"rate": self.rate, "kernels": self.kernels, "seed": self.seed,
+                  "variational": self.variational}
         return {**base_config, **config}

@@ -25,7 +25,7 @@ class DropoutBase(keras.layers.Layer):
     xla_friendly_random = True
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        check_rate("rate", rate)
+        check_rate("rate", rate, include_one=True)
         check_seed(seed)
         super().__init__(**kwargs)
         self.rate = rate
@@ -33,16 +33,23 @@ class DropoutBase(keras.layers.Layer):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = True
+        # No weights: built from the start, as `keras.layers.Dropout`,
+        # unless a subclass brings a `build` of its own.
+        if type(self).build is keras.layers.Layer.build:
+            self.built = True
 
     def keep_mask(self, inputs):
         """A 0/1 mask for `inputs` (shape `noise_shape`, `None` entries
-        taking the input's size), in the inputs' dtype."""
+        taking the input's size), in the inputs' dtype; all zeros at
+        `rate=1` (every entry dropped, nothing drawn)."""
         shape = ops.shape(inputs)
         if self.noise_shape is not None:
             shape = tuple(
                 shape[i] if dim is None else dim
                 for i, dim in enumerate(self.noise_shape)
             )
+        if self.rate == 1:
+            return ops.zeros(shape, dtype=inputs.dtype)
         return kreg_random.keep_mask(
             shape, self.rate, self.seed_generator, dtype=inputs.dtype
         )

@@ -24,11 +24,18 @@ class InvertedDropout(DropoutBase):
     (`kreg.random.drawn_rate`; Keras's float32 uniform is within ~6e-8).
     A fresh, independent mask is drawn for every example on every call.
 
+    Its arguments, their checks and error messages, its configuration and
+    its behaviour are those of `keras.layers.Dropout` (tests/kreg/migration/
+    test_keras_dropout.py encodes every check of Keras's own Dropout tests):
+    `rate=1` drops everything (zeros at training), and the layer, which has
+    no weights, is built as soon as it is created.
+
     Args:
-        rate: Float in `[0, 1)`. Fraction of the input units to drop.
-        noise_shape: 1D integer tuple, the shape of the binary mask that
-            multiplies the input (`None` entries take the input's size), e.g.
-            `(batch_size, 1, features)` to share a mask across time steps.
+        rate: Float between 0 and 1. Fraction of the input units to drop.
+        noise_shape: 1D integer tuple or list, the shape of the binary mask
+            that multiplies the input (`None` entries take the input's
+            size), e.g. `(batch_size, 1, features)` to share a mask across
+            time steps.
         seed: A Python integer to use as random seed.
 
     Call arguments:
@@ -43,6 +50,10 @@ class InvertedDropout(DropoutBase):
     >>> y = layer(keras.ops.ones((2, 4)), training=True)  # entries 0 or 2
     >>> keras.ops.convert_to_numpy(layer(keras.ops.ones((1, 3)))).tolist()
     [[1.0, 1.0, 1.0]]
+    >>> everything = InvertedDropout(1.0)
+    >>> keras.ops.convert_to_numpy(
+    ...     everything(keras.ops.ones((1, 3)), training=True)).tolist()
+    [[0.0, 0.0, 0.0]]
 
     Reference:
         - [Srivastava et al., 2014. Dropout: A Simple Way to Prevent Neural
@@ -53,5 +64,8 @@ class InvertedDropout(DropoutBase):
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
+        outputs = ops.multiply(inputs, self.keep_mask(inputs))
+        if self.rate == 1:
+            return outputs  # every entry dropped: zeros, as Keras's Dropout
         scale = ops.cast(1.0 / (1.0 - self.rate), inputs.dtype)
-        return ops.multiply(ops.multiply(inputs, self.keep_mask(inputs)), scale)
+        return ops.multiply(outputs, scale)

@@ -16,10 +16,16 @@ class VanillaDropout(DropoutBase):
     output equals the expected training output, `p * x`. This is the
     dropout of Srivastava et al. (2014) as written in the CS231n notes.
 
-    `keras.layers.Dropout` is the *inverted* variant: it divides the kept
-    units by `p` at training time and is the identity at inference. The two
-    agree in expectation up to the factor `p`: for both,
-    `E[training output] / inference output == 1`. Prefer
+    Where it differs from `keras.layers.Dropout` (and
+    `kreg.layers.InvertedDropout`), which is the *inverted* variant: that
+    layer divides the kept units by `p` at training time and is the
+    identity at inference; this one does not rescale at training and
+    multiplies by `p` at inference, so it is *not* a drop-in replacement:
+    a model trained with one and evaluated with the other is off by the
+    factor `p`. The two agree in the ratio: for both,
+    `E[training output] / inference output == 1`. Its arguments, their
+    checks and messages, and `rate=1` (zeros at training *and* at
+    inference, since `p = 0`) are those of `keras.layers.Dropout`. Prefer
     `keras.layers.Dropout` for new models (no work at inference); this
     layer reproduces the original formulation.
 
@@ -28,8 +34,8 @@ class VanillaDropout(DropoutBase):
     1/65536 and within 1.2e-10 of any other rate.
 
     Args:
-        rate: Float in `[0, 1)`. Fraction of the input units to drop.
-        noise_shape: 1D integer tuple representing the shape of the
+        rate: Float between 0 and 1. Fraction of the input units to drop.
+        noise_shape: 1D integer tuple or list representing the shape of the
             binary dropout mask that will be multiplied with the input.
             For instance, if your inputs have shape
             `(batch_size, timesteps, features)` and

@@ -33,11 +33,13 @@ class WeightPrior:
         in the dtype of `w`."""
         raise NotImplementedError
 
-    def kl_from(self, mean, log_sigma):
-        """Elementwise `KL(N(mean, sigma^2) || p)` with `sigma =
-        exp(log_sigma)` in closed form, or `None` when there is none (the
-        layer then estimates it by Monte Carlo). This default: `None`;
-        a prior with a closed form overrides it."""
+    def kl_from(self, mean, log_sigma, sigma=None):
+        """Elementwise `KL(N(mean, sigma^2) || p)` in closed form, or `None`
+        when there is none (the layer then estimates it by Monte Carlo).
+        `log_sigma` is `log(sigma)`; `sigma`, when given, is `exp(log_sigma)`
+        already computed by the caller (a closed form may use it to save an
+        exponential). This default: `None`; a prior with a closed form
+        overrides it."""
         return None
 
     @property
@@ -62,9 +64,9 @@ class GaussianPrior(WeightPrior):
     """The prior `N(0, stddev^2)` on every weight.
 
     Its KL divergence from a Gaussian posterior has a closed form, which
-    `GaussianWeightDense` uses unless asked for a Monte Carlo estimate
-    (`kl_estimate="monte_carlo"`). `GaussianWeightDense(prior_stddev=s)` is
-    the same as `prior=GaussianPrior(s)`.
+    `BayesianDense` uses unless asked for a Monte Carlo estimate
+    (`kl_estimate="monte_carlo"`). `BayesianDense(prior_stddev=s)` is the
+    same as `prior=GaussianPrior(s)`.
 
     Args:
         stddev: Positive finite float, the prior's standard deviation.
@@ -85,14 +87,15 @@ class GaussianPrior(WeightPrior):
         return (-0.5 * ops.square(w) / self.stddev**2
                 - math.log(self.stddev) - _LOG_SQRT_2PI)
 
-    def kl_from(self, mean, log_sigma):
+    def kl_from(self, mean, log_sigma, sigma=None):
         """`log(s / sigma) + (sigma^2 + mean^2) / (2 s^2) - 1/2`, `s` the
         prior's standard deviation."""
         mean = ops.convert_to_tensor(mean)
         log_sigma = ops.convert_to_tensor(log_sigma)
+        variance = (ops.exp(2.0 * log_sigma) if sigma is None
+                    else ops.square(sigma))
         return (math.log(self.stddev) - log_sigma
-                + (ops.exp(2.0 * log_sigma) + ops.square(mean))
-                / (2.0 * self.stddev**2) - 0.5)
+                + (variance + ops.square(mean)) / (2.0 * self.stddev**2) - 0.5)
 
     def get_config(self):
         return {"stddev": self.stddev}
@@ -106,8 +109,8 @@ class ScaleMixturePrior(WeightPrior):
     A wide component (`sigma1`, e.g. 1) and a narrow one (`sigma2`, e.g.
     `exp(-6)`) give a heavy-tailed prior that pulls many weights close to 0
     and lets a few be large. Its KL divergence from a Gaussian has no closed
-    form: `GaussianWeightDense` estimates it by Monte Carlo, `log q(w) - log
-    p(w)` at sampled weights (unbiased, one sample a training call).
+    form: `BayesianDense` estimates it by Monte Carlo, `log q(w) - log p(w)`
+    at sampled weights (unbiased, one sample a call).
 
     Args:
         pi: Float in (0, 1), the weight of the first component.
@@ -146,3 +149,34 @@ class ScaleMixturePrior(WeightPrior):
 
     def get_config(self):
         return {"pi": self.pi, "sigma1": self.sigma1, "sigma2": self.sigma2}
+
+
+def resolve_prior(prior, prior_stddev):
+    """The prior object of a layer's arguments `prior` (`None`, a
+    `WeightPrior` or its saved config) and `prior_stddev` (the standard
+    deviation of the default `GaussianPrior`, which must keep its default
+    1.0 when `prior` is given: one prior, given in one place)."""
+    if prior is None:
+        return GaussianPrior(prior_stddev)
+    if isinstance(prior, dict):
+        prior = keras.saving.deserialize_keras_object(prior)
+    if not isinstance(prior, WeightPrior):
+        raise invalid_argument(
+            "prior", "None or a kreg.layers.weight_priors.WeightPrior "
+            "(GaussianPrior, ScaleMixturePrior)", repr(prior))
+    if prior_stddev != 1.0:
+        raise invalid_argument(
+            "prior_stddev", f"the default 1.0 when prior={prior!r} is given "
+            "(give the prior's scale in `prior` or `prior_stddev`, not both)",
+            prior_stddev)
+    return prior
+
+
+def prior_config(prior):
+    """The layer config entries `prior` and `prior_stddev` of a prior: a
+    plain `GaussianPrior` is saved as `prior_stddev` alone (one config for
+    one prior, however it was given)."""
+    if type(prior) is GaussianPrior:
+        return {"prior": None, "prior_stddev": prior.stddev}
+    return {"prior": keras.saving.serialize_keras_object(prior),
+            "prior_stddev": 1.0}

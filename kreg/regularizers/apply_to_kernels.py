@@ -16,8 +16,9 @@ def apply_regularizer(model, regularizer, include_biases=False,
     `regularizer`: `Dense`, `EinsumDense`, every convolution (a depthwise
     kernel through `depthwise_regularizer`, a separable one's two kernels
     through theirs), the recurrent cells' input kernels, and kreg's own
-    layers (`GaussianWeightDense`'s mean, `WeightNormDense`'s direction `v`,
-    the kernel wrapped by `WeightNormalization`). With `include_biases=True`
+    layers (`BayesianDense`'s and `GaussianFunctionDense`'s mean,
+    `WeightNormDense`'s direction `v`, the kernel wrapped by
+    `WeightNormalization`). With `include_biases=True`
     the biases of those layers get it as their `bias_regularizer` too.
     Nothing is skipped silently: a weight that looks like a kernel but that
     no layer declares, and a kreg or custom layer that is not built yet

@@ -31,6 +31,16 @@ def test_rate_rejects(value):
         checks.check_rate("rate", value)
 
 
+@pytest.mark.parametrize("value", [1.5, -0.1, math.nan, True, "0.5"])
+def test_rate_including_one_rejects_with_keras_wording(value):
+    # `keras.layers.Dropout`'s message, for a rate in [0, 1].
+    with pytest.raises(ValueError, match=r"argument `rate`\. Expected a float "
+                       rf"value between 0 and 1\. Received: rate={value}"):
+        checks.check_rate("rate", value, include_one=True)
+    checks.check_rate("rate", 1.0, include_one=True)
+    checks.check_rate("rate", 0, include_one=True)
+
+
 @pytest.mark.parametrize("value, positive", [(math.inf, False), (math.nan, False),
                                              (-1.0, False), (0.0, True),
                                              (False, False), (math.inf, True)])
@@ -56,9 +66,23 @@ def test_axis_and_shape():
         with pytest.raises(ValueError, match=r"argument `axis`\. Expected None, "
                            r"an integer or a non-empty tuple of integers"):
             checks.check_axis("axis", bad)
-    with pytest.raises(ValueError, match=r"argument `noise_shape`\. Expected a "
-                       r"tuple of positive integers or None"):
-        checks.check_shape("noise_shape", (0, 2))
+    assert checks.check_shape("noise_shape", np.array([2, 3])) == (2, 3)
+    assert all(type(d) is int for d in checks.check_shape("s", np.array([2])))
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("ab", r"a tuple or list of integers"),
+    (3, r"an iterable of integers \(e\.g\., a tuple or list\)"),
+    ((1, 1.5), r"all elements to be integers or None"),
+    ((0, True), r"all elements to be integers or None"),
+    ((0, 2), r"all dimensions to be positive integers or None"),
+    ([None, -1], r"all dimensions to be positive integers or None"),
+])
+def test_shape_rejects_with_keras_wording(value, expected):
+    # `keras.layers.Dropout`'s messages for `noise_shape`.
+    with pytest.raises(ValueError, match=rf"argument `noise_shape`\. Expected "
+                       rf"{expected}\. Received: noise_shape="):
+        checks.check_shape("noise_shape", value)
 
 
 def test_bool_choice_seed_reject():

@@ -11,8 +11,8 @@ from kreg import kernels
 from kreg.callbacks import DenseSparseDense
 from kreg.constraints import apply_max_norm
 from kreg.layers import (
+    BayesianDense,
     DropConnectDense,
-    GaussianWeightDense,
     WeightNormalization,
     WeightNormDense,
 )
@@ -65,7 +65,7 @@ def test_each_variable_once_through_wrappers_and_cells():
 def test_kreg_layers_declare_their_kernels():
     model = keras.Sequential([
         keras.Input((6,)),
-        GaussianWeightDense(5, mode="reparameterized", name="gauss"),
+        BayesianDense(5, name="gauss"),
         WeightNormDense(4, name="wn"),
         WeightNormalization(L.Dense(3, name="inner"), name="wrap"),
         DropConnectDense(2, name="dc"),
@@ -84,7 +84,7 @@ def test_apply_regularizer_reaches_every_kernel_layer():
         L.DepthwiseConv2D(3, name="depthwise"),
         L.SeparableConv2D(4, 3, name="separable"),
         L.Flatten(),
-        GaussianWeightDense(3, mode="reparameterized", name="gauss"),
+        BayesianDense(3, name="gauss"),
     ])
     paths = apply_regularizer(model, L2(0.1))
     assert [p.split("/", 1)[1] for p in paths] == [
@@ -155,8 +155,8 @@ def test_a_matrix_of_a_custom_layer_is_named_unless_declared():
 def test_declared_kernels_are_the_whole_truth_about_a_layer():
     """The Gaussian layer's log-scale is named like a kernel but is not
     one: the layer's declaration says so, and nothing warns."""
-    model = keras.Sequential([keras.Input((4,)), GaussianWeightDense(
-        3, mode="reparameterized", name="gauss")])
+    model = keras.Sequential([keras.Input((4,)), BayesianDense(
+        3, scale_parameterization="exp", name="gauss")])
     names = [v.name for v in model.trainable_weights]
     assert "kernel_log_scale" in names or "kernel_scale" in names
     with warnings.catch_warnings():
@@ -204,6 +204,17 @@ UNBUILT = {
 }
 
 
+@pytest.mark.parametrize("equation, subscripts, unit_axes", [
+    ("ab,bc->ac", ("ab", "bc", "ac"), (1,)),
+    ("...b,bc->...c", ("...b", "bc", "...c"), (1,)),
+    ("abc,cde->abde", ("abc", "cde", "abde"), (1, 2)),
+    ("abcd,cde->abe", ("abcd", "cde", "abe"), (2,)),
+])
+def test_einsum_equation_is_parsed_once(equation, subscripts, unit_axes):
+    assert kernels.einsum_subscripts(equation) == subscripts
+    assert kernels.einsum_unit_axes(equation) == unit_axes
+
+
 @pytest.mark.parametrize("name", sorted(UNBUILT))
 def test_planned_kernels_match_the_built_ones(name):
     factory, shape = UNBUILT[name]
@@ -226,7 +237,7 @@ def test_unbuilt_layers_of_every_kind():
         L.DepthwiseConv2D(3, name="dw"),
         L.Conv2DTranspose(2, 3, name="up"),
         L.Flatten(),
-        GaussianWeightDense(3, mode="reparameterized", name="gauss"),
+        BayesianDense(3, name="gauss"),
     ])
     with pytest.warns(UserWarning, match=r"leaves alone the layers \['gauss'\]"
                       r": they are not built"):
@@ -250,7 +261,7 @@ def test_dense_sparse_dense_prunes_kreg_kernels():
     model = keras.Sequential([
         keras.Input((6,)),
         WeightNormDense(8, name="wn"),
-        GaussianWeightDense(3, mode="reparameterized", name="gauss"),
+        BayesianDense(3, name="gauss"),
     ])
     model.compile(keras.optimizers.SGD(0.01), "mse")
     x = np.random.default_rng(0).normal(size=(32, 6)).astype("float32")

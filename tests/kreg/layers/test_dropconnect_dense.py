@@ -1,6 +1,8 @@
 """Tests for `kreg.layers.dropconnect_dense.DropConnectDense`."""
 
+import json
 import math
+import zipfile
 
 import keras
 import numpy as np
@@ -9,7 +11,7 @@ from keras import ops
 
 from kreg.layers.dropconnect_dense import DropConnectDense
 
-MASKS = ["per_example", "per_batch"]
+SAMPLINGS = ["per_example", "per_batch"]
 
 
 def _np(x):
@@ -69,11 +71,14 @@ def test_invalid_rate():
             DropConnectDense(2, rate=rate)
 
 
-def test_invalid_mask_inference_and_seed():
+def test_invalid_sampling_inference_and_seed():
     with pytest.raises(
-        ValueError, match=r"argument `mask`.*Received: mask=per_unit"
+        ValueError, match=r"argument `sampling`.*Received: sampling=per_unit"
     ):
-        DropConnectDense(2, mask="per_unit")
+        DropConnectDense(2, sampling="per_unit")
+    with pytest.raises(ValueError, match=r"argument `mask`.*former name of "
+                       r"`sampling`.*mask=per_batch and sampling=gaussian"):
+        DropConnectDense(2, sampling="gaussian", mask="per_batch")
     with pytest.raises(
         ValueError, match=r"argument `inference`.*Received: inference=mc"
     ):
@@ -99,9 +104,9 @@ def test_invalid_num_inference_samples():
 
 
 def test_compute_output_shape(rng):
-    for mask in MASKS:
+    for sampling in SAMPLINGS:
         for input_shape in [(5, 3), (5, 7, 3)]:
-            layer = DropConnectDense(4, mask=mask, drop_bias=True, seed=1)
+            layer = DropConnectDense(4, sampling=sampling, drop_bias=True, seed=1)
             assert layer.compute_output_shape(
                 (None,) + input_shape[1:]
             ) == ((None,) + input_shape[1:-1] + (4,))
@@ -112,13 +117,13 @@ def test_compute_output_shape(rng):
                 )
     for input_shape in [(5, 3), (5, 7, 3)]:
         x = rng.normal(size=input_shape).astype("float32")
-        gaussian = DropConnectDense(4, activation="relu", inference="gaussian")
+        gaussian = DropConnectDense(4, activation="relu", inference="moment_matched")
         assert tuple(gaussian(x).shape) == input_shape[:-1] + (4,)
 
 
 def test_training_flag_honoured(rng):
-    for mask in MASKS:
-        layer = _built(rng=rng, mask=mask, activation="tanh", seed=3)
+    for sampling in SAMPLINGS:
+        layer = _built(rng=rng, sampling=sampling, activation="tanh", seed=3)
         x = rng.normal(size=(6, 3)).astype("float32")
         expected = np.tanh(_dense_np(layer, x))
         outs = (layer(x), layer(x, training=False), layer(x, training=None))
@@ -141,9 +146,9 @@ def test_rate_zero_equals_dense_exactly(rng):
     dense = keras.layers.Dense(4, activation="relu")
     dense.build(x.shape)
     dense.set_weights(weights)
-    for mask in MASKS:
+    for sampling in SAMPLINGS:
         layer = DropConnectDense(
-            4, rate=0.0, mask=mask, activation="relu", drop_bias=True
+            4, rate=0.0, sampling=sampling, activation="relu", drop_bias=True
         )
         layer.build(x.shape)
         layer.set_weights(weights)
@@ -154,12 +159,12 @@ def test_rate_zero_equals_dense_exactly(rng):
 
 
 def test_get_config_round_trip(rng):
-    for inference in ("deterministic", "gaussian"):
+    for inference in ("mean", "moment_matched"):
         layer = _built(
             rng=rng,
             rate=0.3,
             activation="relu",
-            mask="per_batch",
+            sampling="per_batch",
             drop_bias=True,
             inference=inference,
             num_inference_samples=7,
@@ -191,14 +196,14 @@ def test_keras_save_load_round_trip(keras_roundtrip, rng):
             keras.Input((3,)),
             DropConnectDense(
                 8,
-                mask="per_example",
+                sampling="per_example",
                 activation="relu",
-                inference="gaussian",
+                inference="moment_matched",
                 num_inference_samples=16,
                 drop_bias=True,
                 seed=5,
             ),
-            DropConnectDense(2, mask="per_batch", seed=6),
+            DropConnectDense(2, sampling="per_batch", seed=6),
         ]
     )
     x = rng.normal(size=(4, 3)).astype("float32")
@@ -212,11 +217,11 @@ def test_keras_save_load_round_trip(keras_roundtrip, rng):
 
 def test_mixed_float16(mixed_precision, rng):
     x = rng.normal(size=(6, 3)).astype("float32")
-    for mask in MASKS:
-        for inference in ("deterministic", "gaussian"):
+    for sampling in SAMPLINGS:
+        for inference in ("mean", "moment_matched"):
             layer = DropConnectDense(
                 4,
-                mask=mask,
+                sampling=sampling,
                 inference=inference,
                 activation="relu",
                 drop_bias=True,
@@ -229,7 +234,7 @@ def test_mixed_float16(mixed_precision, rng):
                 assert np.all(np.isfinite(_np(out)))
             assert layer.kernel.dtype == "float32"
             assert layer.bias.dtype == "float32"
-            if inference == "deterministic":
+            if inference == "mean":
                 np.testing.assert_allclose(
                     _np(layer(x)).astype("float32"),
                     np.maximum(_dense_np(layer, x), 0),
@@ -240,8 +245,8 @@ def test_mixed_float16(mixed_precision, rng):
 
 def test_fit_updates_kernel_and_bias(rng):
     layers = [
-        DropConnectDense(4, mask="per_example", drop_bias=True, seed=0),
-        DropConnectDense(4, mask="per_batch", drop_bias=False, seed=1),
+        DropConnectDense(4, sampling="per_example", drop_bias=True, seed=0),
+        DropConnectDense(4, sampling="per_batch", drop_bias=False, seed=1),
     ]
     model = keras.Sequential([keras.Input((3,))] + layers)
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
@@ -257,13 +262,13 @@ def test_fit_updates_kernel_and_bias(rng):
 # DropConnect statistics.
 
 
-@pytest.mark.parametrize("mask", MASKS)
-def test_mean_over_masks_approaches_dense_output(mask, rng):
+@pytest.mark.parametrize("sampling", SAMPLINGS)
+def test_mean_over_masks_approaches_dense_output(sampling, rng):
     rate = 0.5
     keep = 1 - rate
-    layer = _built(units=4, input_dim=6, rng=rng, rate=rate, mask=mask, seed=7)
+    layer = _built(units=4, input_dim=6, rng=rng, rate=rate, sampling=sampling, seed=7)
     x = rng.normal(size=(1, 6)).astype("float32")
-    if mask == "per_example":
+    if sampling == "per_example":
         n = 4000
         samples = _np(layer(np.repeat(x, n, axis=0), training=True))
     else:
@@ -282,10 +287,10 @@ def test_mean_over_masks_approaches_dense_output(mask, rng):
 
 def test_per_example_rows_differ_per_batch_rows_equal(rng):
     x = np.repeat(rng.normal(size=(1, 3)).astype("float32"), 16, axis=0)
-    layer = _built(rng=rng, mask="per_example", seed=1)
+    layer = _built(rng=rng, sampling="per_example", seed=1)
     out = _np(layer(x, training=True))
     assert len({tuple(row) for row in out.round(6)}) > 4
-    layer = _built(rng=rng, mask="per_batch", seed=1)
+    layer = _built(rng=rng, sampling="per_batch", seed=1)
     out = _np(layer(x, training=True))
     np.testing.assert_array_equal(out, np.repeat(out[:1], 16, axis=0))
     # ... but it changes between calls.
@@ -293,7 +298,7 @@ def test_per_example_rows_differ_per_batch_rows_equal(rng):
 
 
 def test_per_example_rank3_mask_shared_within_example(rng):
-    layer = _built(rng=rng, mask="per_example", seed=4)
+    layer = _built(rng=rng, sampling="per_example", seed=4)
     row = rng.normal(size=(1, 1, 3)).astype("float32")
     x = np.tile(row, (12, 5, 1))
     out = _np(layer(x, training=True))
@@ -303,24 +308,24 @@ def test_per_example_rank3_mask_shared_within_example(rng):
     assert len({tuple(r) for r in out[:, 0].round(6)}) > 3
 
 
-@pytest.mark.parametrize("mask", MASKS)
-def test_fraction_of_dropped_weights_matches_rate(mask):
+@pytest.mark.parametrize("sampling", SAMPLINGS)
+def test_fraction_of_dropped_weights_matches_rate(sampling):
     for rate in (0.2, 0.5, 0.8):
-        _check_fraction_of_dropped_weights(mask, rate)
+        _check_fraction_of_dropped_weights(sampling, rate)
 
 
-def _check_fraction_of_dropped_weights(mask, rate):
+def _check_fraction_of_dropped_weights(sampling, rate):
     # Kernel of ones, one-hot inputs: the outputs read the scaled mask.
     dim = 64
     layer = DropConnectDense(
         dim,
         rate=rate,
-        mask=mask,
+        sampling=sampling,
         use_bias=False,
         kernel_initializer="ones",
         seed=9,
     )
-    reps = 10 if mask == "per_example" else 1
+    reps = 10 if sampling == "per_example" else 1
     x = np.tile(np.eye(dim, dtype="float32"), (reps, 1))
     masks = np.concatenate(
         [_np(layer(x, training=True)) for _ in range(10 // reps)]
@@ -335,12 +340,12 @@ def _check_fraction_of_dropped_weights(mask, rate):
     assert abs(np.mean(masks == 0) - rate) < 5 * standard_error
 
 
-@pytest.mark.parametrize("mask", MASKS)
-def test_drop_bias(mask):
+@pytest.mark.parametrize("sampling", SAMPLINGS)
+def test_drop_bias(sampling):
     rate = 0.4
     kwargs = dict(
         rate=rate,
-        mask=mask,
+        sampling=sampling,
         kernel_initializer="zeros",
         bias_initializer="ones",
         seed=3,
@@ -350,7 +355,7 @@ def test_drop_bias(mask):
     np.testing.assert_array_equal(kept, np.ones_like(kept))
     out = _np(DropConnectDense(8, drop_bias=True, **kwargs)(x, training=True))
     np.testing.assert_allclose(np.unique(out), [0, 1 / (1 - rate)], rtol=1e-6)
-    if mask == "per_example":
+    if sampling == "per_example":
         standard_error = math.sqrt(rate * (1 - rate) / out.size)
         assert abs(np.mean(out == 0) - rate) < 5 * standard_error
         assert len({tuple(row) for row in out}) > 10
@@ -375,7 +380,7 @@ def test_gaussian_inference_matches_closed_form(rng):
         rng=rng,
         rate=rate,
         activation="relu",
-        inference="gaussian",
+        inference="moment_matched",
         num_inference_samples=n_samples,
         seed=1,
     )
@@ -402,7 +407,7 @@ def _check_gaussian_inference_bias_variance(drop_bias):
         rate=rate,
         activation="relu",
         drop_bias=drop_bias,
-        inference="gaussian",
+        inference="moment_matched",
         num_inference_samples=n_samples,
         kernel_initializer="zeros",
         bias_initializer=keras.initializers.Constant(-1.0),
@@ -427,7 +432,7 @@ def test_gaussian_inference_beats_deterministic_on_dropconnect_mean(rng):
         rng=rng,
         rate=rate,
         activation="relu",
-        inference="gaussian",
+        inference="moment_matched",
         num_inference_samples=2000,
         seed=2,
     )
@@ -446,7 +451,7 @@ def test_gaussian_inference_beats_deterministic_on_dropconnect_mean(rng):
 
 def test_gaussian_inference_is_deterministic_and_batch_independent(rng):
     layer = _built(
-        rng=rng, activation="sigmoid", inference="gaussian", seed=None
+        rng=rng, activation="sigmoid", inference="moment_matched", seed=None
     )
     x = rng.normal(size=(6, 3)).astype("float32")
     full = _np(layer(x))
@@ -457,7 +462,7 @@ def test_gaussian_inference_is_deterministic_and_batch_independent(rng):
 
 
 def test_gaussian_inference_linear_activation_is_exact_mean(rng):
-    layer = _built(rng=rng, inference="gaussian", num_inference_samples=3)
+    layer = _built(rng=rng, inference="moment_matched", num_inference_samples=3)
     x = rng.normal(size=(5, 3)).astype("float32")
     np.testing.assert_allclose(
         _np(layer(x)), _dense_np(layer, x), rtol=1e-5, atol=1e-6
@@ -466,9 +471,104 @@ def test_gaussian_inference_linear_activation_is_exact_mean(rng):
 
 def test_gaussian_inference_finite_under_mixed_float16(mixed_precision):
     """The variance sums 784 squared pixels: it must not overflow float16."""
-    layer = DropConnectDense(8, rate=0.5, inference="gaussian",
+    layer = DropConnectDense(8, rate=0.5, inference="moment_matched",
                              activation="relu", seed=0)
     x = np.full((4, 784), 255.0, dtype="float32")
     out = keras.ops.convert_to_numpy(layer(x, training=False))
     assert out.dtype == np.float16
     assert np.all(np.isfinite(out))
+
+
+# ----------------------------------------------------------------------------
+# The vocabulary of the stochastic layers, and the former one.
+
+
+def test_sample_inference_draws_as_at_training(rng):
+    """`inference="sample"` (the word of `BayesianDense`): every inference
+    call is a fresh draw of the training noise, whichever `sampling`; its
+    average over calls is the mean layer (linear activation)."""
+    x = rng.normal(size=(6, 3)).astype("float32")
+    for sampling in ("per_example", "per_batch", "gaussian"):
+        layer = _built(rng=rng, sampling=sampling, inference="sample", seed=4)
+        twin = _built(rng=None, sampling=sampling, seed=4)
+        twin.set_weights(layer.get_weights())
+        first, second = _np(layer(x)), _np(layer(x, training=False))
+        assert not np.allclose(first, second)
+        # The same draws as training calls of a layer with the same seed.
+        np.testing.assert_allclose(first, _np(twin(x, training=True)),
+                                   rtol=1e-6, atol=1e-6)
+        draws = np.stack([_np(layer(x)) for _ in range(400)])
+        se = draws.std(axis=0) / math.sqrt(len(draws))
+        z = np.abs(draws.mean(axis=0) - _dense_np(layer, x)) / np.maximum(se, 1e-6)
+        assert np.max(z) < 5, sampling
+    # At rate 0 there is no noise to draw: the mean layer.
+    layer = _built(rng=rng, rate=0.0, inference="sample")
+    np.testing.assert_array_equal(_np(layer(x)), _np(layer(x, training=True)))
+
+
+@pytest.mark.parametrize("old, new", [
+    ({"mask": "per_batch"}, {"sampling": "per_batch"}),
+    ({"mask": "gaussian", "inference": "gaussian"},
+     {"sampling": "gaussian", "inference": "moment_matched"}),
+    ({"inference": "deterministic"}, {"inference": "mean"}),
+])
+def test_former_arguments_still_work_with_a_warning(old, new, rng):
+    with pytest.warns(DeprecationWarning, match="is deprecated: use"):
+        layer = DropConnectDense(4, seed=1, **old)
+    for name, value in new.items():
+        assert layer.get_config()[name] == value
+    assert "mask" not in layer.get_config()
+    twin = DropConnectDense(4, seed=1, **new)
+    assert twin.get_config() == {**layer.get_config(), "name": twin.name}
+    x = rng.normal(size=(5, 3)).astype("float32")
+    layer.build(x.shape)
+    twin.build(x.shape)
+    twin.set_weights(layer.get_weights())
+    for training in (True, False):
+        np.testing.assert_array_equal(_np(layer(x, training=training)),
+                                      _np(twin(x, training=training)))
+
+
+def test_a_file_saved_with_the_former_words_loads(tmp_path, rng):
+    """A `.keras` file of an earlier kreg stores `mask` and the former
+    `inference` words in the layer's config: it loads (with a warning) into
+    the new arguments and predicts as it did."""
+    model = keras.Sequential([keras.Input((3,)), DropConnectDense(
+        6, sampling="per_batch", inference="moment_matched", activation="relu",
+        num_inference_samples=8, seed=2, name="dc")])
+    x = rng.normal(size=(4, 3)).astype("float32")
+    expected = model.predict(x, verbose=0)
+    saved = tmp_path / "new.keras"
+    model.save(saved)
+    # Rewrite the saved configuration as the former kreg wrote it.
+    old_file = tmp_path / "old.keras"
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(old_file, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "config.json":
+                config = json.loads(data)
+                layer_config = config["config"]["layers"][1]["config"]
+                layer_config["mask"] = layer_config.pop("sampling")
+                layer_config["inference"] = "gaussian"
+                data = json.dumps(config).encode()
+            dst.writestr(item, data)
+    with pytest.warns(DeprecationWarning, match="is deprecated: use"):
+        loaded = keras.saving.load_model(old_file, safe_mode=True)
+    restored = loaded.get_layer("dc")
+    assert restored.sampling == "per_batch"
+    assert restored.inference == "moment_matched"
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), expected)
+
+
+def test_keras_mask_passes_through(rng):
+    """`mask` is only Keras's mask: like `Dense`, the layer passes the mask
+    of its inputs on (`supports_masking`), so that an LSTM after it skips
+    the masked time steps."""
+    layer = DropConnectDense(4, rate=0.5, seed=0)
+    assert layer.supports_masking and "mask" not in layer.get_config()
+    model = keras.Sequential([keras.Input((None, 3)), keras.layers.Masking(0.0),
+                              layer, keras.layers.LSTM(2)])
+    x = rng.normal(size=(1, 5, 3)).astype("float32")
+    padded = np.concatenate([x[:, :3], np.zeros((1, 2, 3), "float32")], axis=1)
+    np.testing.assert_allclose(_np(model(padded)), _np(model(x[:, :3])),
+                               rtol=1e-5, atol=1e-6)

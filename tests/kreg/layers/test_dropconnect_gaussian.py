@@ -1,4 +1,4 @@
-"""`DropConnectDense(mask="gaussian")`: each example's pre-activation drawn
+"""`DropConnectDense(sampling="gaussian")`: each example's pre-activation drawn
 from the Gaussian with the mean and variance of real per-example masks."""
 
 import math
@@ -12,9 +12,9 @@ from kreg.layers import DropConnectDense
 N = 20_000  # examples, each its own draw
 
 
-def outputs(mask, rate, x_row, drop_bias=False):
+def outputs(sampling, rate, x_row, drop_bias=False):
     keras.utils.set_random_seed(0)
-    layer = DropConnectDense(5, rate=rate, mask=mask, drop_bias=drop_bias,
+    layer = DropConnectDense(5, rate=rate, sampling=sampling, drop_bias=drop_bias,
                              bias_initializer="ones", seed=3)
     layer.build((None, x_row.shape[-1]))
     kernel = keras.ops.convert_to_numpy(layer.kernel)
@@ -44,7 +44,7 @@ def test_mean_and_variance_match_per_example_masks(rate, drop_bias):
 
 
 def test_gaussian_mode_examples_are_independent_and_inference_exact():
-    layer = DropConnectDense(4, rate=0.5, mask="gaussian", seed=0)
+    layer = DropConnectDense(4, rate=0.5, sampling="gaussian", seed=0)
     x = np.ones((2000, 6), "float32")
     out = keras.ops.convert_to_numpy(layer(x, training=True))
     assert abs(np.corrcoef(out[:-1, 0], out[1:, 0])[0, 1]) < 5 / math.sqrt(2000)
@@ -58,16 +58,16 @@ def test_gaussian_mode_examples_are_independent_and_inference_exact():
 
 def test_gaussian_mode_round_trips(keras_roundtrip):
     model = keras.Sequential([keras.Input((6,)), DropConnectDense(
-        3, rate=0.3, mask="gaussian", seed=1)])
+        3, rate=0.3, sampling="gaussian", seed=1)])
     loaded = keras_roundtrip(model)
-    assert loaded.layers[0].get_config()["mask"] == "gaussian"
+    assert loaded.layers[0].get_config()["sampling"] == "gaussian"
 
 
 def test_gaussian_mode_gradient_finite_at_zero_variance():
     """An all-zero input row (e.g. after a ReLU) has zero variance: the
     gradient stays finite and the step changes only what it should."""
     model = keras.Sequential([keras.Input((4,)), DropConnectDense(
-        3, rate=0.5, mask="gaussian", seed=0)])
+        3, rate=0.5, sampling="gaussian", seed=0)])
     model.compile(keras.optimizers.SGD(0.1), "mse")
     x = np.zeros((4, 4), "float32")
     x[0] = 1.0
@@ -80,7 +80,7 @@ def test_gaussian_mode_gradient_finite_at_zero_variance():
 
 def test_gaussian_mode_under_mixed_precision_trains(mixed_precision):
     model = keras.Sequential([keras.Input((6,)), DropConnectDense(
-        4, rate=0.5, mask="gaussian", activation="relu", seed=0),
+        4, rate=0.5, sampling="gaussian", activation="relu", seed=0),
         keras.layers.Dense(1)])
     model.compile("adam", "mse")
     x = np.random.default_rng(0).normal(size=(32, 6)).astype("float32")

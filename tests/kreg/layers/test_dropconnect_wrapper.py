@@ -212,3 +212,19 @@ def test_masking_is_forwarded_to_the_wrapped_rnn():
     short = DropConnect(rnn, rate=0.5, seed=0)
     np.testing.assert_allclose(_np(wrapped(x, training=True)),
                                _np(short(x[:, :2], training=True)), rtol=1e-5)
+
+
+def test_variational_round_trips_and_is_checked(keras_roundtrip):
+    """`variational` (AWD-LSTM's name; tests/kreg/migration/
+    test_awd_lstm_weight_drop.py has its semantics) is saved, defaults to
+    `False` for configurations saved before it existed, and is a boolean."""
+    layer = DropConnect(L.Dense(3), rate=0.5, variational=True, seed=1)
+    model = keras.Sequential([keras.Input((4,)), layer])
+    loaded = keras_roundtrip(model)
+    assert loaded.layers[0].get_config()["variational"] is True
+    config = {k: v for k, v in DropConnect(L.Dense(3)).get_config().items()
+              if k != "variational"}
+    assert DropConnect.from_config(config).variational is False
+    with pytest.raises(ValueError, match=r"argument `variational`\. Expected "
+                       r"a boolean\. Received: variational=1"):
+        DropConnect(L.Dense(2), variational=1)

@@ -1,618 +1,173 @@
-"""Tests for `kreg.layers.gaussian_weight_dense`."""
+"""Tests for `kreg.layers.gaussian_weight_dense`: the deprecated
+`GaussianWeightDense` name, and `.keras` files saved by the former layer.
 
+The files in `legacy/` were saved by the former two-mode
+`GaussianWeightDense` (kreg 0.3.0.dev0, Keras 3.15, TensorFlow backend), one
+`Sequential([Input((4,)), layer])` per case, after two training calls:
+
+- `gaussian_function.keras`: `GaussianWeightDense(3, activation="sigmoid",
+  noise_scale=0.7, seed=11)`, its `step` then set to 2;
+- `reparameterized_exp_local.keras`: `mode="reparameterized",
+  sampling="local", kl_weight=0.01, prior_stddev=0.5`, exp scale, random
+  scale and bias initializers;
+- `reparameterized_softplus_flipout.keras`: `sampling="flipout",
+  scale_parameterization="softplus", prior=ScaleMixturePrior(0.25, 1.0,
+  0.1), kl_weight=0.001, inference="sample", use_bias=False,
+  activation="relu"`.
+
+`expected.npz` holds the input `x`, every saved weight, the inference
+outputs (`x @ effective_kernel()`, and the model's output where it is
+deterministic) and the article layer's next training output, all computed
+by the former layer.
+"""
+
+import json
+import pathlib
+import warnings
+import zipfile
 
 import keras
 import numpy as np
 import pytest
-from keras import ops
-
-from kreg.layers.gaussian_weight_dense import GaussianWeightDense
-
-INPUT_DIM = 4
-UNITS = 3
-
-
-def _np(x):
-    return ops.convert_to_numpy(x)
-
-
-def _np_gaussian_function(mu, s_hat, n):
-    """The article's weight, written independently in numpy."""
-    s = np.exp(s_hat)
-    exponent = -(((n - mu) / s) ** 2) / (2 * s**2)
-    return np.exp(exponent) / (np.sqrt(2 * np.pi) * s)
-
-
-def _np_kl(mu, s_hat, prior_stddev):
-    """Closed-form KL(N(mu, sigma^2) || N(0, prior^2)), summed."""
-    sigma2 = np.exp(2.0 * s_hat)
-    p2 = prior_stddev**2
-    kl = 0.5 * (np.log(p2 / sigma2) + (sigma2 + mu**2) / p2 - 1.0)
-    return kl.sum()
-
-
-def _built_layer(rng, noise_scale=0.5, **kwargs):
-    """A gaussian_function layer with known mu, s_hat, noise and bias."""
-    layer = GaussianWeightDense(
-        UNITS, noise_scale=noise_scale, seed=1, **kwargs
-    )
-    layer.build((None, INPUT_DIM))
-    shape = (INPUT_DIM, UNITS)
-    mu = rng.normal(0.0, 0.3, shape).astype("float32")
-    s_hat = rng.normal(0.0, 0.2, shape).astype("float32")
-    noise = rng.normal(0.0, 1.0, shape).astype("float32")
-    layer.kernel_mean.assign(mu)
-    layer.kernel_log_scale.assign(s_hat)
-    layer.noise.assign(noise)
-    if layer.use_bias:
-        layer.bias.assign(rng.normal(0.0, 0.1, (UNITS,)).astype("float32"))
-    return layer, mu, s_hat, noise
-
-
-def _reparameterized_layer(rng, log_sigma=-1.0, **kwargs):
-    layer = GaussianWeightDense(UNITS, mode="reparameterized", seed=3, **kwargs)
-    layer.build((None, INPUT_DIM))
-    shape = (INPUT_DIM, UNITS)
-    mu = rng.normal(0.0, 0.5, shape).astype("float32")
-    s_hat = (log_sigma + rng.normal(0.0, 0.1, shape)).astype("float32")
-    layer.kernel_mean.assign(mu)
-    layer.kernel_log_scale.assign(s_hat)
-    layer.bias.assign(rng.normal(0.0, 0.1, (UNITS,)).astype("float32"))
-    return layer, mu, s_hat
-
-
-# --------------------------------------------------------------------------
-# Validation.
-
-
-_INVALID_ARGUMENTS = [
-    ({"units": 0}, "`units`.*Received: units=0"),
-    ({"units": -2}, "`units`.*Received: units=-2"),
-    ({"units": 2.0}, "`units`.*Received: units=2.0"),
-    ({"units": True}, "`units`.*Received: units=True"),
-    ({"mode": "bayes"}, "`mode`.*Received: mode=bayes"),
-    ({"inference": "median"}, "`inference`.*Received: inference=median"),
-    ({"noise_scale": -0.1}, "`noise_scale`.*Received: noise_scale=-0.1"),
-    ({"noise_scale": "a"}, "`noise_scale`.*Received: noise_scale=a"),
-    ({"prior_stddev": 0.0}, "`prior_stddev`.*Received: prior_stddev=0.0"),
-    ({"prior_stddev": -1}, "`prior_stddev`.*Received: prior_stddev=-1"),
-    (
-        {"mode": "reparameterized", "kl_weight": -1e-3},
-        "`kl_weight`.*>= 0.*Received: kl_weight=-0.001",
-    ),
-    (
-        {"mode": "reparameterized", "kl_weight": float("inf")},
-        "`kl_weight`.*finite.*Received: kl_weight=inf",
-    ),
-    (
-        {"mode": "reparameterized", "kl_weight": float("nan")},
-        "`kl_weight`.*Received: kl_weight=nan",
-    ),
-    (
-        {"mode": "gaussian_function", "kl_weight": 0.1},
-        "`kl_weight`.*gaussian_function.*Received: kl_weight=0.1",
-    ),
-    ({"seed": 1.5}, "`seed`.*Received: seed=1.5"),
-]
-
-
-def test_invalid_arguments_raise():
-    # One test for all cases: each test pays for a Keras session reset.
-    for kwargs, match in _INVALID_ARGUMENTS:
-        kwargs = {"units": 3, **kwargs}
-        with pytest.raises(ValueError, match=match):
-            GaussianWeightDense(**kwargs)
-    # Edge values that are allowed.
-    GaussianWeightDense(1, noise_scale=0)
-    GaussianWeightDense(
-        1, mode="reparameterized", kl_weight=0, inference="sample"
-    )
-    GaussianWeightDense(1, mode="reparameterized", kl_weight=np.float32(0.5))
-
-
-# --------------------------------------------------------------------------
-# Mode "gaussian_function".
-
-
-def test_weights_and_default_initializers_gaussian_function():
-    layer = GaussianWeightDense(UNITS, seed=0)
-    layer.build((None, 50))
-    names = sorted(w.name for w in layer.weights)
-    assert names == ["bias", "kernel_log_scale", "kernel_mean", "noise", "step"]
-    assert [w.name for w in layer.trainable_weights] == [
-        "kernel_mean",
-        "kernel_log_scale",
-        "bias",
-    ]
-    assert layer.step.dtype.startswith("int")
-    assert int(_np(layer.step)) == 0
-    # The article's TruncatedNormal(stddev=0.075) for both mu and s_hat.
-    for init in (layer.mean_initializer, layer.scale_initializer):
-        assert isinstance(init, keras.initializers.TruncatedNormal)
-        assert init.stddev == pytest.approx(0.075)
-    mu, s_hat = _np(layer.kernel_mean), _np(layer.kernel_log_scale)
-    # Two independent draws, both within 2 stddev (truncation).
-    assert not np.allclose(mu, s_hat)
-    assert np.abs(mu).max() <= 2 * 0.075 + 1e-6
-    assert np.abs(s_hat).max() <= 2 * 0.075 + 1e-6
-    np.testing.assert_allclose(
-        _np(layer.kernel_scale()), np.exp(s_hat), rtol=1e-6
-    )
-
-
-def test_noise_is_a_seeded_standard_normal_draw():
-    a = GaussianWeightDense(50, seed=7)
-    a.build((None, 100))
-    b = GaussianWeightDense(50, seed=7)
-    b.build((None, 100))
-    c = GaussianWeightDense(50, seed=8)
-    c.build((None, 100))
-    noise = _np(a.noise)
-    assert not a.noise.trainable
-    np.testing.assert_array_equal(noise, _np(b.noise))
-    assert not np.allclose(noise, _np(c.noise))
-    # 5000 N(0, 1) draws: standard error of the mean is 0.014 and of the
-    # standard deviation 0.01, so 0.06 is more than four standard errors.
-    assert abs(noise.mean()) < 0.06
-    assert abs(noise.std() - 1.0) < 0.06
-
-
-def test_training_kernel_matches_formula_and_is_positive(rng):
-    layer, mu, s_hat, noise = _built_layer(rng, noise_scale=0.7)
-    layer.step.assign(5)
-    expected = _np_gaussian_function(mu, s_hat, 0.7 * np.roll(noise, 5))
-    kernel = _np(layer.effective_kernel(training=True))
-    np.testing.assert_allclose(kernel, expected, rtol=1e-5, atol=1e-6)
-    assert np.all(kernel > 0)
-    # The quirk: S appears twice, i.e. exp(-(n - mu)^2 / (2 S^4)).
-    s = np.exp(s_hat)
-    n = 0.7 * np.roll(noise, 5)
-    quirk = np.exp(-((n - mu) ** 2) / (2 * s**4)) / (np.sqrt(2 * np.pi) * s)
-    np.testing.assert_allclose(kernel, quirk, rtol=1e-5, atol=1e-6)
-    # ...which differs from the textbook density exp(-(n-mu)^2 / (2 S^2)).
-    textbook = np.exp(-((n - mu) ** 2) / (2 * s**2)) / (np.sqrt(2 * np.pi) * s)
-    assert not np.allclose(kernel, textbook, rtol=1e-3)
-    # effective_kernel does not advance the step counter.
-    assert int(_np(layer.step)) == 5
-
-
-def test_training_call_uses_current_step_then_increments(rng):
-    layer, mu, s_hat, noise = _built_layer(rng)
-    bias = _np(layer.bias)
-    x = rng.normal(size=(6, INPUT_DIM)).astype("float32")
-    layer.step.assign(7)
-    y = _np(layer(x, training=True))
-    w = _np_gaussian_function(mu, s_hat, 0.5 * np.roll(noise, 7))
-    np.testing.assert_allclose(y, x @ w + bias, rtol=1e-5, atol=1e-5)
-    assert int(_np(layer.step)) == 8
-    # Not the kernel of the neighbouring steps.
-    w6 = _np_gaussian_function(mu, s_hat, 0.5 * np.roll(noise, 6))
-    w8 = _np_gaussian_function(mu, s_hat, 0.5 * np.roll(noise, 8))
-    assert not np.allclose(y, x @ w6 + bias, atol=1e-4)
-    assert not np.allclose(y, x @ w8 + bias, atol=1e-4)
-
-
-def test_noise_shifts_one_element_per_training_call_only(rng):
-    # mu = 0, S = 1 and distinct non-negative noise make the noise point
-    # recoverable from the kernel: n = sqrt(-2 log(W sqrt(2 pi))).
-    layer = GaussianWeightDense(UNITS, noise_scale=1.0, use_bias=False)
-    layer.build((None, INPUT_DIM))
-    size = INPUT_DIM * UNITS
-    noise = (np.arange(size, dtype="float32") * 0.1).reshape(INPUT_DIM, UNITS)
-    layer.kernel_mean.assign(np.zeros_like(noise))
-    layer.kernel_log_scale.assign(np.zeros_like(noise))
-    layer.noise.assign(noise)
-    eye = np.eye(INPUT_DIM, dtype="float32")
-
-    def recovered_noise(kernel):
-        return np.sqrt(np.maximum(-2 * np.log(kernel * np.sqrt(2 * np.pi)), 0))
-
-    for t in range(size + 2):
-        # Inference calls in between leave the noise where it is.
-        layer(eye, training=False)
-        layer(eye)
-        assert int(_np(layer.step)) == t
-        kernel = _np(layer(eye, training=True))  # x = I gives the kernel
-        assert int(_np(layer.step)) == t + 1
-        n = recovered_noise(kernel)
-        np.testing.assert_allclose(n, np.roll(noise, t), atol=2e-3)
-        # Element by element: n_t.flat[i] = noise.flat[(i - t) mod N].
-        flat = noise.reshape(-1)
-        index = (np.arange(size) - t) % size
-        np.testing.assert_allclose(n.reshape(-1), flat[index], atol=2e-3)
-
-
-def test_inference_output_is_noise_free_gaussian_function(rng):
-    layer, mu, s_hat, _ = _built_layer(rng)
-    layer.step.assign(3)
-    x = rng.normal(size=(5, INPUT_DIM)).astype("float32")
-    w0 = _np_gaussian_function(mu, s_hat, 0.0)
-    expected = x @ w0 + _np(layer.bias)
-    for training in (False, None):
-        np.testing.assert_allclose(
-            _np(layer(x, training=training)), expected, rtol=1e-5, atol=1e-5
-        )
-    np.testing.assert_allclose(
-        _np(layer.effective_kernel()), w0, rtol=1e-5, atol=1e-6
-    )
-    assert np.all(_np(layer.effective_kernel()) > 0)
-    # Deterministic, and the counter did not move.
-    np.testing.assert_array_equal(_np(layer(x)), _np(layer(x)))
-    assert int(_np(layer.step)) == 3
-    # A training call differs from inference.
-    assert not np.allclose(_np(layer(x, training=True)), expected, atol=1e-3)
-
-
-def test_zero_noise_scale_training_equals_inference(rng):
-    layer, _, _, _ = _built_layer(rng, noise_scale=0.0)
-    x = rng.normal(size=(5, INPUT_DIM)).astype("float32")
-    np.testing.assert_allclose(
-        _np(layer(x, training=True)), _np(layer(x)), rtol=1e-6, atol=1e-6
-    )
-
-
-def _fit_changes_both(layer, steps_expected):
-    x = np.random.default_rng(0).normal(size=(32, INPUT_DIM)).astype("float32")
-    y = np.random.default_rng(1).normal(size=(32, UNITS)).astype("float32")
-    inputs = keras.Input((INPUT_DIM,))
-    model = keras.Model(inputs, layer(inputs))
-    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
-    mu0 = _np(layer.kernel_mean).copy()
-    s0 = _np(layer.kernel_log_scale).copy()
-    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
-    mu_change = np.abs(_np(layer.kernel_mean) - mu0)
-    s_change = np.abs(_np(layer.kernel_log_scale) - s0)
-    # Both variables received gradients: (almost) every element moved. A
-    # single element can move very little when its gradients over the few
-    # steps happen to cancel, hence 75% rather than all.
-    for change in (mu_change, s_change):
-        assert np.mean(change > 1e-6) >= 0.75, change
-        assert change.max() > 1e-4, change
-    if steps_expected is not None:
-        assert int(_np(layer.step)) == steps_expected
-    model.predict(x, verbose=0)
-    model.evaluate(x, y, verbose=0)
-    return model
-
-
-def test_fit_updates_mean_and_log_scale_and_counts_steps():
-    keras.utils.set_random_seed(0)
-    layer = GaussianWeightDense(UNITS, seed=2)
-    # 32 samples / batch 8 = 4 training calls; predict/evaluate add none.
-    _fit_changes_both(layer, steps_expected=4)
-    assert int(_np(layer.step)) == 4
-
-
-# --------------------------------------------------------------------------
-# Mode "reparameterized".
-
-
-def test_defaults_reparameterized():
-    layer = GaussianWeightDense(UNITS, mode="reparameterized", seed=0)
-    layer.build((None, INPUT_DIM))
-    names = sorted(w.name for w in layer.weights)
-    assert names == ["bias", "kernel_log_scale", "kernel_mean"]
-    assert isinstance(layer.mean_initializer, keras.initializers.GlorotUniform)
-    np.testing.assert_allclose(
-        _np(layer.kernel_scale()), np.full((INPUT_DIM, UNITS), 1e-3), rtol=1e-5
-    )
-    np.testing.assert_array_equal(
-        _np(layer.effective_kernel()), _np(layer.kernel_mean)
-    )
-
-
-def test_training_samples_vary_and_average_to_mean_output(rng):
-    layer, mu, s_hat = _reparameterized_layer(rng, log_sigma=-1.0)
-    x = rng.normal(size=(1, INPUT_DIM)).astype("float32")
-    mean_output = x @ mu + _np(layer.bias)
-    num = 300
-    outputs = np.stack(
-        [_np(layer(x, training=True))[0] for _ in range(num)], axis=0
-    )
-    assert np.unique(outputs[:, 0]).size == num
-    # y_j = sum_i x_i w_ij with independent w_ij ~ N(mu_ij, sigma_ij^2):
-    # its std is sqrt(sum_i x_i^2 sigma_ij^2). The mean of `num` samples
-    # has standard error std / sqrt(num); allow 5 standard errors (a
-    # false failure rate below 1e-6 per unit).
-    std = np.sqrt((x[0][:, None] ** 2 * np.exp(2 * s_hat)).sum(axis=0))
-    np.testing.assert_array_less(
-        np.abs(outputs.mean(axis=0) - mean_output[0]), 5 * std / np.sqrt(num)
-    )
-    # The sample std estimates std with relative error ~ 1/sqrt(2 num),
-    # about 4%; 20% is five times that. This checks sigma = exp(s_hat).
-    np.testing.assert_allclose(outputs.std(axis=0), std, rtol=0.2)
-
-
-def test_inference_mean_is_deterministic_and_sample_is_not(rng):
-    layer, mu, _ = _reparameterized_layer(rng)
-    x = rng.normal(size=(5, INPUT_DIM)).astype("float32")
-    expected = x @ mu + _np(layer.bias)
-    for training in (False, None):
-        np.testing.assert_allclose(
-            _np(layer(x, training=training)), expected, rtol=1e-5, atol=1e-5
-        )
-    np.testing.assert_array_equal(_np(layer(x)), _np(layer(x)))
-
-    sampler = GaussianWeightDense(
-        UNITS, mode="reparameterized", inference="sample"
-    )
-    sampler.build((None, INPUT_DIM))
-    sampler.set_weights(layer.get_weights())
-    a, b = _np(sampler(x)), _np(sampler(x, training=False))
-    assert not np.allclose(a, b)
-    assert not np.allclose(a, expected)
-    # effective_kernel() is still the mean.
-    np.testing.assert_array_equal(_np(sampler.effective_kernel()), mu)
-
-
-def test_seeded_reparameterized_samples_are_reproducible(rng):
-    x = rng.normal(size=(2, INPUT_DIM)).astype("float32")
-    outs = []
-    for _ in range(2):
-        layer = GaussianWeightDense(
-            UNITS,
-            mode="reparameterized",
-            scale_initializer=keras.initializers.Constant(-1.0),
-            mean_initializer="zeros",
-            seed=11,
-        )
-        outs.append([_np(layer(x, training=True)) for _ in range(2)])
-    np.testing.assert_array_equal(outs[0][0], outs[1][0])
-    np.testing.assert_array_equal(outs[0][1], outs[1][1])
-    assert not np.allclose(outs[0][0], outs[0][1])
-
-
-def test_kl_loss_only_when_training_and_weighted(rng):
-    x = rng.normal(size=(3, INPUT_DIM)).astype("float32")
-    layer, mu, s_hat = _reparameterized_layer(
-        rng, log_sigma=-2.0, kl_weight=0.01, prior_stddev=2.0
-    )
-    layer(x, training=False)
-    assert layer.losses == []
-    layer(x)
-    assert layer.losses == []
-    layer(x, training=True)
-    assert len(layer.losses) == 1
-    expected = 0.01 * _np_kl(mu, s_hat, 2.0)
-    np.testing.assert_allclose(_np(layer.losses[0]), expected, rtol=1e-5)
-    # A wrong prior would give a different value.
-    assert not np.isclose(expected, 0.01 * _np_kl(mu, s_hat, 1.0), rtol=1e-2)
-
-    # Linear in kl_weight.
-    tripled = GaussianWeightDense(
-        UNITS, mode="reparameterized", kl_weight=0.03, prior_stddev=2.0
-    )
-    tripled.build((None, INPUT_DIM))
-    tripled.set_weights(layer.get_weights())
-    tripled(x, training=True)
-    np.testing.assert_allclose(
-        _np(tripled.losses[0]), 3 * _np(layer.losses[0]), rtol=1e-5
-    )
-
-    # No loss with kl_weight=0, even when training.
-    unweighted = GaussianWeightDense(UNITS, mode="reparameterized")
-    unweighted(x, training=True)
-    assert unweighted.losses == []
-
-
-def test_kl_closed_form_matches_monte_carlo(rng):
-    # Independent check of the numpy reference: KL = E_q[log q - log p].
-    mu = rng.normal(0.0, 0.5, (INPUT_DIM, UNITS))
-    s_hat = rng.normal(-1.0, 0.2, (INPUT_DIM, UNITS))
-    sigma, prior = np.exp(s_hat), 1.5
-    w = mu + sigma * rng.normal(size=(200_000,) + mu.shape)
-    log_q = -0.5 * ((w - mu) / sigma) ** 2 - np.log(sigma)
-    log_p = -0.5 * (w / prior) ** 2 - np.log(prior)
-    mc = (log_q - log_p).mean(axis=0).sum()
-    np.testing.assert_allclose(_np_kl(mu, s_hat, prior), mc, rtol=0.02)
-
-
-def test_kl_loss_is_added_to_the_training_loss():
-    layer = GaussianWeightDense(
-        UNITS, mode="reparameterized", kl_weight=0.5, seed=4
-    )
-    inputs = keras.Input((INPUT_DIM,))
-    model = keras.Model(inputs, layer(inputs))
-    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
-    x = np.zeros((8, INPUT_DIM), dtype="float32")
-    y = np.zeros((8, UNITS), dtype="float32")
-    # With x = 0 and zero bias the data loss is 0: the loss is the KL.
-    history = model.fit(x, y, batch_size=8, epochs=1, verbose=0)
-    expected = 0.5 * _np_kl(
-        _np(layer.kernel_mean), _np(layer.kernel_log_scale), 1.0
-    )
-    np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-4)
-    # Evaluation is inference: no KL.
-    assert model.evaluate(x, y, verbose=0) == pytest.approx(0.0, abs=1e-7)
-
-
-def test_fit_updates_mean_and_log_scale_reparameterized():
-    keras.utils.set_random_seed(0)
-    layer = GaussianWeightDense(
-        UNITS,
-        mode="reparameterized",
-        scale_initializer=keras.initializers.Constant(-2.0),
-        kl_weight=1e-3,
-        seed=5,
-    )
-    _fit_changes_both(layer, steps_expected=None)
-
-
-# --------------------------------------------------------------------------
-# Shapes, config, saving, mixed precision.
-
-
-def test_compute_output_shape_and_rank_3_inputs(rng):
-    layer = GaussianWeightDense(5)
-    assert layer.compute_output_shape((None, 7, INPUT_DIM)) == (None, 7, 5)
-    assert layer.compute_output_shape((2, INPUT_DIM)) == (2, 5)
-    x = rng.normal(size=(2, 7, INPUT_DIM)).astype("float32")
-    for training in (True, False):
-        assert tuple(layer(x, training=training).shape) == (2, 7, 5)
-    w0 = _np(layer.effective_kernel())
-    np.testing.assert_allclose(_np(layer(x)), x @ w0, rtol=1e-5, atol=1e-6)
-
-
-def test_activation_and_no_bias(rng):
-    layer = GaussianWeightDense(
-        UNITS, mode="reparameterized", activation="relu", use_bias=False
-    )
-    x = rng.normal(size=(20, INPUT_DIM)).astype("float32")
-    y = _np(layer(x))
-    assert layer.bias is None
-    assert "bias" not in [w.name for w in layer.weights]
-    np.testing.assert_allclose(
-        y, np.maximum(x @ _np(layer.kernel_mean), 0), rtol=1e-5, atol=1e-6
-    )
-
-
-def test_regularizers_and_constraints_apply_to_mean_and_bias(rng):
-    layer = GaussianWeightDense(
-        UNITS,
-        mean_regularizer=keras.regularizers.L2(0.1),
-        bias_regularizer=keras.regularizers.L1(0.2),
-        mean_constraint=keras.constraints.NonNeg(),
-        bias_constraint=keras.constraints.NonNeg(),
-    )
-    layer.build((None, INPUT_DIM))
-    layer.bias.assign(np.array([1.0, -2.0, 3.0], dtype="float32"))
-    mu = _np(layer.kernel_mean)
-    layer(np.ones((1, INPUT_DIM), dtype="float32"))
-    losses = sorted(float(_np(v)) for v in layer.losses)
-    expected = sorted([0.1 * float((mu**2).sum()), 0.2 * 6.0])
-    np.testing.assert_allclose(losses, expected, rtol=1e-5)
-    assert layer.kernel_mean.constraint is layer.mean_constraint
-    assert layer.bias.constraint is layer.bias_constraint
-    assert layer.kernel_log_scale.constraint is None
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"noise_scale": 0.3, "activation": "tanh", "seed": 3},
-        {
-            "mode": "reparameterized",
-            "kl_weight": 0.2,
-            "prior_stddev": 0.5,
-            "inference": "sample",
-            "seed": 9,
-            "use_bias": False,
-            "mean_regularizer": "l2",
-        },
-    ],
+from packaging.version import Version
+
+from kreg.layers import (
+    BayesianDense,
+    GaussianFunctionDense,
+    GaussianWeightDense,
+    ScaleMixturePrior,
 )
-def test_get_config_round_trip(rng, kwargs):
-    layer = GaussianWeightDense(UNITS, **kwargs)
-    layer.build((None, INPUT_DIM))
-    config = layer.get_config()
-    for key, value in kwargs.items():
-        if key not in ("activation", "mean_regularizer"):
-            assert config[key] == value
-    clone = GaussianWeightDense.from_config(config)
-    clone.build((None, INPUT_DIM))
-    clone.set_weights(layer.get_weights())
-    assert clone.get_config() == config
-    x = rng.normal(size=(4, INPUT_DIM)).astype("float32")
-    np.testing.assert_allclose(
-        _np(clone.effective_kernel()), _np(layer.effective_kernel())
-    )
-    if kwargs.get("inference") != "sample":
-        np.testing.assert_allclose(_np(clone(x)), _np(layer(x)), rtol=1e-6)
-        np.testing.assert_allclose(
-            _np(clone(x, training=True)),
-            _np(layer(x, training=True)),
-            rtol=1e-6,
-        )
+
+_np = keras.ops.convert_to_numpy
+LEGACY = pathlib.Path(__file__).parent / "legacy"
+CASES = {
+    "gaussian_function": GaussianFunctionDense,
+    "reparameterized_exp_local": BayesianDense,
+    "reparameterized_softplus_flipout": BayesianDense,
+}
 
 
-def test_keras_round_trip_gaussian_function(keras_roundtrip):
-    keras.utils.set_random_seed(0)
-    layer = GaussianWeightDense(UNITS, activation="sigmoid", seed=6)
-    model = _fit_changes_both(layer, steps_expected=4)
-    loaded = keras_roundtrip(model)
-    new = loaded.layers[-1]
-    assert isinstance(new, GaussianWeightDense)
-    assert int(_np(new.step)) == 4
-    np.testing.assert_array_equal(_np(new.noise), _np(layer.noise))
-    x = np.random.default_rng(2).normal(size=(6, INPUT_DIM)).astype("float32")
-    np.testing.assert_array_equal(
-        loaded.predict(x, verbose=0), model.predict(x, verbose=0)
-    )
-    # The next training kernel is the same too (same step, same noise).
-    np.testing.assert_allclose(
-        _np(new.effective_kernel(training=True)),
-        _np(layer.effective_kernel(training=True)),
-    )
+def quietly(function, *args, **kwargs):
+    """Calls `function`, returning its result and its deprecation
+    warnings' messages."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = function(*args, **kwargs)
+    return result, [str(w.message) for w in caught
+                    if issubclass(w.category, DeprecationWarning)
+                    and "GaussianWeightDense" in str(w.message)]
 
 
-def test_keras_round_trip_reparameterized(keras_roundtrip, rng):
-    layer = GaussianWeightDense(UNITS, mode="reparameterized", kl_weight=0.1)
-    inputs = keras.Input((INPUT_DIM,))
-    model = keras.Model(inputs, layer(inputs))
-    loaded = keras_roundtrip(model)
-    new = loaded.layers[-1]
-    assert new.get_config() == layer.get_config()
-    x = rng.normal(size=(6, INPUT_DIM)).astype("float32")
-    np.testing.assert_array_equal(
-        loaded.predict(x, verbose=0), model.predict(x, verbose=0)
-    )
+def skip_if_saved_by_a_newer_keras(path):
+    """Keras loads files saved by its own or an older version only (a newer
+    one writes initializer arguments an older one does not take)."""
+    with zipfile.ZipFile(path) as archive:
+        saved_by = json.loads(archive.read("metadata.json"))["keras_version"]
+    if Version(keras.__version__) < Version(saved_by):
+        pytest.skip(f"{path.name} was saved by Keras {saved_by}; this is "
+                    f"Keras {keras.__version__}, which cannot load it")
 
 
-@pytest.mark.parametrize("mode", ["gaussian_function", "reparameterized"])
-def test_mixed_float16(mixed_precision, rng, mode):
-    kwargs = {"kl_weight": 0.1} if mode == "reparameterized" else {}
-    layer = GaussianWeightDense(UNITS, mode=mode, seed=1, **kwargs)
-    x = rng.normal(size=(5, INPUT_DIM)).astype("float32")
-    y_train = layer(x, training=True)
-    y_inf = layer(x)
+@pytest.fixture(scope="module")
+def expected():
+    with np.load(LEGACY / "expected.npz") as arrays:
+        return dict(arrays)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_old_files_load_into_the_new_layers(case, expected, tmp_path):
+    skip_if_saved_by_a_newer_keras(LEGACY / f"{case}.keras")
+    model, messages = quietly(keras.saving.load_model, LEGACY / f"{case}.keras")
+    layer = model.layers[0]
+    assert isinstance(layer, CASES[case])
+    assert isinstance(layer, GaussianWeightDense)
+    assert len(messages) == 1 and CASES[case].__name__ in messages[0]
+    # Every weight, by name and value: the saved weights loaded.
+    names = [w.name for w in layer.weights]
+    stored = sorted(k.rsplit("/", 1)[1] for k in expected
+                    if k.startswith(f"{case}/weight/"))
+    assert sorted(names) == stored
     for weight in layer.weights:
-        if weight.name == "step":
-            assert weight.dtype == "int32"
-        else:
-            assert weight.dtype == "float32", weight.name
-    for y in (y_train, y_inf):
-        assert keras.backend.standardize_dtype(y.dtype) == "float16"
-        assert np.all(np.isfinite(_np(y)))
-    w0 = _np(layer.effective_kernel())
-    assert w0.dtype == np.float32
-    expected = x @ w0 + _np(layer.bias)
-    np.testing.assert_allclose(_np(y_inf), expected, rtol=1e-2, atol=1e-2)
-    if mode == "reparameterized":
-        layer(x, training=True)
-        loss = layer.losses[0]
-        assert keras.backend.standardize_dtype(loss.dtype) == "float32"
-        assert np.isfinite(_np(loss))
+        np.testing.assert_array_equal(
+            _np(weight), expected[f"{case}/weight/{case}/layer/{weight.name}"])
+    x = expected["x"]
+    np.testing.assert_allclose(x @ _np(layer.effective_kernel()),
+                               expected[f"{case}/inference_mean"],
+                               rtol=1e-5, atol=1e-6)
+    if expected[f"{case}/inference"].size:
+        np.testing.assert_allclose(_np(model(x)), expected[f"{case}/inference"],
+                                   rtol=1e-5, atol=1e-6)
+    if case == "gaussian_function":
+        # Same noise, same step: the same next training kernel.
+        np.testing.assert_allclose(_np(model(x, training=True)),
+                                   expected[f"{case}/training"],
+                                   rtol=1e-5, atol=1e-6)
+        assert int(_np(layer.step)) == 3
     else:
-        assert int(_np(layer.step)) == 1
+        # The saved options, and the former defaults of the new layer.
+        config = layer.get_config()
+        assert config["kl_weight"] in (0.01, 0.001)
+        assert config["bias_posterior"] is False
+        if case == "reparameterized_softplus_flipout":
+            assert isinstance(layer.prior, ScaleMixturePrior)
+            assert (layer.sampling, layer.inference) == ("flipout", "sample")
+    # Saved again, it loads again (as the same layer, with its weights).
+    model.save(tmp_path / "again.keras")
+    again, _ = quietly(keras.saving.load_model, tmp_path / "again.keras")
+    assert isinstance(again.layers[0], CASES[case])
+    for old, new in zip(layer.weights, again.layers[0].weights):
+        np.testing.assert_array_equal(_np(old), _np(new))
 
 
-def test_local_reparameterization_matches_weight_sampling_moments():
-    """`sampling="local"` draws pre-activations with the mean and variance
-    of `x @ w`, w ~ N(mu, sigma^2), independently per example."""
-    rng = np.random.default_rng(0)
-    layer = GaussianWeightDense(3, mode="reparameterized", sampling="local",
-                                use_bias=False,
-                                scale_initializer=keras.initializers.Constant(
-                                    np.log(0.2)), seed=1)
-    x = np.repeat(rng.normal(size=(1, 5)).astype("float32"), 2000, axis=0)
-    layer.build(x.shape)
-    out = keras.ops.convert_to_numpy(layer(x, training=True))
-    mu = keras.ops.convert_to_numpy(layer.kernel_mean)
-    expected_mean = x[0] @ mu
-    expected_std = np.sqrt((x[0] ** 2) @ np.full_like(mu, 0.04))
-    # 2000 independent rows: mean within 5 standard errors, std within 10 %.
-    np.testing.assert_array_less(np.abs(out.mean(0) - expected_mean),
-                                 5 * expected_std / np.sqrt(2000))
-    np.testing.assert_allclose(out.std(0), expected_std, rtol=0.1)
-    # Identical rows, own samples: (almost) all distinct, and uncorrelated
-    # from one row to the next. (A few float32 values may coincide by chance:
-    # 2,000 draws from a distribution resolved to ~2^-24.)
-    assert len(np.unique(out[:, 0])) > 1990
-    assert abs(np.corrcoef(out[:-1, 0], out[1:, 0])[0, 1]) < 5 / np.sqrt(2000)
-    inference = keras.ops.convert_to_numpy(layer(x[:2], training=False))
-    np.testing.assert_allclose(inference[0], expected_mean, rtol=1e-5, atol=1e-6)
-    config = layer.get_config()
-    assert config["sampling"] == "local"
-    assert GaussianWeightDense.from_config(config).sampling == "local"
-    with pytest.raises(ValueError, match="argument `sampling`.*sampling=batch"):
-        GaussianWeightDense(3, mode="reparameterized", sampling="batch")
+def test_constructing_warns_and_returns_the_new_layer():
+    layer, messages = quietly(GaussianWeightDense, 3, seed=0)
+    assert type(layer).__mro__[1] is GaussianFunctionDense
+    assert len(messages) == 1 and "GaussianFunctionDense" in messages[0]
+    # The arguments of the other mode did nothing there; they are dropped.
+    layer, _ = quietly(GaussianWeightDense, 3, kl_weight=0, inference="sample")
+    assert isinstance(layer, GaussianFunctionDense)
+
+    layer, messages = quietly(GaussianWeightDense, 3, "reparameterized",
+                              sampling="flipout")
+    assert isinstance(layer, BayesianDense)
+    assert "BayesianDense" in messages[0]
+    # The former defaults: no KL, the exp scale with S = 1e-3.
+    assert (layer.kl_weight, layer.scale_parameterization,
+            layer.sampling) == (0.0, "exp", "flipout")
+    layer.build((None, 4))
+    np.testing.assert_allclose(_np(layer.kernel_scale()), 1e-3, rtol=1e-5)
+    layer(np.ones((2, 4), "float32"), training=True)
+    assert layer.losses == []
+    assert isinstance(layer, GaussianWeightDense)
+    assert issubclass(BayesianDense, GaussianWeightDense)
+    assert not isinstance(keras.layers.Dense(2), GaussianWeightDense)
+    with pytest.raises(ValueError, match="`mode`.*Received: mode=bayes"):
+        quietly(GaussianWeightDense, 3, mode="bayes")
+    with pytest.raises(ValueError, match="Unrecognized keyword.*bogus"):
+        quietly(GaussianWeightDense, 3, mode="reparameterized", noise_scale=1.0,
+                bogus=1)
+
+
+def test_a_config_without_the_later_keys_loads_with_their_defaults():
+    """A config of the former layer from before `sampling`, `prior`,
+    `scale_parameterization` and `kl_estimate` existed."""
+    config = {"name": "old", "units": 3, "mode": "reparameterized",
+              "kl_weight": 0.1, "prior_stddev": 1.0, "inference": "mean",
+              "noise_scale": 0.5, "seed": None}
+    old, _ = quietly(GaussianWeightDense.from_config, config)
+    assert isinstance(old, BayesianDense)
+    assert (old.sampling, old.scale_parameterization, old.kl_estimate,
+            old.kl_weight) == ("weights", "exp", "auto", 0.1)
+    assert old.prior.stddev == 1.0
+    function_config = {"name": "f", "units": 2, "noise_scale": 0.3}
+    article, _ = quietly(GaussianWeightDense.from_config, function_config)
+    assert isinstance(article, GaussianFunctionDense)
+    assert article.noise_scale == 0.3
+
+
+def test_the_new_layers_save_under_their_own_names(keras_roundtrip):
+    model = keras.Sequential([keras.Input((4,)), GaussianFunctionDense(3),
+                              BayesianDense(2)])
+    loaded = keras_roundtrip(model)
+    assert [type(layer) for layer in loaded.layers] == [
+        GaussianFunctionDense, BayesianDense]

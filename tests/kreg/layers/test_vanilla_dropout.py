@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from keras import ops
 
+from kreg.layers.inverted_dropout import InvertedDropout
 from kreg.layers.vanilla_dropout import VanillaDropout
 
 
@@ -15,21 +16,27 @@ def _np(x):
 
 
 def test_invalid_rate():
-    for rate in (1, 1.0, 1.5, -0.1, "0.5", None):
+    for rate in (1.5, -0.1, "0.5", None):
         with pytest.raises(
             ValueError,
-            match=r"argument `rate`\. Expected a float value in the range "
-            rf"\[0, 1\)\. Received: rate={rate}",
+            match=r"argument `rate`\. Expected a float value between 0 and "
+            rf"1\. Received: rate={rate}",
         ):
             VanillaDropout(rate)
 
 
 def test_invalid_noise_shape_and_seed():
-    for noise_shape in ("ab", (0, 2), (2.5,), (-1, None), 3):
+    for noise_shape, expected in (
+        ("ab", "a tuple or list of integers"),
+        (3, r"an iterable of integers \(e\.g\., a tuple or list\)"),
+        ((2.5,), "all elements to be integers or None"),
+        ((0, 2), "all dimensions to be positive integers or None"),
+        ((-1, None), "all dimensions to be positive integers or None"),
+    ):
         with pytest.raises(
             ValueError,
-            match=r"argument `noise_shape`\. Expected a tuple of positive "
-            r"integers or None\. Received: noise_shape=",
+            match=rf"argument `noise_shape`\. Expected {expected}\. "
+            r"Received: noise_shape=",
         ):
             VanillaDropout(0.5, noise_shape=noise_shape)
     with pytest.raises(ValueError, match=r"argument `seed`.*Received: seed=a"):
@@ -191,3 +198,27 @@ def test_fit_trains_with_mask_and_evaluates_with_scaling():
     standard_error = math.sqrt(rate * (1 - rate) / len(x))
     assert abs(history.history["loss"][0] - rate) < 5 * standard_error
     assert model.evaluate(x, x, verbose=0) == pytest.approx(rate**2, rel=1e-5)
+
+
+def test_differs_from_keras_dropout_by_the_keep_probability(rng):
+    """Where the meaning differs from `keras.layers.Dropout` (documented):
+    with the same mask, training outputs are Keras's times `p = 1 - rate`
+    (no rescaling) and inference outputs are `p * x` where Keras's are `x`;
+    the ratio of training expectation to inference output is 1 for both."""
+    rate, keep = 0.25, 0.75
+    x = rng.normal(size=(8, 16)).astype("float32")
+    ours = _np(VanillaDropout(rate, seed=3)(x, training=True))
+    inverted = _np(InvertedDropout(rate, seed=3)(x, training=True))
+    np.testing.assert_allclose(ours, inverted * keep, rtol=1e-6)
+    np.testing.assert_allclose(_np(VanillaDropout(rate)(x)), keep * x)
+    np.testing.assert_array_equal(_np(keras.layers.Dropout(rate)(x)), x)
+
+
+def test_rate_one_gives_zeros_at_training_and_inference(rng):
+    """`rate=1` is accepted as by `keras.layers.Dropout`; with `p = 0` the
+    output is zeros at training and, unlike Keras's, at inference too."""
+    x = rng.normal(size=(4, 5)).astype("float32")
+    layer = VanillaDropout(1.0, seed=0)
+    for training in (True, False):
+        np.testing.assert_array_equal(_np(layer(x, training=training)), 0.0)
+    assert layer.built

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from kreg.layers.weight_norm_dense import WeightNormDense
+from kreg.layers.weight_norm import WeightNormDense
 
 
 def to_np(x):
@@ -29,10 +29,6 @@ def built_layer(input_dim=6, **kwargs):
         ({"units": 3, "data_init": None}, "argument `data_init`.*=None"),
         ({"units": 3, "epsilon": 0.0}, "argument `epsilon`.*epsilon=0.0"),
         ({"units": 3, "epsilon": -1e-3}, "argument `epsilon`.*epsilon=-0.001"),
-        (
-            {"units": 3, "data_init": True, "use_bias": False},
-            "`data_init=True` requires.*use_bias=False",
-        ),
         (
             {"units": 3, "data_init": True, "use_scale": False},
             "`data_init=True` requires.*use_scale=False",
@@ -75,9 +71,28 @@ def test_unit_norm_columns_have_norm_abs_g(rng):
     np.testing.assert_allclose(kernel, expected, rtol=1e-5, atol=1e-7)
 
 
-def test_g_initialized_to_ones_gives_unit_norm_columns():
+@pytest.mark.parametrize("norm", ["unit", "matrix"])
+def test_g_starts_at_the_norm_of_v_so_the_layer_starts_as_a_dense(norm, rng):
+    # As `WeightNormalization` and PyTorch's `weight_norm`: w = v at first.
+    keras.utils.set_random_seed(3)
+    layer = built_layer(norm=norm, bias_initializer="random_normal")
+    v = to_np(layer.kernel_v)
+    expected_g = np.linalg.norm(v, axis=0) if norm == "unit" else np.linalg.norm(v)
+    np.testing.assert_allclose(to_np(layer.g), expected_g, rtol=1e-6)
+    np.testing.assert_allclose(to_np(layer.kernel), v, rtol=1e-5, atol=1e-7)
+    x = rng.normal(size=(5, 6)).astype("float32")
+    np.testing.assert_allclose(to_np(layer(x)), x @ v + to_np(layer.bias),
+                               rtol=1e-5, atol=1e-5)
+    # A Dense with the same seeded initializer computes the same function.
+    keras.utils.set_random_seed(3)
+    dense = keras.layers.Dense(4, bias_initializer="random_normal")
+    dense.build((None, 6))
+    np.testing.assert_allclose(to_np(dense.kernel), v)
+
+
+def test_g_of_ones_gives_unit_norm_columns():
     layer = built_layer()
-    np.testing.assert_array_equal(to_np(layer.g), np.ones(4))
+    layer.g.assign(np.ones(4, "float32"))
     norms = np.linalg.norm(to_np(layer.kernel), axis=0)
     np.testing.assert_allclose(norms, 1.0, rtol=1e-6)
 
@@ -210,6 +225,23 @@ def test_data_init_inside_compiled_fit_once_only(rng):
     model.fit(x2, y, batch_size=64, epochs=1, verbose=0)
     np.testing.assert_array_equal(to_np(layer.g_offset), offsets[0])
     np.testing.assert_array_equal(to_np(layer.bias_offset), offsets[1])
+
+
+def test_data_init_without_bias_sets_unit_variance_and_keeps_the_mean(rng):
+    layer = WeightNormDense(4, use_bias=False, data_init=True)
+    x = rng.normal(3.0, 5.0, size=(64, 6)).astype("float32")
+    y = to_np(layer(x, training=True))
+    assert [w.name for w in layer.non_trainable_weights] == ["initialized",
+                                                             "g_offset"]
+    np.testing.assert_allclose(y.var(axis=0), 1.0, atol=1e-3)
+    # Only the scale moved: the mean is that of x @ v/||v||, rescaled.
+    v = to_np(layer.kernel_v)
+    t = x @ (v / np.linalg.norm(v, axis=0))
+    np.testing.assert_allclose(y.mean(axis=0), t.mean(axis=0) / t.std(axis=0),
+                               rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(to_np(layer(x)), y, rtol=1e-5, atol=1e-5)
+    dense = layer.to_dense()
+    np.testing.assert_allclose(to_np(dense(x)), y, rtol=1e-5, atol=1e-5)
 
 
 def test_data_init_on_rank_3_inputs_reduces_all_leading_axes(rng):

@@ -1,8 +1,7 @@
 import keras
 import numpy as np
 
-from kreg.layers.weight_norm_math import data_init_values
-from kreg.layers.weight_norm_math import weight_norm
+from kreg.layers.weight_norm.formulas import data_init_values, weight_norm
 
 
 def to_np(x):

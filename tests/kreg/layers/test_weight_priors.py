@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from keras import ops
 
-from kreg.layers import GaussianPrior, GaussianWeightDense, ScaleMixturePrior
-from kreg.layers.weight_priors import WeightPrior
+from kreg.layers import BayesianDense, GaussianPrior, ScaleMixturePrior
+from kreg.layers.weight_priors import WeightPrior, prior_config, resolve_prior
 
 _np = ops.convert_to_numpy
 
@@ -28,6 +28,10 @@ def test_gaussian_prior_log_density_and_closed_form_kl():
     kl = prior.kl_from(mean.astype("float32"), np.log(sigma).astype("float32"))
     np.testing.assert_allclose(_np(kl), expected, rtol=1e-5, atol=1e-6)
     assert _np(kl)[0] == pytest.approx(0.0, abs=1e-6)  # q = p
+    # The same with `sigma` given (as the layer gives it).
+    kl = prior.kl_from(mean.astype("float32"), np.log(sigma).astype("float32"),
+                       sigma=sigma.astype("float32"))
+    np.testing.assert_allclose(_np(kl), expected, rtol=1e-5, atol=1e-6)
     assert prior.has_closed_form_kl
 
 
@@ -105,11 +109,10 @@ def test_a_new_prior_needs_no_change_of_the_layer(keras_roundtrip):
     prior = LaplacePrior(0.5)
     assert not prior.has_closed_form_kl
     with pytest.raises(ValueError, match="`kl_estimate`.*LaplacePrior"):
-        GaussianWeightDense(2, mode="reparameterized", prior=prior,
-                            kl_estimate="closed_form")
-    layer = GaussianWeightDense(2, mode="reparameterized", prior=prior,
-                                kl_weight=1.0, use_bias=False, seed=0,
-                                scale_initializer=keras.initializers.Constant(-1.0))
+        BayesianDense(2, prior=prior, kl_estimate="closed_form")
+    layer = BayesianDense(2, prior=prior, use_bias=False, seed=0,
+                          scale_parameterization="exp",
+                          scale_initializer=keras.initializers.Constant(-1.0))
     model = keras.Sequential([keras.Input((3,)), layer])
     kernel = _np(layer(np.eye(3, dtype="float32"), training=True)).astype("float64")
     mu = _np(layer.kernel_mean).astype("float64")
@@ -121,3 +124,22 @@ def test_a_new_prior_needs_no_change_of_the_layer(keras_roundtrip):
                                rtol=1e-5, atol=1e-5)
     loaded = keras_roundtrip(model).layers[0]
     assert isinstance(loaded.prior, LaplacePrior) and loaded.prior.b == 0.5
+
+
+def test_resolve_prior_and_prior_config():
+    prior = resolve_prior(None, 0.5)
+    assert type(prior) is GaussianPrior and prior.stddev == 0.5
+    assert prior_config(prior) == {"prior": None, "prior_stddev": 0.5}
+    # A Gaussian prior given as an object saves as `prior_stddev` too.
+    assert prior_config(resolve_prior(GaussianPrior(2.0), 1.0)) == {
+        "prior": None, "prior_stddev": 2.0}
+    mixture = ScaleMixturePrior(0.5, 1.0, 0.1)
+    config = prior_config(mixture)
+    assert config["prior_stddev"] == 1.0
+    restored = resolve_prior(config["prior"], 1.0)
+    assert type(restored) is ScaleMixturePrior
+    assert restored.get_config() == mixture.get_config()
+    with pytest.raises(ValueError, match="`prior_stddev`.*not both"):
+        resolve_prior(mixture, 0.5)
+    with pytest.raises(ValueError, match="`prior`.*WeightPrior"):
+        resolve_prior("wide", 1.0)

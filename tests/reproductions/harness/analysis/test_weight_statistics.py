@@ -68,12 +68,12 @@ def test_unit_norms_on_each_kernels_true_output_axes():
 
 
 def test_kreg_layers_kernels_are_included():
-    from kreg.layers import GaussianWeightDense, WeightNormDense
+    from kreg.layers import BayesianDense, WeightNormDense
 
     model = keras.Sequential([
         keras.Input((3,)),
         WeightNormDense(4, name="wn"),
-        GaussianWeightDense(2, mode="reparameterized", name="gauss"),
+        BayesianDense(2, name="gauss"),
     ])
     found = kernels(model)
     assert [path.split("/")[-1] for path in found] == ["kernel_v", "kernel_mean"]

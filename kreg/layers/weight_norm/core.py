@@ -15,8 +15,7 @@ bias are (`kernel_v`, `_bias_variable`) and which axes the norm reduces
 
 from keras import ops
 
-from kreg.layers.weight_norm_math import data_dependent_init
-from kreg.layers.weight_norm_math import weight_norm
+from kreg.layers.weight_norm.formulas import data_dependent_init, weight_norm
 
 
 def _float32_norm(kernel, axes):
@@ -59,7 +58,8 @@ class WeightNormCore:
 
     def _build_data_init(self, scale_shape, bias_shape):
         """With `data_init`, creates the non-trainable variables of the
-        data-dependent initialization (last, after every other weight)."""
+        data-dependent initialization (last, after every other weight);
+        `bias_shape=None`: no bias, so no `bias_offset`."""
         if not self.data_init:
             return
         dtype = self.kernel_v.dtype
@@ -71,10 +71,12 @@ class WeightNormCore:
             name="g_offset", shape=scale_shape, initializer="zeros",
             dtype=dtype, trainable=False, autocast=False,
         )
-        self.bias_offset = self.add_weight(
-            name="bias_offset", shape=bias_shape, initializer="zeros",
-            dtype=dtype, trainable=False, autocast=False,
-        )
+        self.bias_offset = None
+        if bias_shape is not None:
+            self.bias_offset = self.add_weight(
+                name="bias_offset", shape=bias_shape, initializer="zeros",
+                dtype=dtype, trainable=False, autocast=False,
+            )
 
     @property
     def scale(self):
@@ -130,7 +132,8 @@ class WeightNormCore:
         """The scale and bias of this call.
 
         On the first training call with `data_init=True` they are set from
-        the batch (see `weight_norm_math.data_dependent_init`):
+        the batch (see `formulas.data_dependent_init`; without a bias, only
+        the scale):
         `unit_preactivations()` gives the pre-activations with the unit-norm
         kernel and no bias, whose per-channel statistics are taken over
         `stats_axes`.
@@ -142,6 +145,8 @@ class WeightNormCore:
             self.initialized, self.g, self.g_offset, bias, self.bias_offset,
             unit_preactivations, axis=stats_axes, epsilon=self.epsilon,
         )
+        if bias is None:
+            return ops.add(self.g, g_offset), None
         return (ops.add(self.g, g_offset),
                 ops.add(ops.cast(bias, self.g.dtype), bias_offset))
 

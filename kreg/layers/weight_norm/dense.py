@@ -9,8 +9,8 @@ from kreg.argument_checks import (
     check_positive_float,
     check_positive_int,
 )
-from kreg.kernels import kernel as kernel_spec
-from kreg.layers.weight_norm_core import WeightNormCore
+from kreg.kernels import kernel
+from kreg.layers.weight_norm.core import WeightNormCore, norm_initializer
 
 _NORMS = ("unit", "matrix")
 
@@ -35,13 +35,17 @@ class WeightNormDense(WeightNormCore, keras.layers.Layer):
     use_scale=False, use_bias=False` is the `W = W_hat / ||W_hat||_F` layer
     of Sam Greydanus' "Regularization for neural networks".
 
-    `g` is initialized to ones, so the initial effective kernel is `v` with
-    columns (or the matrix) rescaled to unit norm. With `data_init=True`,
-    the first batch seen with `training=True` instead sets the scale and the
-    bias so that this batch's pre-activations have mean 0 and variance 1 per
-    unit: with `t = x @ (v / ||v||)`, of mean `mu` and standard deviation
-    `sigma` over all axes but the last, the effective scale becomes
-    `1 / (sigma + epsilon)` and the effective bias `-mu / (sigma + epsilon)`.
+    `g` is initialized to `||v||` (per column, or of the whole matrix), as
+    `kreg.layers.WeightNormalization` and PyTorch's `weight_norm` do, so the
+    initial effective kernel is `v` itself: the layer starts as the `Dense`
+    layer with the same initializer. With `data_init=True`, the first batch
+    seen with `training=True` instead sets the scale and the bias so that
+    this batch's pre-activations have mean 0 and variance 1 per unit: with
+    `t = x @ (v / ||v||)`, of mean `mu` and standard deviation `sigma` over
+    all axes but the last, the effective scale becomes `1 / (sigma +
+    epsilon)` and the effective bias `-mu / (sigma + epsilon)`. Without a
+    bias (`use_bias=False`) only the scale is set: variance 1, the mean
+    kept.
     This happens once; the non-trainable boolean weight `initialized` records
     it and is saved with the model. It works inside a compiled train step on
     every backend. Because Keras' JAX trainer discards assignments to
@@ -66,8 +70,8 @@ class WeightNormDense(WeightNormCore, keras.layers.Layer):
             `g = 1` and the effective kernel has unit-norm columns
             (`norm="unit"`) or unit Frobenius norm (`norm="matrix"`).
         data_init: Boolean, whether to use the data-dependent initialization
-            on the first training batch. Requires `use_bias=True`,
-            `use_scale=True` and `norm="unit"`.
+            on the first training batch. Requires `use_scale=True` and
+            `norm="unit"`; without a bias, only the scale is set.
         epsilon: Small positive float. Lower bound on the squared norm of `v`,
             and added to the standard deviation in the data-dependent
             initialization.
@@ -92,6 +96,10 @@ class WeightNormDense(WeightNormCore, keras.layers.Layer):
     >>> y = layer(np.ones((2, 4)))
     >>> tuple(y.shape)
     (2, 3)
+    >>> kernel = keras.ops.convert_to_numpy(layer.kernel)
+    >>> np.allclose(kernel, keras.ops.convert_to_numpy(layer.kernel_v))
+    True
+    >>> _ = layer.g.assign(np.ones(3))  # unit-norm columns
     >>> kernel = keras.ops.convert_to_numpy(layer.kernel)
     >>> np.allclose(np.linalg.norm(kernel, axis=0), 1.0)
     True
@@ -128,12 +136,12 @@ class WeightNormDense(WeightNormCore, keras.layers.Layer):
         check_bool("use_scale", use_scale)
         check_bool("data_init", data_init)
         check_positive_float("epsilon", epsilon)
-        if data_init and not (use_bias and use_scale and norm == "unit"):
+        if data_init and not (use_scale and norm == "unit"):
             raise ValueError(
                 "Invalid value received for argument `data_init`. "
-                "`data_init=True` requires `use_bias=True`, `use_scale=True` "
-                f"and `norm='unit'`. Received: data_init={data_init}, "
-                f"use_bias={use_bias}, use_scale={use_scale}, norm={norm}"
+                "`data_init=True` requires `use_scale=True` and "
+                f"`norm='unit'`. Received: data_init={data_init}, "
+                f"use_scale={use_scale}, norm={norm}"
             )
         super().__init__(**kwargs)
         self.units = units
@@ -163,7 +171,9 @@ class WeightNormDense(WeightNormCore, keras.layers.Layer):
             autocast=False,
         )
         scale_shape = (self.units,) if self.norm == "unit" else ()
-        self._build_scale(scale_shape, "ones", self.use_scale)
+        self._build_scale(scale_shape,
+                          norm_initializer(self.kernel_v, self._norm_axes),
+                          self.use_scale)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(
@@ -174,7 +184,8 @@ class WeightNormDense(WeightNormCore, keras.layers.Layer):
                 constraint=self.bias_constraint,
                 autocast=False,
             )
-        self._build_data_init(scale_shape, (self.units,))
+        self._build_data_init(scale_shape,
+                              (self.units,) if self.use_bias else None)
         self.input_spec = keras.layers.InputSpec(
             min_ndim=2, axes={-1: input_dim}
         )
@@ -188,7 +199,7 @@ class WeightNormDense(WeightNormCore, keras.layers.Layer):
 
     def kreg_kernels(self):
         """The direction `v`, for kreg's helpers (penalties, pruning, ...)."""
-        return [kernel_spec(self, "kernel_v", (-1,))]
+        return [kernel(self, "kernel_v", (-1,))]
 
     def call(self, inputs, training=None):
         # `x @ (g * v / ||v||) = (x @ v) * (g / ||v||)`: the kernel is never

@@ -1,8 +1,8 @@
-"""Weight-normalization math shared by the weight-normalized layers.
+"""The weight-normalization formulas, once for every weight-normalized layer.
 
 `WeightNormDense` and `WeightNormalization` both reparameterize a kernel as
 `w = g * v / ||v||` and support the data-dependent initialization of
-Salimans & Kingma (2016). The formulas live here, once.
+Salimans & Kingma (2016).
 """
 
 from keras import ops
@@ -104,6 +104,9 @@ def data_dependent_init(
     values. Adding a constant leaves the gradients unchanged, so training is
     the same as if `g` and `bias` had been overwritten, on every backend.
 
+    Without a bias (`bias=None`) only the scale is set: the pre-activations
+    get variance 1 per unit and keep their mean.
+
     Works inside a compiled train step: the branch is chosen with
     `keras.ops.cond` on the boolean variable `initialized`, which is then set.
 
@@ -111,8 +114,9 @@ def data_dependent_init(
         initialized: Non-trainable boolean scalar variable.
         scale: Trainable variable `g`.
         scale_offset: Non-trainable variable, same shape as `g`.
-        bias: Trainable bias variable.
-        bias_offset: Non-trainable variable, same shape as `bias`.
+        bias: Trainable bias variable, or `None`.
+        bias_offset: Non-trainable variable, same shape as `bias` (`None`
+            without a bias).
         unit_preactivations: Callable returning the pre-activations of the
             current batch with the unit-norm kernel (no scale, no bias).
             Only evaluated while `initialized` is false.
@@ -121,40 +125,34 @@ def data_dependent_init(
 
     Returns:
         A tuple `(scale_offset, bias_offset)` of tensors, the values to use
-        in this call (freshly computed on the initialization batch).
+        in this call (freshly computed on the initialization batch);
+        `bias_offset` is `None` without a bias.
     """
+    variables = [(scale_offset, scale)]
+    if bias is not None:
+        variables.append((bias_offset, bias))
 
     def keep():
-        return (
-            ops.convert_to_tensor(scale_offset.value),
-            ops.convert_to_tensor(bias_offset.value),
-        )
+        return tuple(ops.convert_to_tensor(offset.value)
+                     for offset, _ in variables)
 
     def initialize():
-        new_scale, new_bias = data_init_values(
-            unit_preactivations(), axis=axis, epsilon=epsilon
-        )
-        # One value per output channel; `g` may hold them in another shape
-        # (a depthwise kernel's `(in_channels, multiplier)`).
-        new_scale = ops.reshape(new_scale, scale_offset.shape)
-        new_bias = ops.reshape(new_bias, bias_offset.shape)
-        new_scale_offset = ops.subtract(
-            ops.cast(new_scale, scale_offset.dtype),
-            ops.cast(scale.value, scale_offset.dtype),
-        )
-        new_bias_offset = ops.subtract(
-            ops.cast(new_bias, bias_offset.dtype),
-            ops.cast(bias.value, bias_offset.dtype),
-        )
-        return (
-            ops.stop_gradient(new_scale_offset),
-            ops.stop_gradient(new_bias_offset),
-        )
+        values = data_init_values(unit_preactivations(), axis=axis,
+                                  epsilon=epsilon)
+        offsets = []
+        for (offset, variable), value in zip(variables, values):
+            # One value per output channel; `g` may hold them in another
+            # shape (a depthwise kernel's `(in_channels, multiplier)`).
+            value = ops.reshape(value, offset.shape)
+            offsets.append(ops.stop_gradient(ops.subtract(
+                ops.cast(value, offset.dtype),
+                ops.cast(variable.value, offset.dtype))))
+        return tuple(offsets)
 
-    new_scale_offset, new_bias_offset = ops.cond(
-        initialized.value, keep, initialize
-    )
-    scale_offset.assign(new_scale_offset)
-    bias_offset.assign(new_bias_offset)
+    new_offsets = ops.cond(initialized.value, keep, initialize)
+    for (offset, _), value in zip(variables, new_offsets):
+        offset.assign(value)
     initialized.assign(True)
+    new_scale_offset = new_offsets[0]
+    new_bias_offset = new_offsets[1] if bias is not None else None
     return new_scale_offset, new_bias_offset

@@ -15,6 +15,19 @@ constants). Two seeds that differ in either word (two layers, two steps of
 one `SeedGenerator`) get unrelated keys, so their streams are unrelated: not
 offsets of one another.
 
+Replicas: a draw from a `keras.random.SeedGenerator` inside a
+`tf.distribute` replica context with more than one replica in sync
+(`tf.distribute.MirroredStrategy` on the TensorFlow backend) also keys the
+hash with the replica's `replica_id_in_sync_group` (`_fold_replica`), so
+the replicas draw unrelated streams from the same mirrored seed state:
+independent dropout masks and weight samples, where `keras.layers.Dropout`
+draws the same mask on every replica for the same local example. An
+integer or tensor seed (a stateless draw, meant to repeat) gives the same
+numbers on every replica. Outside such a context (one device, a
+one-replica strategy, the JAX and PyTorch backends) nothing changes; under
+`keras.distribution.DataParallel` on JAX the step is one program over the
+global batch, whose draws are already independent across its shards.
+
 All arithmetic is on int32 with wrapping multiplication (as XLA, TensorFlow,
 PyTorch and NumPy do it), and logical right shifts are arithmetic shifts
 followed by a mask (the backends shift signed integers arithmetically), so
@@ -32,6 +45,8 @@ _M2 = 0x846CA68B - (1 << 32)  # the same 32 bits, as a signed int32
 # keys, then mixed with an even and an odd multiplier.
 _PAIR_KEYS = (0x5BD1E995, 0x27D4EB2F)
 _PAIR_MULTIPLIERS = (0x2C1B3C6C, 0x297A2D39)
+# Offsets of the replica id in the two replica keys (`_fold_replica`).
+_REPLICA_OFFSETS = (0x3C6EF372, 0x7F4A7C15)
 
 
 def _logical_right_shift(x, k):
@@ -80,12 +95,45 @@ def _keys(seed):
     step is invertible modulo 2**32). Distinct seeds get distinct key pairs,
     each key depending on both words. Written on the pair at once: a few
     ops whatever the backend (each op costs a kernel launch in eager
-    PyTorch)."""
+    PyTorch). A `SeedGenerator`'s keys are then folded with the replica id
+    inside a multi-replica `tf.distribute` replica context (see the module
+    docstring)."""
     pair_keys = ops.convert_to_tensor(_PAIR_KEYS, dtype="int32")
     multipliers = ops.convert_to_tensor(_PAIR_MULTIPLIERS, dtype="int32")
     mixed = mix(ops.bitwise_xor(seed_words(seed), pair_keys))
     keys = mix(ops.add(mixed, ops.multiply(ops.flip(mixed, axis=0), multipliers)))
+    replica = (_replica_id() if isinstance(seed, keras.random.SeedGenerator)
+               else None)
+    if replica is not None:
+        keys = _fold_replica(keys, replica)
     return keys[0], keys[1]
+
+
+def _replica_id():
+    """The replica's `replica_id_in_sync_group` inside a `tf.distribute`
+    replica context with more than one replica in sync, else `None` (always
+    on the JAX and PyTorch backends)."""
+    if keras.backend.backend() != "tensorflow":
+        return None
+    # TensorFlow is imported already (by Keras) when it is the backend; kreg
+    # never imports it otherwise.
+    import tensorflow as tf
+
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return None
+    return context.replica_id_in_sync_group
+
+
+def _fold_replica(keys, replica):
+    """The keys xored with two replica keys `mix(replica + offset)` and
+    mixed again: for one replica a bijection of the key pair (distinct
+    seeds keep distinct keys), and two replicas' keys for one seed are
+    unrelated (`mix` is a bijection, so distinct replicas get distinct
+    replica keys)."""
+    offsets = ops.convert_to_tensor(_REPLICA_OFFSETS, dtype="int32")
+    replica_keys = mix(ops.add(ops.cast(replica, "int32"), offsets))
+    return mix(ops.bitwise_xor(keys, replica_keys))
 
 
 def num_entries(shape):

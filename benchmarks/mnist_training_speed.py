@@ -198,8 +198,8 @@ def several_seeds(x, y, build, steps, seeds, repeats):
 def measure(args):
     """The measurements of one backend, in this process; printed as JSON."""
     import keras
-
     import mnist_weight_images as script
+
     from harness.data import load_mnist
     from harness.training import epoch_batch_indices
 

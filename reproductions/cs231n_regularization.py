@@ -82,12 +82,6 @@ from harness.analysis.weight_statistics import (  # noqa: E402
     max_unit_norm,
     weight_summary,
 )
-from kreg.constraints.max_norm import MaxNorm  # noqa: E402
-from harness.data import load_mnist  # noqa: E402
-from kreg.layers import VanillaDropout  # noqa: E402
-from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
-from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
-from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
     comma_list,
     comma_separated,
@@ -100,9 +94,15 @@ from harness.cli.arguments import (  # noqa: E402
     script_parser,
 )
 from harness.cli.run import run_script  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from kreg.constraints.max_norm import MaxNorm  # noqa: E402
+from kreg.layers import VanillaDropout  # noqa: E402
+from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
+from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 
 SECTIONS = ("variants", "divergence", "dropout", "biases", "l2_grid")
 VARIANTS = ("none", "l2", "l1", "elastic_net", "max_norm", "dropout",

@@ -62,10 +62,6 @@ from tqdm import tqdm  # noqa: E402
 
 from harness.analysis.dead_units import dead_unit_mask  # noqa: E402
 from harness.analysis.weight_statistics import near_zero_fraction  # noqa: E402
-from harness.data.iris import load_iris  # noqa: E402
-from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
-from kreg.regularizers import L1, L2  # noqa: E402
-from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
     comma_separated,
     finish,
@@ -75,9 +71,13 @@ from harness.cli.arguments import (  # noqa: E402
     script_parser,
 )
 from harness.cli.run import run_script  # noqa: E402
+from harness.data.iris import load_iris  # noqa: E402
+from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from kreg.regularizers import L1, L2  # noqa: E402
+from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 
 HIDDEN = (10, 20, 10)
 PENALTIES = ("none", "l1", "l2")

@@ -20,9 +20,11 @@ in this process. To spread the grid over machines, start the same command
 with keras-tuner's environment variables, one chief and any number of
 workers, all given the same --work-dir on a shared file system:
     KERASTUNER_TUNER_ID=chief    KERASTUNER_ORACLE_IP=<chief ip> \
-        KERASTUNER_ORACLE_PORT=8000 python reproductions/regularization_intuition.py --work-dir /shared/w
+        KERASTUNER_ORACLE_PORT=8000 \
+        python reproductions/regularization_intuition.py --work-dir /shared/w
     KERASTUNER_TUNER_ID=worker0  KERASTUNER_ORACLE_IP=<chief ip> \
-        KERASTUNER_ORACLE_PORT=8000 python reproductions/regularization_intuition.py --work-dir /shared/w
+        KERASTUNER_ORACLE_PORT=8000 \
+        python reproductions/regularization_intuition.py --work-dir /shared/w
 Workers train the grid points the chief's oracle hands out and write each
 trial's curves to the work dir; the chief, once every point is done, draws
 the figures and tables from them.
@@ -57,10 +59,6 @@ import pandas as pd  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from harness.data.periodic_signal import make_periodic_signal  # noqa: E402
-from harness.plotting.densities import plot_densities  # noqa: E402
-from harness.plotting.panels import plot_panels  # noqa: E402
-from kreg.regularizers import L2  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
     comma_separated,
     finish,
@@ -71,10 +69,14 @@ from harness.cli.arguments import (  # noqa: E402
     script_parser,
 )
 from harness.cli.run import run_script  # noqa: E402
+from harness.data.periodic_signal import make_periodic_signal  # noqa: E402
+from harness.plotting.densities import plot_densities  # noqa: E402
+from harness.plotting.panels import plot_panels  # noqa: E402
 from harness.results.atomic_dir import check_writable_parent  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from kreg.regularizers import L2  # noqa: E402
 
 SWEEPS = ("l2", "dropout")
 L2_VALUES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]

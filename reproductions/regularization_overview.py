@@ -63,10 +63,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from kreg.callbacks.dense_sparse_dense import DenseSparseDense  # noqa: E402
-from harness.data import load_mnist  # noqa: E402
-from harness.data.subsets import stratified_subset  # noqa: E402
-from harness.models.lenet5 import build_lenet5  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
     comma_list,
     comma_separated,
@@ -79,10 +75,14 @@ from harness.cli.arguments import (  # noqa: E402
     script_parser,
 )
 from harness.cli.run import run_script  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.data.subsets import stratified_subset  # noqa: E402
+from harness.models.lenet5 import build_lenet5  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import Evaluator  # noqa: E402
 from harness.training.accuracy_history import AccuracyHistory  # noqa: E402
+from kreg.callbacks.dense_sparse_dense import DenseSparseDense  # noqa: E402
 
 SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd")
 FULL = {"train_limit": None, "dropout_epochs": 15, "max_epochs": 30,

@@ -54,12 +54,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from harness.data import load_mnist  # noqa: E402
-from harness.data.toy_regression import make_toy_regression, true_function  # noqa: E402
-from kreg.layers import DropConnectDense  # noqa: E402
-from harness.plotting import plot_weight_images  # noqa: E402
-from harness.plotting.panels import plot_panels  # noqa: E402
-from kreg.regularizers import L2  # noqa: E402
 from harness.cli.arguments import (  # noqa: E402
     comma_list,
     finish,
@@ -71,9 +65,15 @@ from harness.cli.arguments import (  # noqa: E402
     script_parser,
 )
 from harness.cli.run import run_script  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.data.toy_regression import make_toy_regression, true_function  # noqa: E402
+from harness.plotting import plot_weight_images  # noqa: E402
+from harness.plotting.panels import plot_panels  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from kreg.layers import DropConnectDense  # noqa: E402
+from kreg.regularizers import L2  # noqa: E402
 
 METHODS = ("baseline", "dropout", "batchnorm", "l2", "dropconnect")
 TITLES = {"baseline": "Baseline", "dropout": "Dropout", "batchnorm": "Batch norm",
@@ -509,7 +509,7 @@ def build_table(runs, args):
 def learning_rate_table(lr_runs, args):
     rows = []
     for method, pair in lr_runs.items():
-        for key, result in pair.items():
+        for result in pair.values():
             rows.append({"method": method, "learning_rate": result["learning_rate"],
                          **summarize(result, args.epochs)})
     frame = pd.DataFrame(rows)

@@ -54,7 +54,7 @@ def check_weight_decay(model, allow_weight_decay=False):
     Example:
 
     >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(
-    ...     2, kernel_regularizer=L2(1e-4))])
+    ...     2, kernel_regularizer=kreg.regularizers.L2(1e-4))])
     >>> model.compile(keras.optimizers.AdamW(weight_decay=1e-4), "mse")
     >>> paths = check_weight_decay(model)  # warns
     """

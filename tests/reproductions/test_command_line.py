@@ -9,12 +9,11 @@ import subprocess
 import sys
 import time
 
-import numpy as np
-import pytest
-
 import cs231n_regularization
 import iris_histograms
 import mnist_weight_images
+import numpy as np
+import pytest
 import regularization_intuition
 import regularization_overview
 import toy_regression

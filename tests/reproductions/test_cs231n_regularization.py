@@ -9,12 +9,12 @@ import argparse
 import json
 import os
 
+import cs231n_regularization as script
 import numpy as np
 import pytest
 from tqdm import tqdm
 
 from harness.data import load_mnist
-import cs231n_regularization as script
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
 

@@ -9,11 +9,11 @@ import argparse
 import json
 import os
 
+import iris_histograms as script
 import numpy as np
 import pytest
 from tqdm import tqdm
 
-import iris_histograms as script
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
 

@@ -10,13 +10,13 @@ import pathlib
 import subprocess
 import sys
 
+import mnist_weight_images as script
 import numpy as np
 import pytest
 
 from harness.data import load_mnist
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
-import mnist_weight_images as script
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHORT_RUN = ["--data", "sample", "--steps", "600", "--eval-every", "200",

@@ -7,18 +7,18 @@ distributed over keras-tuner's chief and two workers on 127.0.0.1.
 
 import argparse
 import os
+import pathlib
 import socket
 import subprocess
 import sys
-import pathlib
 import tempfile
 import time
 
 import pytest
+import regularization_intuition as script
 
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
-import regularization_intuition as script
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GRID = ["--l2-values", "0,0.01,1", "--dropout-values", "0,0.3,0.6"]
@@ -158,7 +158,7 @@ def test_distributed_chief_and_two_workers(tmp_path):
             if tuner_id == "chief":
                 time.sleep(2)
         deadline = time.monotonic() + 240
-        for tuner_id, proc in procs.items():
+        for proc in procs.values():
             proc.wait(timeout=max(1, deadline - time.monotonic()))
     finally:
         for proc in procs.values():

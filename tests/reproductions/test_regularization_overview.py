@@ -11,8 +11,8 @@ import os
 
 import numpy as np
 import pytest
-
 import regularization_overview as script
+
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
 

@@ -9,11 +9,11 @@ import argparse
 
 import numpy as np
 import pytest
+import toy_regression as script
 
 from harness.data import load_mnist
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
-import toy_regression as script
 
 SHORT_RUN = ["--quick", "--epochs", "200", "--methods", "baseline,dropout,batchnorm",
              "--ae-epochs", "2", "--data", "sample", "--seed", "0"]

@@ -2,8 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from kreg.callbacks.dense_sparse_dense import DenseSparseDense
-from kreg.callbacks.dense_sparse_dense import magnitude_mask
+from kreg.callbacks.dense_sparse_dense import DenseSparseDense, magnitude_mask
 
 LAYERS = ("d1", "d2", "d3")
 

@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 from kreg.regularizers.apply_to_kernels import apply_regularizer
-from kreg.regularizers.penalties import L1
-from kreg.regularizers.penalties import L2
+from kreg.regularizers.penalties import L1, L2
 
 
 def _np(x):

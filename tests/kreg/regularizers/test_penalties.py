@@ -2,9 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from kreg.regularizers.penalties import L1
-from kreg.regularizers.penalties import L2
-from kreg.regularizers.penalties import ElasticNet
+from kreg.regularizers.penalties import L1, L2, ElasticNet
 
 
 def _np(x):

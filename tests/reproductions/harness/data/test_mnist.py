@@ -8,7 +8,6 @@ import pytest
 from harness.data import mnist, mnist_files
 from harness.data.mnist import load_mnist
 from harness.data.mnist_files import MnistDataError
-
 from tests.reproductions.harness.data.test_mnist_files import fake_arrays, write_idx_dir
 
 

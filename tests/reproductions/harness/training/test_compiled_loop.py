@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from harness.training import Evaluator, CompiledLoop, epoch_batch_indices
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices
 from harness.training.compiled_loop import draws_random_numbers
 from kreg.layers import InvertedDropout
 

@@ -302,7 +302,7 @@ class BayesianDense(keras.layers.Layer):
         """The mean kernel `mu`, for kreg's helpers (penalties, pruning,
         max-norm): the kernel of the layer's point estimate."""
         return [kernel(self, "kernel_mean", (-1,),
-                            regularizer_attribute="mean_regularizer")]
+                       regularizer_attribute="mean_regularizer")]
 
     def _scale(self, parameter):
         return posterior.scale_from(ops.convert_to_tensor(parameter),

@@ -196,7 +196,7 @@ class GaussianFunctionDense(keras.layers.Layer):
         """The mean kernel `mu`, for kreg's helpers (penalties, pruning,
         max-norm)."""
         return [kernel(self, "kernel_mean", (-1,),
-                            regularizer_attribute="mean_regularizer")]
+                       regularizer_attribute="mean_regularizer")]
 
     def kernel_scale(self):
         """Returns the scale `S = exp(kernel_log_scale)` of every weight."""

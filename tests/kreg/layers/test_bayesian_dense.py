@@ -15,6 +15,7 @@ import pytest
 
 from kreg import kernels
 from kreg.layers import BayesianDense, GaussianPrior, ScaleMixturePrior
+from tests.kreg.repeated_calls import training_call_losses, training_calls
 
 _np = keras.ops.convert_to_numpy
 INPUT_DIM, UNITS = 6, 3
@@ -47,7 +48,7 @@ def bayesian(sampling="weights", scale="exp", seed=1, **kwargs):
 
 
 def calls(layer, x, n):
-    return np.stack([_np(layer(x, training=True)) for _ in range(n)])
+    return training_calls(layer, x, n)
 
 
 # --------------------------------------------------------------------------
@@ -171,11 +172,7 @@ def test_zero_input_rows_keep_gradients_finite(sampling):
 
 def kl_values(layer, n, x=None):
     x = np.ones((2, INPUT_DIM), "float32") if x is None else x
-    values = []
-    for _ in range(n):
-        layer(x, training=True)
-        values.append(float(_np(layer.losses[0])))
-    return np.array(values)
+    return training_call_losses(layer, x, n)[:, 0]
 
 
 def np_gaussian_kl(mu, sigma, prior):
@@ -258,8 +255,9 @@ def test_kl_under_mixed_precision_reads_float32_variables(mixed_precision):
     from float16 copies of them)."""
     layer, mu, sigma = bayesian("flipout", kl_weight=1.0)
     assert layer.compute_dtype == "float16"
-    value = kl_values(layer, 1)[0]
+    layer(np.ones((2, INPUT_DIM), "float32"), training=True)
     assert keras.backend.standardize_dtype(layer.losses[0].dtype) == "float32"
+    value = float(_np(layer.losses[0]))
     np.testing.assert_allclose(value, np_gaussian_kl(mu, sigma, 1.0), rtol=1e-5)
 
 
@@ -511,7 +509,7 @@ def test_training_samples_vary_and_average_to_mean_output(rng):
     x = rng.normal(size=(1, INPUT_DIM)).astype("float32")
     mean_output = x @ mu + _np(layer.bias)
     n = 300
-    outputs = np.stack([_np(layer(x, training=True))[0] for _ in range(n)])
+    outputs = calls(layer, x, n)[:, 0]
     assert np.unique(outputs[:, 0]).size == n
     # y_j = sum_i x_i w_ij, independent w_ij ~ N(mu_ij, sigma_ij^2): std
     # sqrt(sum_i x_i^2 sigma_ij^2); the mean of n has standard error

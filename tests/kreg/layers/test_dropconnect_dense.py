@@ -10,6 +10,7 @@ import pytest
 from keras import ops
 
 from kreg.layers.dropconnect_dense import DropConnectDense
+from tests.kreg.repeated_calls import inference_calls, training_calls
 
 SAMPLINGS = ["per_example", "per_batch"]
 
@@ -273,9 +274,7 @@ def test_mean_over_masks_approaches_dense_output(sampling, rng):
         samples = _np(layer(np.repeat(x, n, axis=0), training=True))
     else:
         n = 200
-        samples = np.concatenate(
-            [_np(layer(x, training=True)) for _ in range(n)]
-        )
+        samples = training_calls(layer, x, n).reshape((n, -1))
     expected = _dense_np(layer, x)[0]
     variance = (1 - keep) / keep * (x**2 @ _np(layer.kernel) ** 2)[0]
     standard_error = np.sqrt(variance / n)
@@ -497,7 +496,7 @@ def test_sample_inference_draws_as_at_training(rng):
         # The same draws as training calls of a layer with the same seed.
         np.testing.assert_allclose(first, _np(twin(x, training=True)),
                                    rtol=1e-6, atol=1e-6)
-        draws = np.stack([_np(layer(x)) for _ in range(400)])
+        draws = inference_calls(layer, x, 400)
         se = draws.std(axis=0) / math.sqrt(len(draws))
         z = np.abs(draws.mean(axis=0) - _dense_np(layer, x)) / np.maximum(se, 1e-6)
         assert np.max(z) < 5, sampling

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from kreg.layers import DropConnect
+from tests.kreg.repeated_calls import training_calls
 
 L = keras.layers
 _np = keras.ops.convert_to_numpy
@@ -36,7 +37,7 @@ def test_expectation_is_the_unmasked_layer(factory, shape):
     x = np.random.default_rng(0).normal(size=shape).astype("float32")
     reference = _np(layer(x))  # inference: the layer unchanged
     np.testing.assert_allclose(reference, _np(layer.layer(x)), rtol=1e-6)
-    draws = np.stack([_np(layer(x, training=True)) for _ in range(400)])
+    draws = training_calls(layer, x, 400)
     se = draws.std(axis=0) / math.sqrt(len(draws))
     z = np.abs(draws.mean(axis=0) - reference) / np.maximum(se, 1e-6)
     assert np.mean(z < 4) > 0.99
@@ -137,7 +138,7 @@ def test_recurrent_expectation_is_the_unmasked_rnn():
     layer = DropConnect(rnn, rate=0.5, kernels="recurrent", seed=2)
     x = np.random.default_rng(0).normal(size=(4, 2, 3)).astype("float32")
     reference = _np(rnn(x))
-    draws = np.stack([_np(layer(x, training=True)) for _ in range(600)])
+    draws = training_calls(layer, x, 600)
     se = draws.std(axis=0) / math.sqrt(len(draws))
     np.testing.assert_array_equal(draws[:, :, 0], np.broadcast_to(
         reference[:, 0], draws[:, :, 0].shape))  # step 1 has h_0 = 0

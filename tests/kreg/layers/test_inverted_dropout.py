@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from kreg.layers import InvertedDropout
+from tests.kreg.repeated_calls import training_calls
 
 _np = keras.ops.convert_to_numpy
 
@@ -32,7 +33,7 @@ def test_same_arguments_and_errors_as_keras_dropout():
 
 def _draws(layer, x, steps):
     """`steps` training outputs of `layer` on `x`, stacked."""
-    return np.stack([_np(layer(x, training=True)) for _ in range(steps)])
+    return training_calls(layer, x, steps)
 
 
 @pytest.mark.parametrize("rate", [0.5, 0.25, 0.1])

@@ -1,7 +1,8 @@
 """CS231n notes, "Regularization": L2, L1, elastic net, max norm and dropout.
 
-Reproduces the regularization section of the CS231n notes (article 002 in
-shared/seeds) on a small 3-layer ReLU network (784 -> 100 -> 100 -> 10, the
+Reproduces the "Regularization" section of Stanford's CS231n notes, "Neural
+Networks Part 2" (article 002; https://cs231n.github.io/neural-networks-2/#reg)
+on a small 3-layer ReLU network (784 -> 100 -> 100 -> 10, the
 notes' "example 3-layer neural network") trained on MNIST, and makes the
 notes' claims measurable:
 

@@ -1,7 +1,7 @@
 """Regularization in deep learning: L1 and L2 weight histograms on iris.
 
 Reproduces the weight-penalty section of "Regularization in deep learning"
-(article 001 in shared/seeds; the other sections of that article, dropout,
+(article 001; the other sections of that article, dropout,
 early stopping, data augmentation and dense-sparse-dense training, are in
 `reproductions/regularization_overview.py`). The article trains the
 TensorFlow iris example network (three hidden ReLU layers of 10, 20 and 10
@@ -35,7 +35,7 @@ Run:
     python reproductions/iris_histograms.py --quick    # a short look, not it
     python reproductions/iris_histograms.py --help
 
-Settings (see shared/REFERENCE.md): the article's code modifies
+Settings, as the article's code has them: it modifies
 TensorFlow's `examples/learn/iris_custom_model.py`: Adagrad with learning
 rate 0.1, 1,000 steps, each on the whole training set (`learn.Estimator.fit`
 without a batch size fed all 120 rows); TF1 `fully_connected` defaults

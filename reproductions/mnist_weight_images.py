@@ -26,11 +26,11 @@ shortened run writes `results/quick/mnist_weight_images/` instead):
 
 Run:
     python reproductions/mnist_weight_images.py            # the article's setting
-    python reproductions/mnist_weight_images.py --data ../shared/data/mnist
+    python reproductions/mnist_weight_images.py --data path/to/mnist  # IDX files
     python reproductions/mnist_weight_images.py --quick    # a short look, not it
     python reproductions/mnist_weight_images.py --help
 
-The defaults are the original notebooks' settings (see shared/REFERENCE.md):
+The defaults are the original notebooks' settings:
 squared error on the softmax output, Adam 1e-4 (1e-3 for the Gaussian
 variant), batch 32, 150,000 steps, test accuracy every 1,000 steps, truncated
 normal init with stddev 0.075.
@@ -89,7 +89,7 @@ QUICK_STEPS = 3_000
 SEEDS = 3  # runs per variant at the full setting (1 with --quick)
 FULL_SETTING = {"steps": ARTICLE_STEPS, "variants": list(VARIANTS), "seeds": SEEDS}
 
-# What the article's table and the original notebooks printed (REFERENCE.md).
+# What the article's table and the original notebooks printed.
 PUBLISHED = pd.DataFrame(
     {
         "variant": list(VARIANTS),

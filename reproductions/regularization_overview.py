@@ -1,7 +1,7 @@
 """Regularization in deep learning: dropout, early stopping, augmentation, DSD.
 
-Reproduces the techniques of "Regularization in deep learning" (article 001
-in shared/seeds) other than the weight penalties, whose iris histograms are
+Reproduces the techniques of "Regularization in deep learning" (article 001)
+other than the weight penalties, whose iris histograms are
 in `reproductions/iris_histograms.py`. Each section trains LeNet-5 on MNIST
 and shows one figure:
 

@@ -12,16 +12,10 @@ code 2:
 import argparse
 import math
 
+from harness.cli.one_line_parser import ScriptParser
 from harness.cli.output_folder import resolve_output
 from harness.data.mnist import DATA_CHOICES, check_data_argument
 from harness.data.mnist_files import MnistDataError
-
-
-class ScriptParser(argparse.ArgumentParser):
-    """An `ArgumentParser` whose errors are one line (no usage block)."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _describe(kind, low, high, low_open, high_open):

@@ -146,8 +146,11 @@ def read_path(path):
 
 def _full(train_test, source, description, files=()):
     train, test = train_test
+    records = mnist_files.provenance(files)
+    if records:
+        description = f"{description}, {mnist_files.describe_files(records)}"
     splits = split_like_tf_reader(train, test, VALIDATION_SIZE, source, description)
-    splits.files = mnist_files.provenance(files)
+    splits.files = records
     return splits
 
 
@@ -212,7 +215,8 @@ def load_mnist(data="auto", seed=0, allow_download=True, log=print):
         splits = _auto(seed, allow_download, full_description, log)
     else:
         train_test, files = read_path(data)
-        splits = _full(train_test, data, f"{full_description}, from {data}", files)
+        # Named by what was read, never by a path on this machine.
+        splits = _full(train_test, "local files", full_description, files)
     log(f"[kreg] MNIST source: {splits.source}: {splits.description}; sizes "
         f"{splits.sizes}")
     return splits

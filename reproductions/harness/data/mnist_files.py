@@ -213,15 +213,26 @@ def uncompressed_sha256(path):
 
 
 def provenance(paths):
-    """What `metadata.json` records of the files read: for each, its path,
-    the SHA-256 of its (uncompressed) content and whether that is the
-    canonical MNIST file's."""
+    """What `metadata.json` records of the files read: for each, its name
+    (not its folder, which means nothing on another machine), the SHA-256 of
+    its (uncompressed) content and whether that is the canonical MNIST
+    file's."""
     records = []
     for path in paths:
         digest = uncompressed_sha256(path)
         records.append({
-            "file": os.path.abspath(path),
+            "file": os.path.basename(path),
             "sha256": digest,
             "canonical_mnist": digest in CANONICAL_SHA256,
         })
     return records
+
+
+def describe_files(records):
+    """The files read, as a reader elsewhere can check them: their names and
+    whether their SHA-256 are the canonical MNIST files' (records of
+    `provenance`)."""
+    names = ", ".join(record["file"] for record in records)
+    if records and all(record["canonical_mnist"] for record in records):
+        return f"the canonical MNIST files ({names}; SHA-256 as published)"
+    return f"local files ({names}) that are NOT the canonical MNIST files"

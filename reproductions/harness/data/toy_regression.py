@@ -1,7 +1,7 @@
 """The toy 1-D regression of Chen's "Dropout vs BatchNorm vs L2" (article 003).
 
-The article's formula was an image that did not survive; REFERENCE.md keeps
-the facts: 200 samples split 100 / 100, Gaussian noise on the targets and a
+The article's formula was an image that did not survive; its text keeps the
+facts: 200 samples split 100 / 100, Gaussian noise on the targets and a
 degree-4 polynomial basis `[x, x^2, x^3, x^4]` as the network input. This
 module defines its own target in that spirit and documents it:
 

@@ -3,12 +3,15 @@
 import os
 import re
 
+from harness.articles import script_named, script_names
+
 INDEX_HEADER = """\
 # kreg reproduction results
 
 Every file under this folder is written by a script in `reproductions/`;
 nothing here is edited by hand. This page is rebuilt from each folder's
-`README.md` whenever a script writes its results here.
+`README.md` whenever a script writes its results here. The main job comes
+first, then the articles in order; `python -m reproductions` lists them.
 """
 
 
@@ -26,6 +29,16 @@ def _relink(text, subfolder):
     return re.sub(r"\]\(([^)/:]+\.png)\)", rf"]({subfolder}/\1)", text)
 
 
+def _with_citation(section, name):
+    """The section with its article (title, author, link) under its heading,
+    for the scripts the suite knows."""
+    script = script_named(name)
+    if script is None:
+        return section
+    heading, _, rest = section.partition("\n")
+    return f"{heading}\n\n{script.article.citation()}; `reproductions/{name}.py`\n{rest}"
+
+
 def index_results_folder(root):
     """Rebuilds `root/README.md` from `root/*/README.md` when `root` is a
     folder called `results` (the project's; a user's `--out` elsewhere is
@@ -39,10 +52,11 @@ def index_results_folder(root):
         if ".tmp-" in name or ".old-" in name or not os.path.isfile(path):
             continue
         sections[name] = path
+    known = [name for name in script_names() if name in sections]
     parts = [INDEX_HEADER]
-    for name in sorted(sections):
+    for name in known + sorted(set(sections) - set(known)):
         with open(sections[name]) as f:
-            parts.append(_relink(f.read(), name))
+            parts.append(_with_citation(_relink(f.read(), name), name))
     index = os.path.join(root, "README.md")
     with open(index + ".tmp", "w") as f:
         f.write("\n".join(parts))

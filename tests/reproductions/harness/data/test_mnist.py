@@ -123,7 +123,11 @@ def test_folder_with_only_keras_npz(no_real_sources):
     np.savez(folder / "mnist.npz", **fake_arrays(n_train=5010))
     splits = load_mnist(str(folder), log=lambda _: None)
     assert splits.sizes == {"train": 10, "validation": 5000, "test": 20}
-    assert [record["file"] for record in splits.files] == [str(folder / "mnist.npz")]
+    assert [record["file"] for record in splits.files] == ["mnist.npz"]
+    # Described by what was read, not by where: no path of this machine.
+    assert splits.source == "local files"
+    assert str(no_real_sources) not in splits.description
+    assert "mnist.npz" in splits.description and "NOT the canonical" in splits.description
 
 
 def test_files_and_hashes_are_recorded(no_real_sources):
@@ -133,7 +137,8 @@ def test_files_and_hashes_are_recorded(no_real_sources):
     assert len(splits.files) == 4
     for record in splits.files:
         # The hash is of the uncompressed content, as MNIST's provenance has it.
-        assert record["sha256"] == mnist_files.uncompressed_sha256(record["file"])
+        assert record["sha256"] == mnist_files.uncompressed_sha256(
+            folder / record["file"])
         assert record["canonical_mnist"] is False  # fake digits
 
 

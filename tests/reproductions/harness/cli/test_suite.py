@@ -1,0 +1,96 @@
+"""`python -m reproductions` (`harness.cli.suite`) and the articles'
+catalog it shares with the results index (`harness.articles`)."""
+
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from harness import articles
+from harness.cli import suite
+from harness.results.report import index_results_folder
+
+ROOT = pathlib.Path(__file__).resolve().parents[4]
+
+
+def command(*argv):
+    return subprocess.run([sys.executable, "-m", "reproductions", *argv],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_catalog_holds_every_script_main_job_first():
+    on_disk = {path.stem for path in (ROOT / "reproductions").glob("*.py")
+               if path.stem != "__main__"}
+    assert set(articles.script_names()) == on_disk
+    assert articles.script_names()[0] == "mnist_weight_images"
+    numbers = [script.article.number for script in articles.SCRIPTS[1:]]
+    assert numbers == sorted(numbers)
+
+
+def test_listing_names_each_article_and_script_in_order():
+    result = command()
+    assert result.returncode == 0, result.stderr
+    positions = [result.stdout.index(f"reproductions/{name}.py")
+                 for name in articles.script_names()]
+    assert positions == sorted(positions)
+    assert 'Sam Greydanus (2016), "Regularization for Neural Networks"' in result.stdout
+    assert "https://cs231n.github.io/neural-networks-2/#reg" in result.stdout
+
+
+def test_version_is_kreg_s():
+    import kreg
+
+    result = command("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"kreg reproductions {kreg.__version__}"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["nope"], "argument SCRIPT: expected one of all, mnist_weight_images"),
+    (["all", "toy_regression"], "argument SCRIPT: 'all' stands alone"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+])
+def test_bad_input_is_one_line_and_exit_2(argv, message):
+    result = command(*argv)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_all_means_every_script_in_order():
+    assert suite.parse_args(["all", "--quick"]).scripts == articles.script_names()
+    assert suite.parse_args(["toy_regression"]).scripts == ["toy_regression"]
+
+
+def test_runs_each_script_in_turn_and_sums_up(tmp_path, monkeypatch, capsys):
+    """Scripts stand in for the real ones: each runs in its own process with
+    `--quick` passed on; a failing one is reported and fails the command."""
+    (tmp_path / "good.py").write_text(
+        "import sys\nprint('good ran with', sys.argv[1:])\n")
+    (tmp_path / "bad.py").write_text("import sys\nsys.exit(3)\n")
+    monkeypatch.setattr(suite, "HERE", tmp_path)
+    rows = suite.run_scripts(["good", "bad"], quick=True)
+    assert [(name, code, folder) for name, code, _, folder in rows] == [
+        ("good", 0, "results/quick/good/"), ("bad", 3, "-")]
+    suite.print_summary(rows)
+    out = capsys.readouterr().out
+    assert "=== [1/2] python reproductions/good.py --quick" in out
+    assert "=== [2/2] python reproductions/bad.py --quick" in out
+    summary = [line.split() for line in out.splitlines()[-3:]]
+    assert [row[:2] for row in summary[:2]] == [["good", "0"], ["bad", "3"]]
+    assert summary[0][-1] == "results/quick/good/" and summary[2][0] == "total"
+
+
+def test_results_index_opens_with_the_main_job_and_cites_each_article(tmp_path):
+    root = tmp_path / "results"
+    for name in ("toy_regression", "mnist_weight_images", "zz_unknown"):
+        (root / name).mkdir(parents=True)
+        (root / name / "README.md").write_text(f"## {name} title\n\nbody\n")
+    index = pathlib.Path(index_results_folder(root)).read_text()
+    order = [index.index(f"## {name} title") for name in
+             ("mnist_weight_images", "toy_regression", "zz_unknown")]
+    assert order == sorted(order)
+    assert ("## mnist_weight_images title\n\nArticle 000: Sam Greydanus (2016), "
+            '"Regularization for Neural Networks"') in index
+    assert "Tian Qi (Ricky) Chen" in index

@@ -69,21 +69,7 @@ import os
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from harness.analysis.dropout_expectation import dropout_expectation  # noqa: E402
-from harness.analysis.weight_statistics import (  # noqa: E402
-    kernels,
-    max_unit_norm,
-    weight_summary,
-)
-from harness.cli.arguments import (  # noqa: E402
+from harness.cli.arguments import (
     comma_list,
     comma_separated,
     finish,
@@ -94,32 +80,8 @@ from harness.cli.arguments import (  # noqa: E402
     rate,
     script_parser,
 )
-from harness.cli.run import run_script  # noqa: E402
-from harness.data import load_mnist  # noqa: E402
-from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
-from harness.results.run_metadata import run_metadata  # noqa: E402
-from harness.results.writer import write_results  # noqa: E402
-from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
-from kreg.constraints.max_norm import MaxNorm  # noqa: E402
-from kreg.layers import VanillaDropout  # noqa: E402
-from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
-from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 
 SECTIONS = ("variants", "divergence", "dropout", "biases", "l2_grid")
-VARIANTS = ("none", "l2", "l1", "elastic_net", "max_norm", "dropout",
-            "dropout_max_norm")
-TITLES = {"none": "No regularization", "l2": "L2", "l1": "L1",
-          "elastic_net": "Elastic net", "max_norm": "Max norm",
-          "dropout": "Dropout (inverted)", "dropout_max_norm": "Dropout + max norm"}
-NOTES_SAY = {
-    "none": "",
-    "l2": "diffuse, small weights; use all inputs a little",
-    "l1": "sparse weight vectors (very close to exactly zero)",
-    "elastic_net": "lambda1 |w| + lambda2 w^2: L1 and L2 combined",
-    "max_norm": "||w||_2 < c for every neuron, c ~ 3 or 4",
-    "dropout": "keep each unit with probability p = 0.5, scale at train time",
-    "dropout_max_norm": "dropout complements the other methods (max norm)",
-}
 ARTICLE_STEPS = 2000
 QUICK_STEPS = 400
 GRID = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
@@ -142,9 +104,12 @@ def parse_args(argv=None):
                         f"{QUICK_STEPS} with --quick)")
     parser.add_argument("--hidden", type=positive_int, default=100,
                         help="units in each of the two hidden layers")
-    parser.add_argument("--batch-size", type=positive_int, default=64)
-    parser.add_argument("--learning-rate", type=positive_float, default=0.1)
-    parser.add_argument("--momentum", type=rate, default=0.9)
+    parser.add_argument("--batch-size", type=positive_int, default=64,
+                        help="examples per SGD step")
+    parser.add_argument("--learning-rate", type=positive_float, default=0.1,
+                        help="SGD learning rate")
+    parser.add_argument("--momentum", type=rate, default=0.9,
+                        help="SGD momentum")
     parser.add_argument("--l2", type=non_negative_float, default=1e-3,
                         help="lambda of L2, textbook convention 0.5 * lambda * w^2")
     parser.add_argument("--l1", type=non_negative_float, default=1e-4,
@@ -182,6 +147,52 @@ def parse_args(argv=None):
     if args.grid is None:
         args.grid = list(QUICK_GRID if args.quick else GRID)
     return finish(parser, args)
+
+
+if __name__ == "__main__":
+    # The command line answers (--help, --version, bad input) before
+    # the heavy stack below is imported.
+    parse_args()
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from harness.analysis.dropout_expectation import dropout_expectation  # noqa: E402
+from harness.analysis.weight_statistics import (  # noqa: E402
+    kernels,
+    max_unit_norm,
+    weight_summary,
+)
+from harness.cli.run import run_script  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from kreg.constraints.max_norm import MaxNorm  # noqa: E402
+from kreg.layers import VanillaDropout  # noqa: E402
+from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
+from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
+
+VARIANTS = ("none", "l2", "l1", "elastic_net", "max_norm", "dropout",
+            "dropout_max_norm")
+TITLES = {"none": "No regularization", "l2": "L2", "l1": "L1",
+          "elastic_net": "Elastic net", "max_norm": "Max norm",
+          "dropout": "Dropout (inverted)", "dropout_max_norm": "Dropout + max norm"}
+NOTES_SAY = {
+    "none": "",
+    "l2": "diffuse, small weights; use all inputs a little",
+    "l1": "sparse weight vectors (very close to exactly zero)",
+    "elastic_net": "lambda1 |w| + lambda2 w^2: L1 and L2 combined",
+    "max_norm": "||w||_2 < c for every neuron, c ~ 3 or 4",
+    "dropout": "keep each unit with probability p = 0.5, scale at train time",
+    "dropout_max_norm": "dropout complements the other methods (max norm)",
+}
 
 
 # ---------------------------------------------------------------------------

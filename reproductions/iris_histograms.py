@@ -52,17 +52,7 @@ import os
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from harness.analysis.dead_units import dead_unit_mask  # noqa: E402
-from harness.analysis.weight_statistics import near_zero_fraction  # noqa: E402
-from harness.cli.arguments import (  # noqa: E402
+from harness.cli.arguments import (
     comma_separated,
     finish,
     open_fraction,
@@ -70,19 +60,7 @@ from harness.cli.arguments import (  # noqa: E402
     positive_int,
     script_parser,
 )
-from harness.cli.run import run_script  # noqa: E402
-from harness.data.iris import load_iris  # noqa: E402
-from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
-from harness.results.run_metadata import run_metadata  # noqa: E402
-from harness.results.writer import write_results  # noqa: E402
-from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
-from kreg.regularizers import L1, L2  # noqa: E402
-from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 
-HIDDEN = (10, 20, 10)
-PENALTIES = ("none", "l1", "l2")
-TITLES = {"none": "No regularization", "l1": "L1", "l2": "L2"}
-COLORS = {"none": "tab:gray", "l1": "tab:red", "l2": "tab:blue"}
 ARTICLE_STEPS = 1000
 SWEEP = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 QUICK_SWEEP = (1e-3, 1e-2)
@@ -90,20 +68,14 @@ SWEEP_SEEDS = 3
 FULL_SETTING = {"steps": ARTICLE_STEPS, "sweep": list(SWEEP),
                 "sweep_seeds": SWEEP_SEEDS}
 
-# What the article says about each histogram (it prints no numbers).
-ARTICLE_SAYS = {
-    "none": "(reference histogram)",
-    "l1": "drives some weights to exactly zero, allows some to be big",
-    "l2": "drives all the weights to smaller values",
-}
-
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "iris_histograms", FULL_SETTING)
     parser.add_argument("--steps", type=positive_int, default=ARTICLE_STEPS,
                         help="full-batch Adagrad steps per run (default 1,000, "
                         "as the article)")
-    parser.add_argument("--learning-rate", type=positive_float, default=0.1)
+    parser.add_argument("--learning-rate", type=positive_float, default=0.1,
+                        help="Adagrad learning rate")
     parser.add_argument("--strength", type=positive_float, default=0.01,
                         help="L1 and L2 strength of the histograms (TF1 "
                         "conventions; the article does not state its value)")
@@ -117,12 +89,50 @@ def parse_args(argv=None):
                         "with --quick)")
     parser.add_argument("--atol", type=positive_float, default=1e-3,
                         help="a weight counts as zero when |w| <= atol")
-    parser.add_argument("--test-fraction", type=open_fraction, default=0.2)
+    parser.add_argument("--test-fraction", type=open_fraction, default=0.2,
+                        help="fraction of the 150 flowers held out for testing")
     args = parser.parse_args(argv)
     if args.sweep is None:
         args.sweep = list(QUICK_SWEEP if args.quick else SWEEP)
     args.sweep_seeds = args.sweep_seeds or (1 if args.quick else SWEEP_SEEDS)
     return finish(parser, args)
+
+
+if __name__ == "__main__":
+    # The command line answers (--help, --version, bad input) before
+    # the heavy stack below is imported.
+    parse_args()
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from harness.analysis.dead_units import dead_unit_mask  # noqa: E402
+from harness.analysis.weight_statistics import near_zero_fraction  # noqa: E402
+from harness.cli.run import run_script  # noqa: E402
+from harness.data.iris import load_iris  # noqa: E402
+from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from kreg.regularizers import L1, L2  # noqa: E402
+from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
+
+HIDDEN = (10, 20, 10)
+PENALTIES = ("none", "l1", "l2")
+TITLES = {"none": "No regularization", "l1": "L1", "l2": "L2"}
+COLORS = {"none": "tab:gray", "l1": "tab:red", "l2": "tab:blue"}
+
+# What the article says about each histogram (it prints no numbers).
+ARTICLE_SAYS = {
+    "none": "(reference histogram)",
+    "l1": "drives some weights to exactly zero, allows some to be big",
+    "l2": "drives all the weights to smaller values",
+}
 
 
 # ---------------------------------------------------------------------------

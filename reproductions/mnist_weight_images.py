@@ -40,14 +40,7 @@ import os
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from harness.cli.arguments import (  # noqa: E402
+from harness.cli.arguments import (
     comma_list,
     finish,
     non_negative_float,
@@ -56,51 +49,15 @@ from harness.cli.arguments import (  # noqa: E402
     rate,
     script_parser,
 )
-from harness.cli.run import run_script  # noqa: E402
-from harness.data import load_mnist  # noqa: E402
-from harness.plotting import plot_curves, plot_weight_images  # noqa: E402
-from harness.results.run_metadata import run_metadata  # noqa: E402
-from harness.results.writer import write_results  # noqa: E402
-from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
-from harness.training.worker_pool import (  # noqa: E402
-    default_workers,
-    run_in_workers,
-)
-from kreg.layers import (  # noqa: E402
-    GaussianFunctionDense,
-    InvertedDropout,
-    WeightNormDense,
-)
-from kreg.losses import HalfMeanSquaredError  # noqa: E402
-from kreg.regularizers import L2  # noqa: E402
+from harness.jobs import ONE_THREAD, Job, default_workers, run_jobs
 
 VARIANTS = ("none", "dropout", "gaussian", "l2", "weight_norm")
-TITLES = {
-    "none": "No regularization",
-    "dropout": "Dropout",
-    "gaussian": "Gaussian weight regularization",
-    "l2": "L2 regularization",
-    "weight_norm": "Weight normalization",
-}
 ARTICLE_STEPS = 150_000
 QUICK_STEPS = 3_000
 # A run with these settings (and not --quick) is the article's; any other
 # writes to results/quick/.
 SEEDS = 3  # runs per variant at the full setting (1 with --quick)
 FULL_SETTING = {"steps": ARTICLE_STEPS, "variants": list(VARIANTS), "seeds": SEEDS}
-
-# What the article's table and the original notebooks printed.
-PUBLISHED = pd.DataFrame(
-    {
-        "variant": list(VARIANTS),
-        "article_accuracy": [0.932, 0.895, 0.915, 0.760, 0.711],
-        "notebook_accuracy": [0.9319, 0.8903, 0.9152, 0.7601, 0.7113],
-        "article_runtime_ratio": [1.00, 1.49, 1.85, 1.25, 1.58],
-        "notebook_runtime_ratio": [1.00, 1.91, 2.59, 1.25, 1.58],
-        "article_min": [-1.95, -1.42, 0.0, -0.062, -0.05],
-        "article_max": [1.64, 1.18, 0.80, 0.094, 0.08],
-    }
-).set_index("variant")
 
 
 def parse_args(argv=None):
@@ -117,20 +74,23 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=positive_int, default=None,
                         help="processes training runs side by side, one core "
                         "each (default: one per core; 1 trains in this process)")
-    parser.add_argument("--batch-size", type=positive_int, default=32)
+    parser.add_argument("--batch-size", type=positive_int, default=32,
+                        help="examples per Adam step")
     parser.add_argument("--eval-every", type=positive_int, default=None,
                         help="steps between test-accuracy measurements "
                         "(default 1,000; 250 with --quick)")
-    parser.add_argument("--learning-rate", type=positive_float, default=1e-4)
+    parser.add_argument("--learning-rate", type=positive_float, default=1e-4,
+                        help="Adam learning rate of every variant but the Gaussian")
     parser.add_argument("--gaussian-learning-rate", type=positive_float,
-                        default=1e-3)
-    parser.add_argument("--init-stddev", type=positive_float, default=0.075)
+                        default=1e-3, help="Adam learning rate of the Gaussian variant")
+    parser.add_argument("--init-stddev", type=positive_float, default=0.075,
+                        help="stddev of the truncated-normal initial weights")
     parser.add_argument("--dropout-rate", type=rate, default=0.5,
                         help="drop rate on the input (the article keeps 0.5)")
     parser.add_argument("--l2", type=non_negative_float, default=0.01,
                         help="L2 strength, textbook 1/2 convention: l2*sum(W^2)/2")
     parser.add_argument("--gaussian-noise-scale", type=non_negative_float,
-                        default=0.5)
+                        default=0.5, help="initial scale S of the Gaussian variant")
     args = parser.parse_args(argv)
     args.steps = args.steps or (QUICK_STEPS if args.quick else ARTICLE_STEPS)
     args.seeds = args.seeds or (1 if args.quick else SEEDS)
@@ -140,6 +100,54 @@ def parse_args(argv=None):
         parser.error(f"argument --eval-every: expected at most --steps "
                      f"({args.steps}), received {args.eval_every}")
     return finish(parser, args)
+
+
+if __name__ == "__main__":
+    # The command line answers (--help, --version, bad input) before
+    # the heavy stack below is imported.
+    parse_args()
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from harness.cli.run import run_script  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.plotting import plot_curves, plot_weight_images  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from kreg.layers import (  # noqa: E402
+    GaussianFunctionDense,
+    InvertedDropout,
+    WeightNormDense,
+)
+from kreg.losses import HalfMeanSquaredError  # noqa: E402
+from kreg.regularizers import L2  # noqa: E402
+
+TITLES = {
+    "none": "No regularization",
+    "dropout": "Dropout",
+    "gaussian": "Gaussian weight regularization",
+    "l2": "L2 regularization",
+    "weight_norm": "Weight normalization",
+}
+
+# What the article's table and the original notebooks printed.
+PUBLISHED = pd.DataFrame(
+    {
+        "variant": list(VARIANTS),
+        "article_accuracy": [0.932, 0.895, 0.915, 0.760, 0.711],
+        "notebook_accuracy": [0.9319, 0.8903, 0.9152, 0.7601, 0.7113],
+        "article_runtime_ratio": [1.00, 1.49, 1.85, 1.25, 1.58],
+        "notebook_runtime_ratio": [1.00, 1.91, 2.59, 1.25, 1.58],
+        "article_min": [-1.95, -1.42, 0.0, -0.062, -0.05],
+        "article_max": [1.64, 1.18, 0.80, 0.094, 0.08],
+    }
+).set_index("variant")
 
 
 def seeds(args):
@@ -251,34 +259,36 @@ def load_quietly(data, seed):
     return load_mnist(data, seed=seed, log=lambda _: None)
 
 
-def train_job(data, variant, args, seed):
-    return train(variant, data, args, seed, progress=False)
+def train_job(data, variant, args, seed, progress):
+    return train(variant, data, args, seed, progress=progress)
 
 
 def run(data, args):
     """`{variant: numbers stacked over seeds}`.
 
-    With `--workers 1` every run trains here, one after the other; otherwise
-    the runs are spread over worker processes of one core each (see
-    `harness.training.worker_pool`), each reading the same data.
+    Each (variant, seed) is one job (`harness.jobs`). With `--workers 1`
+    they train here, one after the other, on `data`; otherwise they are
+    spread over worker processes of one core each, each reading the same
+    data once.
     """
-    if args.workers == 1:
-        return {variant: stack([train(variant, data, args, seed)
-                                for seed in seeds(args)])
-                for variant in args.variants}
-    jobs = sorted(((variant, seed) for variant in args.variants
-                   for seed in seeds(args)), key=lambda job: -COST[job[0]])
+    here = args.workers == 1
+    jobs = [Job((variant, seed), train_job, (variant, args, seed, here),
+                env={} if here else ONE_THREAD)
+            for variant in args.variants for seed in seeds(args)]
+    if not here:  # the longest first, to whichever worker is free
+        jobs.sort(key=lambda job: -COST[job.key[0]])
     with tqdm(total=len(jobs), desc="runs", unit="run", file=sys.stdout,
-              dynamic_ncols=True) as bar:
+              dynamic_ncols=True, disable=here) as bar:
         def finished(key, numbers):
             bar.write(f"[kreg] {key[0]:>11} seed {key[1]}: test accuracy "
                       f"{numbers['test_accuracy']:.4f} ({numbers['seconds']:.1f} s)")
             bar.update(1)
 
-        results = run_in_workers(
-            load_quietly, (args.data, args.seed),
-            [(job, train_job, (job[0], args, job[1])) for job in jobs],
-            args.workers, on_result=finished)
+        if here:
+            results = run_jobs(jobs, setup=lambda: data, on_result=finished)
+        else:
+            results = run_jobs(jobs, args.workers, load_quietly,
+                               (args.data, args.seed), on_result=finished)
     return {variant: stack([results[(variant, seed)] for seed in seeds(args)])
             for variant in args.variants}
 

@@ -48,18 +48,7 @@ import sys
 import tempfile
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras  # noqa: E402
-import keras_tuner as kt  # noqa: E402
-import matplotlib  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from harness.cli.arguments import (  # noqa: E402
+from harness.cli.arguments import (
     comma_separated,
     finish,
     non_negative_float,
@@ -68,25 +57,12 @@ from harness.cli.arguments import (  # noqa: E402
     rate,
     script_parser,
 )
-from harness.cli.run import run_script  # noqa: E402
-from harness.data.periodic_signal import make_periodic_signal  # noqa: E402
-from harness.plotting.densities import plot_densities  # noqa: E402
-from harness.plotting.panels import plot_panels  # noqa: E402
-from harness.results.atomic_dir import check_writable_parent  # noqa: E402
-from harness.results.run_metadata import run_metadata  # noqa: E402
-from harness.results.writer import write_results  # noqa: E402
-from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
-from kreg.regularizers import L2  # noqa: E402
+from harness.results.atomic_dir import check_writable_parent
 
-SWEEPS = ("l2", "dropout")
 L2_VALUES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
 DROPOUT_VALUES = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 ARTICLE_STEPS = 8000
 QUICK_STEPS = 1500
-# Prediction spread (std over x) below this fraction of the data's std: the
-# model predicts (about) the data mean.
-FLAT = 0.25
-ARTICLE_TURNING = {"l2": 0.01, "dropout": 0.6}
 # A run with these settings (and not --quick) is the full setting; any other
 # writes to results/quick/.
 FULL_SETTING = {"steps": ARTICLE_STEPS, "l2_values": L2_VALUES,
@@ -98,16 +74,19 @@ def parse_args(argv=None):
     parser.add_argument("--steps", type=positive_int, default=None,
                         help=f"Adam steps per grid point (default {ARTICLE_STEPS}; "
                         f"{QUICK_STEPS} with --quick)")
-    parser.add_argument("--batch-size", type=positive_int, default=64)
-    parser.add_argument("--learning-rate", type=positive_float, default=1e-3)
+    parser.add_argument("--batch-size", type=positive_int, default=64,
+                        help="examples per Adam step")
+    parser.add_argument("--learning-rate", type=positive_float, default=1e-3,
+                        help="Adam learning rate")
     parser.add_argument("--eval-every", type=positive_int, default=None,
                         help="steps between loss measurements (default steps/40)")
     parser.add_argument("--init-limit", type=positive_float, default=0.3,
                         help="uniform initialization in [-limit, limit]")
     parser.add_argument("--l2-values", type=comma_separated(non_negative_float),
-                        default=L2_VALUES)
+                        default=L2_VALUES, help="comma-separated L2 strengths of the sweep")
     parser.add_argument("--dropout-values", type=comma_separated(rate),
-                        default=DROPOUT_VALUES)
+                        default=DROPOUT_VALUES,
+                        help="comma-separated dropout probabilities of the sweep")
     parser.add_argument("--work-dir", default=None,
                         help="folder for the tuner state and each trial's curves; "
                         "must be shared by chief and workers (default: a "
@@ -134,6 +113,38 @@ def role():
     if "KERASTUNER_ORACLE_IP" not in os.environ:
         return "local"
     return "chief" if "chief" in os.environ.get("KERASTUNER_TUNER_ID", "") else "worker"
+
+
+if __name__ == "__main__":
+    # The command line answers (--help, --version, bad input) before
+    # the heavy stack below is imported.
+    parse_args()
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import keras_tuner as kt  # noqa: E402
+import matplotlib  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from harness.cli.run import run_script  # noqa: E402
+from harness.data.periodic_signal import make_periodic_signal  # noqa: E402
+from harness.plotting.densities import plot_densities  # noqa: E402
+from harness.plotting.panels import plot_panels  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from kreg.regularizers import L2  # noqa: E402
+
+SWEEPS = ("l2", "dropout")
+# Prediction spread (std over x) below this fraction of the data's std: the
+# model predicts (about) the data mean.
+FLAT = 0.25
+ARTICLE_TURNING = {"l2": 0.01, "dropout": 0.6}
 
 
 def load_data(seed):

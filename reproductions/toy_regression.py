@@ -40,21 +40,11 @@ and 3/4 of the epochs; L2 strength 1e-3 (textbook convention,
 (dropout off, batch norm on its moving statistics).
 """
 
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from harness.cli.arguments import (  # noqa: E402
+from harness.cli.arguments import (
     comma_list,
     finish,
     non_negative_float,
@@ -64,26 +54,8 @@ from harness.cli.arguments import (  # noqa: E402
     rate,
     script_parser,
 )
-from harness.cli.run import run_script  # noqa: E402
-from harness.data import load_mnist  # noqa: E402
-from harness.data.toy_regression import make_toy_regression, true_function  # noqa: E402
-from harness.plotting import plot_weight_images  # noqa: E402
-from harness.plotting.panels import plot_panels  # noqa: E402
-from harness.results.run_metadata import run_metadata  # noqa: E402
-from harness.results.writer import write_results  # noqa: E402
-from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
-from kreg.layers import DropConnectDense  # noqa: E402
-from kreg.regularizers import L2  # noqa: E402
 
 METHODS = ("baseline", "dropout", "batchnorm", "l2", "dropconnect")
-TITLES = {"baseline": "Baseline", "dropout": "Dropout", "batchnorm": "Batch norm",
-          "l2": "L2", "dropconnect": "DropConnect"}
-SETTINGS = ("plain", "noise")
-SETTING_TITLES = {"plain": "input [x, x^2, x^3, x^4]",
-                  "noise": "input [x, x^2, x^3, x^4, n], n ~ N(0,1)"}
-AE_VARIANTS = ("none", "input_dropout", "hidden_dropout")
-AE_TITLES = {"none": "No regularization", "input_dropout": "Dropout 0.5 on the input",
-             "hidden_dropout": "Dropout 0.5 on the embedding"}
 CONDITIONS = {
     # name: (environment overrides, intra-op threads or None, dtype)
     "reference": ({"TF_ENABLE_ONEDNN_OPTS": "1"}, None, "float32"),
@@ -92,8 +64,6 @@ CONDITIONS = {
     "onednn_off": ({"TF_ENABLE_ONEDNN_OPTS": "0"}, None, "float32"),
     "float64": ({"TF_ENABLE_ONEDNN_OPTS": "1"}, None, "float64"),
 }
-# Where the learned function is drawn.
-GRID = np.linspace(-2, 2, 300)
 ARTICLE_EPOCHS = 1000
 QUICK_EPOCHS = 200
 AE_EPOCHS = 30
@@ -102,6 +72,75 @@ AE_EPOCHS = 30
 FULL_SETTING = {"epochs": ARTICLE_EPOCHS, "methods": list(METHODS),
                 "conditions": list(CONDITIONS), "skip_caution": False,
                 "ae_epochs": AE_EPOCHS, "skip_autoencoder": False}
+
+
+def parse_args(argv=None):
+    parser = script_parser(__doc__, "toy_regression", FULL_SETTING, data=True)
+    parser.add_argument("--epochs", type=number(int, 4), default=None,
+                        help=f"epochs per model (default {ARTICLE_EPOCHS}; "
+                        f"{QUICK_EPOCHS} with --quick)")
+    parser.add_argument("--methods", type=comma_list(METHODS), default=list(METHODS),
+                        help=f"comma-separated subset of {', '.join(METHODS)}")
+    parser.add_argument("--batch-size", type=positive_int, default=20,
+                        help="examples per SGD step")
+    parser.add_argument("--learning-rate", type=positive_float, default=0.01,
+                        help="SGD learning rate")
+    parser.add_argument("--momentum", type=rate, default=0.9,
+                        help="SGD momentum")
+    parser.add_argument("--dropout-rate", type=rate, default=0.1,
+                        help="drop rate of dropout and DropConnect (article: 0.1)")
+    parser.add_argument("--l2", type=non_negative_float, default=1e-3,
+                        help="L2 strength, textbook convention 0.5*l2*sum(W^2)")
+    parser.add_argument("--conditions", type=comma_list(tuple(CONDITIONS)),
+                        default=list(CONDITIONS),
+                        help="floating-point conditions of the batch-norm caution")
+    parser.add_argument("--skip-caution", action="store_true",
+                        help="leave out the batch-norm caution (its floating-point conditions)")
+    parser.add_argument("--ae-epochs", type=positive_int, default=None,
+                        help=f"autoencoder epochs (default {AE_EPOCHS}; 5 with "
+                        "--quick)")
+    parser.add_argument("--skip-autoencoder", action="store_true",
+                        help="leave out the MNIST autoencoder")
+    args = parser.parse_args(argv)
+    args.epochs = args.epochs or (QUICK_EPOCHS if args.quick else ARTICLE_EPOCHS)
+    args.ae_epochs = args.ae_epochs or (5 if args.quick else AE_EPOCHS)
+    return finish(parser, args)
+
+
+if __name__ == "__main__":
+    # The command line answers (--help, --version, bad input) before
+    # the heavy stack below is imported.
+    parse_args()
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from harness.cli.run import run_script  # noqa: E402
+from harness.data import load_mnist  # noqa: E402
+from harness.data.toy_regression import make_toy_regression, true_function  # noqa: E402
+from harness.jobs import Job, run_jobs  # noqa: E402
+from harness.plotting import plot_weight_images  # noqa: E402
+from harness.plotting.panels import plot_panels  # noqa: E402
+from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.writer import write_results  # noqa: E402
+from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from kreg.layers import DropConnectDense  # noqa: E402
+from kreg.regularizers import L2  # noqa: E402
+
+TITLES = {"baseline": "Baseline", "dropout": "Dropout", "batchnorm": "Batch norm",
+          "l2": "L2", "dropconnect": "DropConnect"}
+SETTINGS = ("plain", "noise")
+SETTING_TITLES = {"plain": "input [x, x^2, x^3, x^4]",
+                  "noise": "input [x, x^2, x^3, x^4, n], n ~ N(0,1)"}
+AE_VARIANTS = ("none", "input_dropout", "hidden_dropout")
+AE_TITLES = {"none": "No regularization", "input_dropout": "Dropout 0.5 on the input",
+             "hidden_dropout": "Dropout 0.5 on the embedding"}
+# Where the learned function is drawn.
+GRID = np.linspace(-2, 2, 300)
 # What the article says (no numbers are given; its figures only).
 ARTICLE = {
     "baseline": "slightly overfits; test error rises while train error falls",
@@ -117,44 +156,6 @@ ARTICLE_NOISE = {
     "l2": "similar to dropout",
     "dropconnect": "not run (named as further work)",
 }
-
-
-def parse_args(argv=None):
-    parser = script_parser(__doc__, "toy_regression", FULL_SETTING, data=True)
-    parser.add_argument("--epochs", type=number(int, 4), default=None,
-                        help=f"epochs per model (default {ARTICLE_EPOCHS}; "
-                        f"{QUICK_EPOCHS} with --quick)")
-    parser.add_argument("--methods", type=comma_list(METHODS), default=list(METHODS))
-    parser.add_argument("--batch-size", type=positive_int, default=20)
-    parser.add_argument("--learning-rate", type=positive_float, default=0.01)
-    parser.add_argument("--momentum", type=rate, default=0.9)
-    parser.add_argument("--dropout-rate", type=rate, default=0.1,
-                        help="drop rate of dropout and DropConnect (article: 0.1)")
-    parser.add_argument("--l2", type=non_negative_float, default=1e-3,
-                        help="L2 strength, textbook convention 0.5*l2*sum(W^2)")
-    parser.add_argument("--conditions", type=comma_list(tuple(CONDITIONS)),
-                        default=list(CONDITIONS),
-                        help="floating-point conditions of the batch-norm caution")
-    parser.add_argument("--skip-caution", action="store_true")
-    parser.add_argument("--ae-epochs", type=positive_int, default=None,
-                        help=f"autoencoder epochs (default {AE_EPOCHS}; 5 with "
-                        "--quick)")
-    parser.add_argument("--skip-autoencoder", action="store_true")
-    # Internal: one floating-point condition, run in a fresh subprocess.
-    parser.add_argument("--caution-worker", default=None, help=argparse_hidden())
-    parser.add_argument("--caution-json", default=None, help=argparse_hidden())
-    args = parser.parse_args(argv)
-    args.epochs = args.epochs or (QUICK_EPOCHS if args.quick else ARTICLE_EPOCHS)
-    args.ae_epochs = args.ae_epochs or (5 if args.quick else AE_EPOCHS)
-    if args.caution_worker:
-        return args  # a subprocess of a run whose flags were checked already
-    return finish(parser, args)
-
-
-def argparse_hidden():
-    import argparse
-
-    return argparse.SUPPRESS
 
 
 # ---------------------------------------------------------------------------
@@ -280,16 +281,17 @@ def predict_test(model, data):
 CAUTION_METHODS = ("baseline", "batchnorm")
 
 
-def caution_worker(args):
-    """Runs in the subprocess: trains the noise-feature baseline and batch
-    norm under `args.caution_worker`, writes their curves to JSON."""
-    _, threads, dtype = CONDITIONS[args.caution_worker]
+def caution_job(_, name, args):
+    """Runs in a fresh process under condition `name` (its environment set
+    at start-up): trains the noise-feature baseline and batch norm; returns
+    their curves and test predictions."""
+    _, threads, dtype = CONDITIONS[name]
     import tensorflow as tf
 
     if threads:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
     data = make_toy_regression(seed=args.seed, noise_feature=True)
-    out = {"condition": args.caution_worker, "threads": threads, "dtype": dtype,
+    out = {"condition": name, "threads": threads, "dtype": dtype,
            "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
            "intra_op_threads_seen": tf.config.threading.get_intra_op_parallelism_threads()}
     for method in CAUTION_METHODS:
@@ -297,33 +299,19 @@ def caution_worker(args):
         out[method] = {"test_mse": result["history"]["test_mse"],
                        "train_mse": result["history"]["train_mse"],
                        "test_predictions": predict_test(result["model"], data).tolist()}
-    with open(args.caution_json, "w") as f:
-        json.dump(out, f)
+    return out
 
 
 def run_caution(args):
-    """Starts one subprocess per condition; returns `{condition: results}`."""
-    runs = {}
-    folder = tempfile.mkdtemp(prefix="toy_regression-caution-")
-    for name in tqdm(args.conditions, desc="bn caution", file=sys.stdout):
-        env_overrides, _, _ = CONDITIONS[name]
-        path = os.path.join(folder, f"caution_{name}.json")
-        command = [sys.executable, os.path.abspath(__file__), "--seed", str(args.seed),
-                   "--epochs", str(args.epochs), "--batch-size", str(args.batch_size),
-                   "--learning-rate", repr(args.learning_rate),
-                   "--momentum", repr(args.momentum), "--dropout-rate",
-                   repr(args.dropout_rate), "--l2", repr(args.l2),
-                   "--caution-worker", name, "--caution-json", path]
-        env = {**os.environ, **env_overrides, "TF_CPP_MIN_LOG_LEVEL": "2",
-               "PYTHONPATH": os.pathsep.join(
-                   [os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                    os.environ.get("PYTHONPATH", "")])}
-        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-        with open(path) as f:
-            runs[name] = json.load(f)
-        os.remove(path)
-    os.rmdir(folder)
-    return runs
+    """One job per condition, each in a process of its own (threads and
+    oneDNN are fixed when TensorFlow starts); returns `{condition: results}`."""
+    jobs = [Job(name, caution_job, (name, args),
+                env={**CONDITIONS[name][0], "TF_CPP_MIN_LOG_LEVEL": "2"},
+                own_process=True)
+            for name in args.conditions]
+    with tqdm(total=len(jobs), desc="bn caution", file=sys.stdout) as bar:
+        runs = run_jobs(jobs, on_result=lambda *_: bar.update(1))
+    return {name: runs[name] for name in args.conditions}
 
 
 def caution_table(runs):
@@ -599,9 +587,6 @@ def run_toy(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.caution_worker:
-        caution_worker(args)
-        return None
     wall_start = time.perf_counter()
     # The MNIST of the autoencoder is read first: a bad file stops the run
     # before any training.

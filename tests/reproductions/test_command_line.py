@@ -173,3 +173,62 @@ def test_ctrl_c_stops_within_seconds_and_keeps_old_results(tmp_path):
     assert sorted(os.listdir(out)) == ["metadata.json", "table.md"]
     assert (out / "table.md").read_text() == "old results"
     assert sorted(os.listdir(tmp_path)) == ["out"]  # no temporary folder left
+
+
+HEAVY_STACK = ("keras", "tensorflow", "jax", "torch", "pandas", "matplotlib",
+               "sklearn", "kreg")
+
+
+@pytest.mark.parametrize("flags", [["--help"], ["--version"], ["--seed", "-1"]],
+                         ids=["help", "version", "bad-seed"])
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.__name__)
+def test_command_line_answers_before_the_heavy_stack_loads(script, flags):
+    """`--help`, `--version` and bad input are answered by the script run
+    as a command before it imports Keras, TensorFlow or any other heavy
+    module (so at once, and with no TensorFlow log lines)."""
+    path = ROOT / "reproductions" / f"{script.__name__}.py"
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = [{str(path)!r}] + {flags!r}\n"
+        "try:\n"
+        f"    runpy.run_path({str(path)!r}, run_name='__main__')\n"
+        "finally:\n"
+        f"    loaded = [m for m in {HEAVY_STACK!r} if m in sys.modules]\n"
+        "    print('LOADED', loaded, file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True,
+                            text=True, timeout=60,
+                            cwd=ROOT / "reproductions",
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "reproductions")})
+    assert result.returncode == (2 if "--seed" in flags else 0), result.stderr
+    assert "LOADED []" in result.stderr, result.stderr
+    if flags == ["--version"]:
+        assert f"{script.__name__}.py (kreg " in result.stdout
+    if flags == ["--help"]:
+        assert "--quick" in result.stdout or script is regularization_intuition
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.__name__)
+def test_every_flag_has_help_and_shows_its_default(script, monkeypatch):
+    """What `--help` prints for each flag: a help text, and for a flag that
+    takes a value, its default (or the full and quick defaults)."""
+    from harness.cli.one_line_parser import ScriptParser
+
+    parsers = []
+
+    def capture(self, args=None, namespace=None):
+        parsers.append(self)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(ScriptParser, "parse_args", capture)
+    with pytest.raises(SystemExit):
+        script.parse_args([])
+    parser, = parsers
+    formatter = parser._get_formatter()
+    for action in parser._actions:
+        if action.help == "==SUPPRESS==" or not action.option_strings:
+            continue
+        text = formatter._expand_help(action) if action.help else ""
+        assert text, f"{script.__name__} {action.option_strings[0]}: no help"
+        if action.nargs != 0 and action.dest not in ("help", "version"):
+            assert "default" in text, (
+                f"{script.__name__} {action.option_strings[0]}: default not shown")

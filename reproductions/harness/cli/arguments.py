@@ -14,6 +14,7 @@ import math
 
 from harness.cli.one_line_parser import ScriptParser
 from harness.cli.output_folder import resolve_output
+from harness.cli.version import kreg_version
 from harness.data.mnist import DATA_CHOICES, check_data_argument
 from harness.data.mnist_files import MnistDataError
 
@@ -106,14 +107,29 @@ def comma_list(choices):
 
 def data_source(text):
     """`--data`: one of the named sources, or an MNIST file or folder that
-    exists and holds what MNIST needs (checked before anything is loaded)."""
+    exists and holds what MNIST needs (checked before anything is loaded),
+    resolved into `harness.data.mnist.MnistFiles`."""
     if text in DATA_CHOICES:
         return text
     try:
-        check_data_argument(text)
+        return check_data_argument(text)  # resolved once: `MnistFiles`
     except MnistDataError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
-    return text
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """The script's docstring as written, and every valued flag's default
+    after its help (unless the help already states it)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = action.default
+        if (action.nargs == 0 or default is None or default is argparse.SUPPRESS
+                or "default" in text):
+            return text
+        if isinstance(default, (list, tuple)):
+            default = ",".join(map(str, default))
+        return f"{text} (default: {str(default).replace('%', '%%')})"
 
 
 def script_parser(doc, name, full_setting, quick_flag=True, data=False):
@@ -135,7 +151,7 @@ def script_parser(doc, name, full_setting, quick_flag=True, data=False):
     parser = ScriptParser(
         prog=f"{name}.py",
         description=doc.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.script_name = name
     parser.full_setting = dict(full_setting)
@@ -163,6 +179,8 @@ def script_parser(doc, name, full_setting, quick_flag=True, data=False):
         "--seed", type=non_negative_int, default=0,
         help="random seed; same seed, same machine, same numbers (default: 0)",
     )
+    parser.add_argument("--version", action="version",
+                        version=f"{name}.py (kreg {kreg_version()})")
     return parser
 
 

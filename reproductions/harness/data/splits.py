@@ -3,7 +3,6 @@
 import dataclasses
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 
 @dataclasses.dataclass
@@ -62,6 +61,10 @@ def split_like_tf_reader(train, test, validation_size, source, description):
 def stratified_split(images, labels, val_fraction, test_fraction, seed, source,
                      description):
     """A stratified train/validation/test split with a fixed seed."""
+    # scikit-learn (4 s to import) only where a split is drawn, so that a
+    # script's command line answers before it loads.
+    from sklearn.model_selection import train_test_split
+
     x, labels = to_float_rows(images), np.asarray(labels)
     x_rest, x_test, y_rest, y_test = train_test_split(
         x, labels, test_size=test_fraction, stratify=labels, random_state=seed

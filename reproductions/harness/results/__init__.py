@@ -1,6 +1,4 @@
-"""Writing reproduction results: atomic folders, tables, metadata, reports."""
-
-from harness.results.atomic_dir import atomic_output_dir, check_writable_parent
-from harness.results.environment import environment
-from harness.results.tables import write_table
-from harness.results.writer import write_results
+"""Writing reproduction results: atomic folders (`atomic_dir`), tables,
+metadata, reports and the one writer (`writer`). Import from the modules:
+this package imports nothing, so that the light ones (`atomic_dir`) stay
+light."""

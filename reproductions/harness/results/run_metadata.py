@@ -3,6 +3,7 @@
 import json
 import os
 
+from harness.data.mnist import MnistFiles
 from harness.data.splits import Splits
 from harness.results.environment import environment
 
@@ -28,12 +29,22 @@ def run_metadata(article, args, run_label, data, **measured):
         "full_setting": args.full_setting,
         "run": run_label,
         "data": data,
-        "settings": {k: v for k, v in vars(args).items()
-                     if k not in ("out", "full_setting")},
+        "settings": _settings(args),
         "seed": args.seed,
         "environment": environment(),
         **measured,
     }
+
+
+def _settings(args):
+    """Every setting but where the results went; a `--data` path as what it
+    named (`local files`, described under "data"), never as a path of this
+    machine."""
+    settings = {k: v for k, v in vars(args).items()
+                if k not in ("out", "full_setting")}
+    if isinstance(settings.get("data"), MnistFiles):
+        settings["data"] = "local files"
+    return settings
 
 
 def write_metadata(folder, metadata):

@@ -1,5 +1,7 @@
 """`load_mnist`: source selection, splits, and saying which source was used."""
 
+import gzip
+import hashlib
 import re
 
 import numpy as np
@@ -149,3 +151,34 @@ def test_files_and_hashes_are_recorded(no_real_sources):
 def test_data_argument_checked_before_reading(text, message):
     with pytest.raises(MnistDataError, match=re.escape(message)):
         mnist.check_data_argument(text)
+
+
+def test_a_resolved_path_is_read_and_hashed_once(no_real_sources, monkeypatch):
+    """`--data PATH` is resolved once by the command line (`MnistFiles`);
+    loading it then reads each file once, hashing it on the way: no second
+    look-up of the folder, no second read to hash."""
+    from harness.cli.arguments import data_source
+
+    folder = write_idx_dir(no_real_sources / "idx", fake_arrays(n_train=5010),
+                           compress=True)
+    resolved = data_source(str(folder))
+    assert isinstance(resolved, mnist.MnistFiles) and len(resolved.files) == 4
+    calls = {"find": 0, "read": [], "rehash": 0}
+    real_read = mnist_files.read_idx_and_digest
+
+    def read(path):
+        calls["read"].append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(mnist_files, "find_idx_files",
+                        lambda *_: calls.__setitem__("find", calls["find"] + 1))
+    monkeypatch.setattr(mnist_files, "read_idx_and_digest", read)
+    monkeypatch.setattr(mnist_files, "uncompressed_sha256",
+                        lambda *_: calls.__setitem__("rehash", calls["rehash"] + 1))
+    splits = load_mnist(resolved, log=lambda _: None)
+    assert calls["find"] == 0 and calls["rehash"] == 0
+    assert sorted(calls["read"]) == sorted(resolved.files)
+    for record, path in zip(splits.files, resolved.files):
+        assert record["sha256"] == hashlib.sha256(
+            gzip.open(path).read()).hexdigest()
+    assert splits.sizes == {"train": 10, "validation": 5000, "test": 20}

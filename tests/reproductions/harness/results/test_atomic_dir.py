@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from harness.results import atomic_output_dir, check_writable_parent
+from harness.results.atomic_dir import atomic_output_dir, check_writable_parent
 
 
 def test_success_replaces_old_results(tmp_path):

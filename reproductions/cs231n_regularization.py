@@ -74,6 +74,7 @@ from harness.cli.arguments import (
     comma_separated,
     finish,
     keep_probability,
+    marked_label,
     non_negative_float,
     positive_float,
     positive_int,
@@ -460,9 +461,7 @@ def run_l2_grid(data, args, bar):
 # Figures.
 # ---------------------------------------------------------------------------
 def run_label(args):
-    if args.quick:
-        return f"QUICK run, {args.steps:,} steps per network (full setting: 2,000)"
-    return f"{args.steps:,} SGD steps per network"
+    return marked_label(args, f"{args.steps:,} SGD steps per network")
 
 
 def figure_divergence(results, args, label):

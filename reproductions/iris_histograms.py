@@ -55,6 +55,7 @@ import time
 from harness.cli.arguments import (
     comma_separated,
     finish,
+    marked_label,
     open_fraction,
     positive_float,
     positive_int,
@@ -234,12 +235,8 @@ def summarize_sweep(runs):
 # Figures and tables.
 # ---------------------------------------------------------------------------
 def run_label(args):
-    if args.quick:
-        return (f"QUICK run, sweep {len(args.sweep)} strengths x "
-                f"{args.sweep_seeds} seed(s), not the full sweep")
-    if args.steps != ARTICLE_STEPS:
-        return f"{args.steps:,} steps (the article: 1,000)"
-    return f"{args.steps:,} full-batch steps, sweep over {args.sweep_seeds} seeds"
+    return marked_label(args, f"{args.steps:,} full-batch steps, sweep over "
+                        f"{args.sweep_seeds} seeds")
 
 
 def make_figures(results, sweep, data, args):

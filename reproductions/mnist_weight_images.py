@@ -43,6 +43,7 @@ import time
 from harness.cli.arguments import (
     comma_list,
     finish,
+    marked_label,
     non_negative_float,
     positive_float,
     positive_int,
@@ -298,11 +299,7 @@ def run(data, args):
 # ---------------------------------------------------------------------------
 def run_label(args):
     runs = f"{args.seeds} seed{'s' if args.seeds > 1 else ''}"
-    if args.quick:
-        return f"QUICK run, {args.steps:,} steps, {runs} (not the article's 150,000)"
-    if args.steps != ARTICLE_STEPS:
-        return f"{args.steps:,} steps, {runs} (the article: 150,000)"
-    return f"{args.steps:,} steps, {runs}"
+    return marked_label(args, f"{args.steps:,} steps, {runs}")
 
 
 def make_figures(numbers, label):

@@ -51,6 +51,7 @@ import time
 from harness.cli.arguments import (
     comma_separated,
     finish,
+    marked_label,
     non_negative_float,
     positive_float,
     positive_int,
@@ -331,11 +332,7 @@ def colors(n, cmap):
 
 
 def run_label(args):
-    if args.quick:
-        return f"QUICK run, {args.steps} steps per point (full: {ARTICLE_STEPS})"
-    if args.steps != ARTICLE_STEPS:
-        return f"{args.steps} steps per point (full: {ARTICLE_STEPS})"
-    return f"{args.steps} Adam steps per point"
+    return marked_label(args, f"{args.steps} Adam steps per point")
 
 
 def make_figures(results, signal, data, args):

@@ -60,6 +60,7 @@ from harness.cli.arguments import (
     comma_list,
     comma_separated,
     finish,
+    marked_label,
     non_negative_float,
     open_fraction,
     positive_float,
@@ -322,11 +323,10 @@ def exact_zero_fraction(model):
 # Figures.
 # ---------------------------------------------------------------------------
 def run_label(args):
-    if args.quick:
-        return "QUICK run (few epochs, small sets), not the full setting"
     if args.train_limit:
-        return f"training set capped at {args.train_limit:,} digits"
-    return "full setting, the whole training set"
+        return marked_label(args, f"training set capped at {args.train_limit:,} digits")
+    return marked_label(args, "full setting, the whole training set"
+                        if args.full_setting else "the whole training set")
 
 
 def figure_dropout(results, label):

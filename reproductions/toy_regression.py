@@ -47,6 +47,7 @@ import time
 from harness.cli.arguments import (
     comma_list,
     finish,
+    marked_label,
     non_negative_float,
     number,
     positive_float,
@@ -399,11 +400,7 @@ def autoencoder_table(results):
 # Figures and tables.
 # ---------------------------------------------------------------------------
 def run_label(args):
-    if args.quick:
-        return f"QUICK run, {args.epochs} epochs (not the article's 1000)"
-    if args.epochs != ARTICLE_EPOCHS:
-        return f"{args.epochs} epochs (the article: 1000)"
-    return f"{args.epochs} epochs"
+    return marked_label(args, f"{args.epochs} epochs")
 
 
 def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args):

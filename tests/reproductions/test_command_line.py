@@ -232,3 +232,30 @@ def test_every_flag_has_help_and_shows_its_default(script, monkeypatch):
         if action.nargs != 0 and action.dest not in ("help", "version"):
             assert "default" in text, (
                 f"{script.__name__} {action.option_strings[0]}: default not shown")
+
+
+# A flag that shortens each script's run (and so sends it to results/quick/).
+SHORTENING = {"cs231n_regularization": ["--sections", "dropout"],
+              "iris_histograms": ["--steps", "10"],
+              "mnist_weight_images": ["--variants", "none"],
+              "regularization_intuition": ["--steps", "10"],
+              "regularization_overview": ["--sections", "dsd"],
+              "toy_regression": ["--methods", "l2"]}
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.__name__)
+def test_label_folder_and_metadata_agree_on_full_or_shortened(script):
+    """"Full" or "shortened" is decided once (`finish`): the label, the
+    output folder and the metadata's flag read that one decision."""
+    extra = ["--data", "sample"] if script in MNIST_SCRIPTS else []
+    full = script.parse_args(extra)
+    assert full.full_setting
+    assert "QUICK" not in script.run_label(full)
+    assert "SHORTENED" not in script.run_label(full)
+    assert pathlib.Path(full.out).parent.name == "results"
+    for flags, mark in ((["--quick"], "QUICK run"),
+                        (SHORTENING[script.__name__], "SHORTENED run")):
+        args = script.parse_args(extra + flags)
+        assert not args.full_setting
+        assert script.run_label(args).startswith(mark)
+        assert pathlib.Path(args.out).parent.name == "quick"

@@ -184,6 +184,17 @@ def script_parser(doc, name, full_setting, quick_flag=True, data=False):
     return parser
 
 
+def marked_label(args, description):
+    """The label every output of a run carries: `description` (what was run)
+    marked QUICK or SHORTENED as `finish` decided, so that no label, folder
+    or metadata field can disagree with another."""
+    if args.quick:
+        return f"QUICK run, {description}; NOT the full setting"
+    if not args.full_setting:
+        return f"SHORTENED run, {description}; NOT the full setting"
+    return description
+
+
 def finish(parser, args):
     """Marks the run full or shortened and resolves `--out` (exit 2 on a
     folder that cannot be written or that holds full results a shortened run

@@ -258,7 +258,7 @@ def workers_for_seeds(args, seeds=3):
     import mnist_weight_images as script
 
     settings = script.parse_args(["--steps", str(args.steps // 4), "--seeds",
-                                  str(seeds), "--variants", "none", "--data",
+                                  str(seeds), "--only", "none", "--data",
                                   args.data, "--eval-every", str(args.steps // 4)])
     start = time.perf_counter()
     script.run(None, settings)

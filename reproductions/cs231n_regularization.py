@@ -98,8 +98,10 @@ FULL_SETTING = {"sections": list(SECTIONS), "steps": ARTICLE_STEPS,
 def parse_args(argv=None):
     parser = script_parser(__doc__, "cs231n_regularization", FULL_SETTING,
                            data=True)
-    parser.add_argument("--sections", type=comma_list(SECTIONS), default=list(SECTIONS),
-                        help=f"comma-separated subset of {', '.join(SECTIONS)}")
+    parser.add_argument("--only", dest="sections", type=comma_list(SECTIONS),
+                        default=list(SECTIONS),
+                        help=f"the sections to run, a comma-separated subset of "
+                        f"{', '.join(SECTIONS)}")
     parser.add_argument("--steps", type=positive_int, default=None,
                         help=f"SGD steps per network (default {ARTICLE_STEPS:,}; "
                         f"{QUICK_STEPS} with --quick)")
@@ -132,8 +134,9 @@ def parse_args(argv=None):
                         type=comma_separated(non_negative_float), default=None,
                         help="L2 lambdas of the bias comparison (default "
                         "1e-3,1e-2; 1e-2 with --quick)")
-    parser.add_argument("--bias-seeds", type=positive_int, default=None,
-                        help="seeds per bias setting (default 2; 1 with --quick)")
+    parser.add_argument("--seeds", dest="bias_seeds", type=positive_int, default=None,
+                        help="seeds per setting of the sections that average over "
+                        "seeds (biases) (default 2; 1 with --quick)")
     parser.add_argument("--grid", type=comma_separated(non_negative_float),
                         default=None,
                         help="L2 lambdas tried on the validation set (default "

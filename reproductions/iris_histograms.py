@@ -85,7 +85,7 @@ def parse_args(argv=None):
                         help="comma-separated strengths of the sweep (default "
                         f"{','.join(map(str, SWEEP))}; with --quick "
                         f"{','.join(map(str, QUICK_SWEEP))})")
-    parser.add_argument("--sweep-seeds", type=positive_int, default=None,
+    parser.add_argument("--seeds", dest="sweep_seeds", type=positive_int, default=None,
                         help=f"seeds per sweep point (default {SWEEP_SEEDS}; 1 "
                         "with --quick)")
     parser.add_argument("--atol", type=positive_float, default=1e-3,

@@ -66,9 +66,10 @@ def parse_args(argv=None):
     parser.add_argument("--steps", type=positive_int, default=None,
                         help=f"training steps per variant (default {ARTICLE_STEPS:,}; "
                         f"{QUICK_STEPS:,} with --quick)")
-    parser.add_argument("--variants", type=comma_list(VARIANTS),
+    parser.add_argument("--only", dest="variants", type=comma_list(VARIANTS),
                         default=list(VARIANTS),
-                        help=f"comma-separated subset of {', '.join(VARIANTS)}")
+                        help=f"the variants to run, a comma-separated subset of "
+                        f"{', '.join(VARIANTS)}")
     parser.add_argument("--seeds", type=positive_int, default=None,
                         help=f"seeds per variant: --seed, --seed + 1, ... (default "
                         f"{SEEDS}; 1 with --quick)")

@@ -85,8 +85,10 @@ QUICK = {"train_limit": 1000, "dropout_epochs": 10, "max_epochs": 12,
 def parse_args(argv=None):
     parser = script_parser(__doc__, "regularization_overview", FULL_SETTING,
                            data=True)
-    parser.add_argument("--sections", type=comma_list(SECTIONS), default=list(SECTIONS),
-                        help=f"comma-separated subset of {', '.join(SECTIONS)}")
+    parser.add_argument("--only", dest="sections", type=comma_list(SECTIONS),
+                        default=list(SECTIONS),
+                        help=f"the sections to run, a comma-separated subset of "
+                        f"{', '.join(SECTIONS)}")
     parser.add_argument("--train-limit", type=positive_int, default=None,
                             help="at most this many training digits, stratified "
                         f"(default: all of them; {QUICK['train_limit']:,} "

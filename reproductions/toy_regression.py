@@ -80,8 +80,10 @@ def parse_args(argv=None):
     parser.add_argument("--epochs", type=number(int, 4), default=None,
                         help=f"epochs per model (default {ARTICLE_EPOCHS}; "
                         f"{QUICK_EPOCHS} with --quick)")
-    parser.add_argument("--methods", type=comma_list(METHODS), default=list(METHODS),
-                        help=f"comma-separated subset of {', '.join(METHODS)}")
+    parser.add_argument("--only", dest="methods", type=comma_list(METHODS),
+                        default=list(METHODS),
+                        help=f"the methods to run, a comma-separated subset of "
+                        f"{', '.join(METHODS)}")
     parser.add_argument("--batch-size", type=positive_int, default=20,
                         help="examples per SGD step")
     parser.add_argument("--learning-rate", type=positive_float, default=0.01,

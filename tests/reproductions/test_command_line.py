@@ -51,7 +51,7 @@ def test_bad_seed_and_unknown_flag(script, capsys):
 
 # Each script's own flags, one bad value each.
 BAD_FLAGS = [
-    (cs231n_regularization, ["--sections", "bogus"], "argument --sections: unknown ['bogus']"),
+    (cs231n_regularization, ["--only", "bogus"], "argument --only: unknown ['bogus']"),
     (cs231n_regularization, ["--keep", "0"], "argument --keep: expected a finite number in (0, 1]"),
     (cs231n_regularization, ["--max-norm", "0"], "argument --max-norm: expected a finite number > 0"),
     (cs231n_regularization, ["--grid", "1e-3,-1"], "argument --grid: expected comma-separated values, each a finite number >= 0"),
@@ -62,16 +62,16 @@ BAD_FLAGS = [
     (iris_histograms, ["--test-fraction", "1"], "argument --test-fraction: expected a finite number in (0, 1)"),
     (mnist_weight_images, ["--steps", "-5"], "argument --steps: expected a positive integer"),
     (mnist_weight_images, ["--steps", "ten"], "argument --steps: expected a positive integer"),
-    (mnist_weight_images, ["--variants", "none,bogus"], "argument --variants: unknown ['bogus']"),
+    (mnist_weight_images, ["--only", "none,bogus"], "argument --only: unknown ['bogus']"),
     (mnist_weight_images, ["--seed", "-1"], "argument --seed: expected an integer >= 0"),
     (mnist_weight_images, ["--dropout-rate", "1.5"], "argument --dropout-rate: expected a finite number in [0, 1)"),
-    (regularization_overview, ["--sections", "dropout,bogus"], "argument --sections: unknown ['bogus']"),
+    (regularization_overview, ["--only", "dropout,bogus"], "argument --only: unknown ['bogus']"),
     (regularization_overview, ["--dsd-epochs", "1,2"], "argument --dsd-epochs: expected 3 comma-separated values, each a positive integer"),
     (regularization_overview, ["--dsd-sparsity", "1"], "argument --dsd-sparsity: expected a finite number in (0, 1)"),
     (regularization_overview, ["--dropout-rate", "1"], "argument --dropout-rate: expected a finite number in [0, 1)"),
     (regularization_overview, ["--rotate", "-5"], "argument --rotate: expected a finite number >= 0"),
     (toy_regression, ["--epochs", "2"], "argument --epochs: expected an integer >= 4"),
-    (toy_regression, ["--methods", "baseline,bogus"], "argument --methods: unknown ['bogus']"),
+    (toy_regression, ["--only", "baseline,bogus"], "argument --only: unknown ['bogus']"),
     (toy_regression, ["--dropout-rate", "1.0"], "argument --dropout-rate: expected a finite number in [0, 1)"),
 ]
 
@@ -151,7 +151,7 @@ def test_ctrl_c_stops_within_seconds_and_keeps_old_results(tmp_path):
     (out / "table.md").write_text("old results")
     process = subprocess.Popen(
         [sys.executable, str(MAIN_JOB), "--data", "sample", "--steps", "2000000",
-         "--eval-every", "1000", "--variants", "dropout", "--out", str(out)],
+         "--eval-every", "1000", "--only", "dropout", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=_sigint_as_in_a_terminal)
     try:
@@ -235,12 +235,12 @@ def test_every_flag_has_help_and_shows_its_default(script, monkeypatch):
 
 
 # A flag that shortens each script's run (and so sends it to results/quick/).
-SHORTENING = {"cs231n_regularization": ["--sections", "dropout"],
+SHORTENING = {"cs231n_regularization": ["--only", "dropout"],
               "iris_histograms": ["--steps", "10"],
-              "mnist_weight_images": ["--variants", "none"],
+              "mnist_weight_images": ["--only", "none"],
               "regularization_intuition": ["--steps", "10"],
-              "regularization_overview": ["--sections", "dsd"],
-              "toy_regression": ["--methods", "l2"]}
+              "regularization_overview": ["--only", "dsd"],
+              "toy_regression": ["--only", "l2"]}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.__name__)

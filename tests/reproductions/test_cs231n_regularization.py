@@ -190,7 +190,7 @@ def test_cs231n_figure_golden(figures, name):
 
 def test_quick_run_writes_labelled_results(tmp_path):
     out = tmp_path / "results" / "cs231n_regularization"
-    tables, _ = script.main(QUICK_RUN + ["--sections", "divergence",
+    tables, _ = script.main(QUICK_RUN + ["--only", "divergence",
                                          "--diverge-steps", "10", "--out", str(out)])
     assert sorted(os.listdir(out)) == [
         "README.md", "max_norm_divergence.csv", "max_norm_divergence.md",

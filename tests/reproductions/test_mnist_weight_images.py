@@ -71,7 +71,7 @@ def test_same_seed_same_numbers(run):
     (each variant's runs depend only on the seed, not on which variants run
     beside it): the same numbers to the last bit."""
     args, data, first = run
-    again = script.parse_args(SHORT_RUN + ["--variants", "dropout,gaussian"])
+    again = script.parse_args(SHORT_RUN + ["--only", "dropout,gaussian"])
     second = script.run(data, again)
     assert list(second) == ["dropout", "gaussian"]
     for variant, numbers in second.items():
@@ -89,7 +89,7 @@ def test_workers_give_the_same_numbers_as_one_process(run):
     within the golden's tolerance)."""
     args, data, numbers = run
     pooled = script.parse_args(SHORT_RUN[:-2] + ["--workers", "2",
-                                                 "--variants", "none,dropout"])
+                                                 "--only", "none,dropout"])
     parallel = script.run(data, pooled)
     for variant in ("none", "dropout"):
         np.testing.assert_allclose(parallel[variant]["test_accuracy"],
@@ -228,7 +228,7 @@ def test_unwritable_out_file_exits_2(tmp_path, capsys):
 def test_quick_run_writes_labelled_results(tmp_path):
     out = tmp_path / "results" / "mnist_weight_images"
     table = script.main(["--quick", "--data", "sample", "--steps", "400",
-                         "--eval-every", "200", "--variants", "none,l2",
+                         "--eval-every", "200", "--only", "none,l2",
                          "--out", str(out)])
     names = sorted(os.listdir(out))
     assert names == ["README.md", "history.csv", "metadata.json", "table.csv",
@@ -253,7 +253,7 @@ def test_quick_and_shortened_runs_default_to_their_own_folder():
     root = ROOT / "results"
     assert script.parse_args([]).out == str(root / "mnist_weight_images")
     assert script.parse_args(["--seeds", "3"]).out == str(root / "mnist_weight_images")
-    for flags in (["--quick"], ["--steps", "1000"], ["--variants", "none"],
+    for flags in (["--quick"], ["--steps", "1000"], ["--only", "none"],
                   ["--seeds", "1"]):
         assert script.parse_args(flags).out == str(root / "quick" /
                                                    "mnist_weight_images")
@@ -281,7 +281,7 @@ def test_headline_on_full_mnist():
     after 20,000 steps; L2 and weight normalization stay below it."""
     args = script.parse_args(["--data", full_mnist(), "--steps", "20000",
                               "--eval-every", "20000", "--seeds", "1",
-                              "--variants", "none,l2,weight_norm"])
+                              "--only", "none,l2,weight_norm"])
     data = load_mnist(args.data, seed=args.seed, log=lambda _: None)
     assert data.sizes == {"train": 55000, "validation": 5000, "test": 10000}
     assert all(record["canonical_mnist"] for record in data.files), data.files

@@ -162,7 +162,7 @@ def test_full_setting_trains_on_the_whole_training_set():
 
 def test_quick_run_writes_labelled_results(tmp_path):
     out = tmp_path / "results" / "regularization_overview"
-    table, _ = script.main(QUICK_RUN + ["--sections", "dsd", "--dsd-epochs", "1,1,1",
+    table, _ = script.main(QUICK_RUN + ["--only", "dsd", "--dsd-epochs", "1,1,1",
                                         "--train-limit", "300", "--out", str(out)])
     assert sorted(os.listdir(out)) == ["README.md", "dsd.csv", "dsd.png",
                                        "metadata.json", "table.csv", "table.md"]

@@ -15,7 +15,7 @@ from harness.data import load_mnist
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
 
-SHORT_RUN = ["--quick", "--epochs", "200", "--methods", "baseline,dropout,batchnorm",
+SHORT_RUN = ["--quick", "--epochs", "200", "--only", "baseline,dropout,batchnorm",
              "--ae-epochs", "2", "--data", "sample", "--seed", "0"]
 
 

@@ -81,76 +81,50 @@ from harness.cli.arguments import (
     rate,
     script_parser,
 )
+from harness.cli.settings import Setting
 
 SECTIONS = ("variants", "divergence", "dropout", "biases", "l2_grid")
-ARTICLE_STEPS = 2000
-QUICK_STEPS = 400
 GRID = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
-QUICK_GRID = (0.0, 1e-3, 1e-2)
-BIAS_STRENGTHS = (1e-3, 1e-2)
-# A run with these settings (and not --quick) is the full setting; any other
-# writes to results/quick/.
-FULL_SETTING = {"sections": list(SECTIONS), "steps": ARTICLE_STEPS,
-                "diverge_steps": 300, "mc_samples": 1000, "bias_seeds": 2,
-                "bias_strengths": list(BIAS_STRENGTHS), "grid": list(GRID)}
+# The full setting; a run that changes any of these, or is --quick, writes to
+# results/quick/.
+PARAMETERS = (
+    Setting("--only", comma_list(SECTIONS), full=list(SECTIONS), dest="sections",
+            help=f"the sections to run, a comma-separated subset of "
+            f"{', '.join(SECTIONS)}"),
+    Setting("--steps", positive_int, full=2000, quick=400,
+            help="SGD steps per network"),
+    Setting("--hidden", positive_int, full=100,
+            help="units in each of the two hidden layers"),
+    Setting("--batch-size", positive_int, full=64, help="examples per SGD step"),
+    Setting("--learning-rate", positive_float, full=0.1, help="SGD learning rate"),
+    Setting("--momentum", rate, full=0.9, help="SGD momentum"),
+    Setting("--l2", non_negative_float, full=1e-3,
+            help="lambda of L2, textbook convention 0.5 * lambda * w^2"),
+    Setting("--l1", non_negative_float, full=1e-4, help="lambda of L1"),
+    Setting("--max-norm", positive_float, full=3.0,
+            help="c of the max-norm constraint"),
+    Setting("--keep", keep_probability, full=0.5,
+            help="dropout keep probability p (the notes' p)"),
+    Setting("--diverge-learning-rate", positive_float, full=5.0,
+            help="the too-high learning rate of the max-norm test"),
+    Setting("--diverge-steps", positive_int, full=300, quick=100,
+            help="steps of the divergence runs"),
+    Setting("--mc-samples", positive_int, full=1000, quick=300,
+            help="dropout masks averaged"),
+    Setting("--bias-strengths", comma_separated(non_negative_float),
+            full=[1e-3, 1e-2], quick=[1e-2],
+            help="L2 lambdas of the bias comparison"),
+    Setting("--seeds", positive_int, full=2, quick=1, dest="bias_seeds",
+            help="seeds per setting of the sections that average over seeds "
+            "(biases)"),
+    Setting("--grid", comma_separated(non_negative_float), full=list(GRID),
+            quick=[0.0, 1e-3, 1e-2], help="L2 lambdas tried on the validation set"),
+)
 
 
 def parse_args(argv=None):
-    parser = script_parser(__doc__, "cs231n_regularization", FULL_SETTING,
-                           data=True)
-    parser.add_argument("--only", dest="sections", type=comma_list(SECTIONS),
-                        default=list(SECTIONS),
-                        help=f"the sections to run, a comma-separated subset of "
-                        f"{', '.join(SECTIONS)}")
-    parser.add_argument("--steps", type=positive_int, default=None,
-                        help=f"SGD steps per network (default {ARTICLE_STEPS:,}; "
-                        f"{QUICK_STEPS} with --quick)")
-    parser.add_argument("--hidden", type=positive_int, default=100,
-                        help="units in each of the two hidden layers")
-    parser.add_argument("--batch-size", type=positive_int, default=64,
-                        help="examples per SGD step")
-    parser.add_argument("--learning-rate", type=positive_float, default=0.1,
-                        help="SGD learning rate")
-    parser.add_argument("--momentum", type=rate, default=0.9,
-                        help="SGD momentum")
-    parser.add_argument("--l2", type=non_negative_float, default=1e-3,
-                        help="lambda of L2, textbook convention 0.5 * lambda * w^2")
-    parser.add_argument("--l1", type=non_negative_float, default=1e-4,
-                        help="lambda of L1")
-    parser.add_argument("--max-norm", type=positive_float, default=3.0,
-                        help="c of the max-norm constraint")
-    parser.add_argument("--keep", type=keep_probability, default=0.5,
-                        help="dropout keep probability p (the notes' p)")
-    parser.add_argument("--diverge-learning-rate", type=positive_float,
-                        default=5.0,
-                        help="the too-high learning rate of the max-norm test")
-    parser.add_argument("--diverge-steps", type=positive_int, default=None,
-                        help="steps of the divergence runs (default 300; 100 "
-                        "with --quick)")
-    parser.add_argument("--mc-samples", type=positive_int, default=None,
-                        help="dropout masks averaged (default 1,000; 300 with "
-                        "--quick)")
-    parser.add_argument("--bias-strengths",
-                        type=comma_separated(non_negative_float), default=None,
-                        help="L2 lambdas of the bias comparison (default "
-                        "1e-3,1e-2; 1e-2 with --quick)")
-    parser.add_argument("--seeds", dest="bias_seeds", type=positive_int, default=None,
-                        help="seeds per setting of the sections that average over "
-                        "seeds (biases) (default 2; 1 with --quick)")
-    parser.add_argument("--grid", type=comma_separated(non_negative_float),
-                        default=None,
-                        help="L2 lambdas tried on the validation set (default "
-                        f"{','.join(map(str, GRID))})")
-    args = parser.parse_args(argv)
-    args.steps = args.steps or (QUICK_STEPS if args.quick else ARTICLE_STEPS)
-    args.diverge_steps = args.diverge_steps or (100 if args.quick else 300)
-    args.mc_samples = args.mc_samples or (300 if args.quick else 1000)
-    args.bias_seeds = args.bias_seeds or (1 if args.quick else 2)
-    if args.bias_strengths is None:
-        args.bias_strengths = [1e-2] if args.quick else list(BIAS_STRENGTHS)
-    if args.grid is None:
-        args.grid = list(QUICK_GRID if args.quick else GRID)
-    return finish(parser, args)
+    parser = script_parser(__doc__, "cs231n_regularization", PARAMETERS, data=True)
+    return finish(parser, parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -61,42 +61,32 @@ from harness.cli.arguments import (
     positive_int,
     script_parser,
 )
+from harness.cli.settings import Setting
 
-ARTICLE_STEPS = 1000
-SWEEP = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
-QUICK_SWEEP = (1e-3, 1e-2)
-SWEEP_SEEDS = 3
-FULL_SETTING = {"steps": ARTICLE_STEPS, "sweep": list(SWEEP),
-                "sweep_seeds": SWEEP_SEEDS}
+# The full setting; a run that changes any of these, or is --quick, writes to
+# results/quick/.
+PARAMETERS = (
+    Setting("--steps", positive_int, full=1000,
+            help="full-batch Adagrad steps per run (the article's 1,000)"),
+    Setting("--learning-rate", positive_float, full=0.1, help="Adagrad learning rate"),
+    Setting("--strength", positive_float, full=0.01,
+            help="L1 and L2 strength of the histograms (TF1 conventions; the "
+            "article does not state its value)"),
+    Setting("--sweep", comma_separated(positive_float),
+            full=[1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1], quick=[1e-3, 1e-2],
+            help="comma-separated strengths of the sweep"),
+    Setting("--seeds", positive_int, full=3, quick=1, dest="sweep_seeds",
+            help="seeds per sweep point"),
+    Setting("--atol", positive_float, full=1e-3,
+            help="a weight counts as zero when |w| <= atol"),
+    Setting("--test-fraction", open_fraction, full=0.2,
+            help="fraction of the 150 flowers held out for testing"),
+)
 
 
 def parse_args(argv=None):
-    parser = script_parser(__doc__, "iris_histograms", FULL_SETTING)
-    parser.add_argument("--steps", type=positive_int, default=ARTICLE_STEPS,
-                        help="full-batch Adagrad steps per run (default 1,000, "
-                        "as the article)")
-    parser.add_argument("--learning-rate", type=positive_float, default=0.1,
-                        help="Adagrad learning rate")
-    parser.add_argument("--strength", type=positive_float, default=0.01,
-                        help="L1 and L2 strength of the histograms (TF1 "
-                        "conventions; the article does not state its value)")
-    parser.add_argument("--sweep", type=comma_separated(positive_float),
-                        default=None,
-                        help="comma-separated strengths of the sweep (default "
-                        f"{','.join(map(str, SWEEP))}; with --quick "
-                        f"{','.join(map(str, QUICK_SWEEP))})")
-    parser.add_argument("--seeds", dest="sweep_seeds", type=positive_int, default=None,
-                        help=f"seeds per sweep point (default {SWEEP_SEEDS}; 1 "
-                        "with --quick)")
-    parser.add_argument("--atol", type=positive_float, default=1e-3,
-                        help="a weight counts as zero when |w| <= atol")
-    parser.add_argument("--test-fraction", type=open_fraction, default=0.2,
-                        help="fraction of the 150 flowers held out for testing")
-    args = parser.parse_args(argv)
-    if args.sweep is None:
-        args.sweep = list(QUICK_SWEEP if args.quick else SWEEP)
-    args.sweep_seeds = args.sweep_seeds or (1 if args.quick else SWEEP_SEEDS)
-    return finish(parser, args)
+    parser = script_parser(__doc__, "iris_histograms", PARAMETERS)
+    return finish(parser, parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -50,54 +50,45 @@ from harness.cli.arguments import (
     rate,
     script_parser,
 )
+from harness.cli.settings import Setting
 from harness.jobs import ONE_THREAD, Job, default_workers, run_jobs
 
 VARIANTS = ("none", "dropout", "gaussian", "l2", "weight_norm")
-ARTICLE_STEPS = 150_000
-QUICK_STEPS = 3_000
-# A run with these settings (and not --quick) is the article's; any other
-# writes to results/quick/.
-SEEDS = 3  # runs per variant at the full setting (1 with --quick)
-FULL_SETTING = {"steps": ARTICLE_STEPS, "variants": list(VARIANTS), "seeds": SEEDS}
+# The article's setting (the original notebooks'); a run that changes any of
+# these, or is --quick, writes to results/quick/.
+PARAMETERS = (
+    Setting("--steps", positive_int, full=150_000, quick=3_000,
+            help="training steps per variant"),
+    Setting("--only", comma_list(VARIANTS), full=list(VARIANTS), dest="variants",
+            help=f"the variants to run, a comma-separated subset of "
+            f"{', '.join(VARIANTS)}"),
+    Setting("--seeds", positive_int, full=3, quick=1,
+            help="seeds per variant: --seed, --seed + 1, ..."),
+    Setting("--batch-size", positive_int, full=32, help="examples per Adam step"),
+    Setting("--eval-every", positive_int, full=1000, quick=250,
+            help="steps between test-accuracy measurements"),
+    Setting("--learning-rate", positive_float, full=1e-4,
+            help="Adam learning rate of every variant but the Gaussian"),
+    Setting("--gaussian-learning-rate", positive_float, full=1e-3,
+            help="Adam learning rate of the Gaussian variant"),
+    Setting("--init-stddev", positive_float, full=0.075,
+            help="stddev of the truncated-normal initial weights"),
+    Setting("--dropout-rate", rate, full=0.5,
+            help="drop rate on the input (the article keeps 0.5)"),
+    Setting("--l2", non_negative_float, full=0.01,
+            help="L2 strength, textbook 1/2 convention: l2*sum(W^2)/2"),
+    Setting("--gaussian-noise-scale", non_negative_float, full=0.5,
+            help="initial scale S of the Gaussian variant"),
+)
 
 
 def parse_args(argv=None):
-    parser = script_parser(__doc__, "mnist_weight_images", FULL_SETTING, data=True)
-    parser.add_argument("--steps", type=positive_int, default=None,
-                        help=f"training steps per variant (default {ARTICLE_STEPS:,}; "
-                        f"{QUICK_STEPS:,} with --quick)")
-    parser.add_argument("--only", dest="variants", type=comma_list(VARIANTS),
-                        default=list(VARIANTS),
-                        help=f"the variants to run, a comma-separated subset of "
-                        f"{', '.join(VARIANTS)}")
-    parser.add_argument("--seeds", type=positive_int, default=None,
-                        help=f"seeds per variant: --seed, --seed + 1, ... (default "
-                        f"{SEEDS}; 1 with --quick)")
+    parser = script_parser(__doc__, "mnist_weight_images", PARAMETERS, data=True)
     parser.add_argument("--workers", type=positive_int, default=None,
                         help="processes training runs side by side, one core "
                         "each (default: one per core; 1 trains in this process)")
-    parser.add_argument("--batch-size", type=positive_int, default=32,
-                        help="examples per Adam step")
-    parser.add_argument("--eval-every", type=positive_int, default=None,
-                        help="steps between test-accuracy measurements "
-                        "(default 1,000; 250 with --quick)")
-    parser.add_argument("--learning-rate", type=positive_float, default=1e-4,
-                        help="Adam learning rate of every variant but the Gaussian")
-    parser.add_argument("--gaussian-learning-rate", type=positive_float,
-                        default=1e-3, help="Adam learning rate of the Gaussian variant")
-    parser.add_argument("--init-stddev", type=positive_float, default=0.075,
-                        help="stddev of the truncated-normal initial weights")
-    parser.add_argument("--dropout-rate", type=rate, default=0.5,
-                        help="drop rate on the input (the article keeps 0.5)")
-    parser.add_argument("--l2", type=non_negative_float, default=0.01,
-                        help="L2 strength, textbook 1/2 convention: l2*sum(W^2)/2")
-    parser.add_argument("--gaussian-noise-scale", type=non_negative_float,
-                        default=0.5, help="initial scale S of the Gaussian variant")
     args = parser.parse_args(argv)
-    args.steps = args.steps or (QUICK_STEPS if args.quick else ARTICLE_STEPS)
-    args.seeds = args.seeds or (1 if args.quick else SEEDS)
     args.workers = args.workers or default_workers(args.seeds * len(args.variants))
-    args.eval_every = args.eval_every or (250 if args.quick else 1000)
     if args.eval_every > args.steps:
         parser.error(f"argument --eval-every: expected at most --steps "
                      f"({args.steps}), received {args.eval_every}")

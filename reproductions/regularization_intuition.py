@@ -58,42 +58,36 @@ from harness.cli.arguments import (
     rate,
     script_parser,
 )
+from harness.cli.settings import Setting
 from harness.results.atomic_dir import check_writable_parent
 
-L2_VALUES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
-DROPOUT_VALUES = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
-ARTICLE_STEPS = 8000
-QUICK_STEPS = 1500
-# A run with these settings (and not --quick) is the full setting; any other
-# writes to results/quick/.
-FULL_SETTING = {"steps": ARTICLE_STEPS, "l2_values": L2_VALUES,
-                "dropout_values": DROPOUT_VALUES}
+# The full setting; a run that changes any of these, or is --quick, writes to
+# results/quick/.
+PARAMETERS = (
+    Setting("--steps", positive_int, full=8000, quick=1500,
+            help="Adam steps per grid point"),
+    Setting("--batch-size", positive_int, full=64, help="examples per Adam step"),
+    Setting("--learning-rate", positive_float, full=1e-3, help="Adam learning rate"),
+    Setting("--init-limit", positive_float, full=0.3,
+            help="uniform initialization in [-limit, limit]"),
+    Setting("--l2-values", comma_separated(non_negative_float),
+            full=[0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0],
+            help="comma-separated L2 strengths of the sweep"),
+    Setting("--dropout-values", comma_separated(rate),
+            full=[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+            help="comma-separated dropout probabilities of the sweep"),
+)
 
 
 def parse_args(argv=None):
-    parser = script_parser(__doc__, "regularization_intuition", FULL_SETTING)
-    parser.add_argument("--steps", type=positive_int, default=None,
-                        help=f"Adam steps per grid point (default {ARTICLE_STEPS}; "
-                        f"{QUICK_STEPS} with --quick)")
-    parser.add_argument("--batch-size", type=positive_int, default=64,
-                        help="examples per Adam step")
-    parser.add_argument("--learning-rate", type=positive_float, default=1e-3,
-                        help="Adam learning rate")
+    parser = script_parser(__doc__, "regularization_intuition", PARAMETERS)
     parser.add_argument("--eval-every", type=positive_int, default=None,
                         help="steps between loss measurements (default steps/40)")
-    parser.add_argument("--init-limit", type=positive_float, default=0.3,
-                        help="uniform initialization in [-limit, limit]")
-    parser.add_argument("--l2-values", type=comma_separated(non_negative_float),
-                        default=L2_VALUES, help="comma-separated L2 strengths of the sweep")
-    parser.add_argument("--dropout-values", type=comma_separated(rate),
-                        default=DROPOUT_VALUES,
-                        help="comma-separated dropout probabilities of the sweep")
     parser.add_argument("--work-dir", default=None,
                         help="folder for the tuner state and each trial's curves; "
                         "must be shared by chief and workers (default: a "
                         "temporary folder, local runs only)")
     args = parser.parse_args(argv)
-    args.steps = args.steps or (QUICK_STEPS if args.quick else ARTICLE_STEPS)
     args.eval_every = args.eval_every or max(1, args.steps // 40)
     args.l2_values = sorted(set(args.l2_values))
     args.dropout_values = sorted(set(args.dropout_values))

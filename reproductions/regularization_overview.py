@@ -68,76 +68,51 @@ from harness.cli.arguments import (
     rate,
     script_parser,
 )
+from harness.cli.settings import Setting
 
 SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd")
-FULL = {"train_limit": None, "dropout_epochs": 15, "max_epochs": 30,
-        "patience": 5, "augment_size": 500, "augment_epochs": 40,
-        "dsd_epochs": (4, 4, 4)}
-# A run with these settings (and not --quick) is the full setting; any other
-# writes to results/quick/.
-FULL_SETTING = {**{k: v for k, v in FULL.items() if k != "dsd_epochs"},
-                "dsd_epochs": list(FULL["dsd_epochs"]), "sections": list(SECTIONS)}
-QUICK = {"train_limit": 1000, "dropout_epochs": 10, "max_epochs": 12,
-         "patience": 2, "augment_size": 200, "augment_epochs": 40,
-         "dsd_epochs": (2, 2, 2)}
+# The full setting; a run that changes any of these, or is --quick, writes to
+# results/quick/.
+PARAMETERS = (
+    Setting("--only", comma_list(SECTIONS), full=list(SECTIONS), dest="sections",
+            help=f"the sections to run, a comma-separated subset of "
+            f"{', '.join(SECTIONS)}"),
+    Setting("--train-limit", positive_int, full=None, quick=1000,
+            help="at most this many training digits, stratified (none: all)"),
+    Setting("--batch-size", positive_int, full=64,
+            help="examples per Adam step, every section"),
+    Setting("--learning-rate", positive_float, full=1e-3,
+            help="Adam learning rate, every section"),
+    Setting("--dropout-rate", rate, full=0.5,
+            help="drop rate after F5 and F6 (keep probability 1 - rate)"),
+    Setting("--dropout-epochs", positive_int, full=15, quick=10,
+            help="dropout: epochs"),
+    Setting("--max-epochs", positive_int, full=30, quick=12,
+            help="early stopping: most epochs"),
+    Setting("--patience", positive_int, full=5, quick=2,
+            help="early stopping: epochs without a lower validation loss"),
+    Setting("--augment-size", positive_int, full=500, quick=200,
+            help="augmentation: size of the small training set"),
+    Setting("--augment-epochs", positive_int, full=40,
+            help="augmentation: epochs"),
+    Setting("--translate", non_negative_float, full=0.1,
+            help="augmentation: largest shift, fraction of 28 pixels"),
+    Setting("--rotate", non_negative_float, full=10.0,
+            help="augmentation: largest rotation in degrees"),
+    Setting("--zoom", non_negative_float, full=0.1,
+            help="augmentation: largest zoom, fraction"),
+    Setting("--dsd-epochs", comma_separated(positive_int, 3), full=[4, 4, 4],
+            quick=[2, 2, 2], help="dense,sparse,re-dense epochs"),
+    Setting("--dsd-sparsity", open_fraction, full=0.5,
+            help="fraction of each kernel pruned in the sparse phase"),
+    Setting("--dsd-lr-factor", positive_float, full=0.1,
+            help="learning-rate factor of the re-dense phase"),
+)
 
 
 def parse_args(argv=None):
-    parser = script_parser(__doc__, "regularization_overview", FULL_SETTING,
-                           data=True)
-    parser.add_argument("--only", dest="sections", type=comma_list(SECTIONS),
-                        default=list(SECTIONS),
-                        help=f"the sections to run, a comma-separated subset of "
-                        f"{', '.join(SECTIONS)}")
-    parser.add_argument("--train-limit", type=positive_int, default=None,
-                            help="at most this many training digits, stratified "
-                        f"(default: all of them; {QUICK['train_limit']:,} "
-                        "with --quick)")
-    parser.add_argument("--batch-size", type=positive_int, default=64,
-                        help="examples per Adam step, every section")
-    parser.add_argument("--learning-rate", type=positive_float, default=1e-3,
-                        help="Adam learning rate, every section")
-    parser.add_argument("--dropout-rate", type=rate, default=0.5,
-                        help="drop rate after F5 and F6 (keep probability 1 - rate)")
-    parser.add_argument("--dropout-epochs", type=positive_int, default=None,
-                        help=f"dropout: epochs (default {FULL['dropout_epochs']}; "
-                        f"{QUICK['dropout_epochs']} with --quick)")
-    parser.add_argument("--max-epochs", type=positive_int, default=None,
-                        help=f"early stopping: most epochs (default {FULL['max_epochs']}; "
-                        f"{QUICK['max_epochs']} with --quick)")
-    parser.add_argument("--patience", type=positive_int, default=None,
-                        help="early stopping: epochs without a lower validation loss "
-                        f"(default {FULL['patience']}; "
-                        f"{QUICK['patience']} with --quick)")
-    parser.add_argument("--augment-size", type=positive_int, default=None,
-                        help="augmentation: size of the small training set "
-                        f"(default {FULL['augment_size']}; "
-                        f"{QUICK['augment_size']} with --quick)")
-    parser.add_argument("--augment-epochs", type=positive_int, default=None,
-                        help=f"augmentation: epochs (default {FULL['augment_epochs']}; "
-                        f"{QUICK['augment_epochs']} with --quick)")
-    parser.add_argument("--translate", type=non_negative_float, default=0.1,
-                        help="augmentation: largest shift, fraction of 28 pixels")
-    parser.add_argument("--rotate", type=non_negative_float, default=10.0,
-                        help="augmentation: largest rotation in degrees")
-    parser.add_argument("--zoom", type=non_negative_float, default=0.1,
-                        help="augmentation: largest zoom, fraction")
-    parser.add_argument("--dsd-epochs", type=comma_separated(positive_int, 3),
-                        default=None,
-                        help="dense,sparse,re-dense epochs (default "
-                        f"{','.join(map(str, FULL['dsd_epochs']))})")
-    parser.add_argument("--dsd-sparsity", type=open_fraction, default=0.5,
-                        help="fraction of each kernel pruned in the sparse phase")
-    parser.add_argument("--dsd-lr-factor", type=positive_float, default=0.1,
-                        help="learning-rate factor of the re-dense phase")
-    args = parser.parse_args(argv)
-    defaults = QUICK if args.quick else FULL
-    for name in ("train_limit", "dropout_epochs", "max_epochs", "patience",
-                 "augment_size", "augment_epochs"):
-        if getattr(args, name) is None:
-            setattr(args, name, defaults[name])
-    args.dsd_epochs = list(args.dsd_epochs or defaults["dsd_epochs"])
-    return finish(parser, args)
+    parser = script_parser(__doc__, "regularization_overview", PARAMETERS, data=True)
+    return finish(parser, parser.parse_args(argv))
 
 
 if __name__ == "__main__":

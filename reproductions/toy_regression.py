@@ -55,6 +55,7 @@ from harness.cli.arguments import (
     rate,
     script_parser,
 )
+from harness.cli.settings import Setting
 
 METHODS = ("baseline", "dropout", "batchnorm", "l2", "dropconnect")
 CONDITIONS = {
@@ -65,49 +66,35 @@ CONDITIONS = {
     "onednn_off": ({"TF_ENABLE_ONEDNN_OPTS": "0"}, None, "float32"),
     "float64": ({"TF_ENABLE_ONEDNN_OPTS": "1"}, None, "float64"),
 }
-ARTICLE_EPOCHS = 1000
-QUICK_EPOCHS = 200
-AE_EPOCHS = 30
-# A run with these settings (and not --quick) is the full setting; any other
-# writes to results/quick/.
-FULL_SETTING = {"epochs": ARTICLE_EPOCHS, "methods": list(METHODS),
-                "conditions": list(CONDITIONS), "skip_caution": False,
-                "ae_epochs": AE_EPOCHS, "skip_autoencoder": False}
+# The full setting; a run that changes any of these, or is --quick, writes to
+# results/quick/.
+PARAMETERS = (
+    Setting("--epochs", number(int, 4), full=1000, quick=200,
+            help="epochs per model"),
+    Setting("--only", comma_list(METHODS), full=list(METHODS), dest="methods",
+            help=f"the methods to run, a comma-separated subset of "
+            f"{', '.join(METHODS)}"),
+    Setting("--batch-size", positive_int, full=20, help="examples per SGD step"),
+    Setting("--learning-rate", positive_float, full=0.01, help="SGD learning rate"),
+    Setting("--momentum", rate, full=0.9, help="SGD momentum"),
+    Setting("--dropout-rate", rate, full=0.1,
+            help="drop rate of dropout and DropConnect (article: 0.1)"),
+    Setting("--l2", non_negative_float, full=1e-3,
+            help="L2 strength, textbook convention 0.5*l2*sum(W^2)"),
+    Setting("--conditions", comma_list(tuple(CONDITIONS)), full=list(CONDITIONS),
+            help="floating-point conditions of the batch-norm caution"),
+    Setting("--skip-caution", bool, full=False,
+            help="leave out the batch-norm caution (its floating-point conditions)"),
+    Setting("--ae-epochs", positive_int, full=30, quick=5,
+            help="autoencoder epochs"),
+    Setting("--skip-autoencoder", bool, full=False,
+            help="leave out the MNIST autoencoder"),
+)
 
 
 def parse_args(argv=None):
-    parser = script_parser(__doc__, "toy_regression", FULL_SETTING, data=True)
-    parser.add_argument("--epochs", type=number(int, 4), default=None,
-                        help=f"epochs per model (default {ARTICLE_EPOCHS}; "
-                        f"{QUICK_EPOCHS} with --quick)")
-    parser.add_argument("--only", dest="methods", type=comma_list(METHODS),
-                        default=list(METHODS),
-                        help=f"the methods to run, a comma-separated subset of "
-                        f"{', '.join(METHODS)}")
-    parser.add_argument("--batch-size", type=positive_int, default=20,
-                        help="examples per SGD step")
-    parser.add_argument("--learning-rate", type=positive_float, default=0.01,
-                        help="SGD learning rate")
-    parser.add_argument("--momentum", type=rate, default=0.9,
-                        help="SGD momentum")
-    parser.add_argument("--dropout-rate", type=rate, default=0.1,
-                        help="drop rate of dropout and DropConnect (article: 0.1)")
-    parser.add_argument("--l2", type=non_negative_float, default=1e-3,
-                        help="L2 strength, textbook convention 0.5*l2*sum(W^2)")
-    parser.add_argument("--conditions", type=comma_list(tuple(CONDITIONS)),
-                        default=list(CONDITIONS),
-                        help="floating-point conditions of the batch-norm caution")
-    parser.add_argument("--skip-caution", action="store_true",
-                        help="leave out the batch-norm caution (its floating-point conditions)")
-    parser.add_argument("--ae-epochs", type=positive_int, default=None,
-                        help=f"autoencoder epochs (default {AE_EPOCHS}; 5 with "
-                        "--quick)")
-    parser.add_argument("--skip-autoencoder", action="store_true",
-                        help="leave out the MNIST autoencoder")
-    args = parser.parse_args(argv)
-    args.epochs = args.epochs or (QUICK_EPOCHS if args.quick else ARTICLE_EPOCHS)
-    args.ae_epochs = args.ae_epochs or (5 if args.quick else AE_EPOCHS)
-    return finish(parser, args)
+    parser = script_parser(__doc__, "toy_regression", PARAMETERS, data=True)
+    return finish(parser, parser.parse_args(argv))
 
 
 if __name__ == "__main__":

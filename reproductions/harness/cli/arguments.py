@@ -14,6 +14,7 @@ import math
 
 from harness.cli.one_line_parser import ScriptParser
 from harness.cli.output_folder import resolve_output
+from harness.cli.settings import add_settings, keeps_full_values
 from harness.cli.version import kreg_version
 from harness.data.mnist import DATA_CHOICES, check_data_argument
 from harness.data.mnist_files import MnistDataError
@@ -132,7 +133,7 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return f"{text} (default: {str(default).replace('%', '%%')})"
 
 
-def script_parser(doc, name, full_setting, quick_flag=True, data=False):
+def script_parser(doc, name, settings, quick_flag=True, data=False):
     """A parser with the flags every reproduction takes.
 
     Args:
@@ -140,13 +141,15 @@ def script_parser(doc, name, full_setting, quick_flag=True, data=False):
         name: the script's name, e.g. `"mnist_weight_images"`; the results go
             to `results/<name>` (a run at the full setting) or
             `results/quick/<name>` (a quick or shortened run).
-        full_setting: dict `{argument: value}` that a run must match to count
-            as the full setting (besides not being `--quick`).
+        settings: the script's parameters, `harness.cli.settings.Setting`s,
+            each declared once with its full value, quick value and help;
+            their flags follow the common ones.
         quick_flag: whether the script has `--quick`.
         data: whether the script takes `--data` (MNIST).
 
-    Call `finish(parser, args)` after the script's own checks: it decides
-    whether the run is the full setting and resolves `--out`.
+    `parser.parse_args` fills every setting left out with its full or quick
+    value. Call `finish(parser, args)` after the script's own checks: it
+    decides whether the run is the full setting and resolves `--out`.
     """
     parser = ScriptParser(
         prog=f"{name}.py",
@@ -154,7 +157,7 @@ def script_parser(doc, name, full_setting, quick_flag=True, data=False):
         formatter_class=_HelpFormatter,
     )
     parser.script_name = name
-    parser.full_setting = dict(full_setting)
+    parser.settings = tuple(settings)
     if quick_flag:
         parser.add_argument(
             "--quick", action="store_true",
@@ -181,6 +184,7 @@ def script_parser(doc, name, full_setting, quick_flag=True, data=False):
     )
     parser.add_argument("--version", action="version",
                         version=f"{name}.py (kreg {kreg_version()})")
+    add_settings(parser, parser.settings)
     return parser
 
 
@@ -199,9 +203,7 @@ def finish(parser, args):
     """Marks the run full or shortened and resolves `--out` (exit 2 on a
     folder that cannot be written or that holds full results a shortened run
     would replace). Returns `args`."""
-    args.full_setting = not args.quick and all(
-        getattr(args, key) == value for key, value in parser.full_setting.items()
-    )
+    args.full_setting = not args.quick and keeps_full_values(parser.settings, args)
     try:
         args.out = resolve_output(args.out, parser.script_name, args.full_setting)
     except (PermissionError, FileExistsError) as e:

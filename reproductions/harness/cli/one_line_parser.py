@@ -8,7 +8,18 @@ import argparse
 
 
 class ScriptParser(argparse.ArgumentParser):
-    """An `ArgumentParser` whose errors are one line (no usage block)."""
+    """An `ArgumentParser` whose errors are one line (no usage block), and
+    whose declared settings (`harness.cli.settings`, in `self.settings`)
+    come back filled with their full or quick values."""
+
+    settings = ()
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+    def parse_known_args(self, args=None, namespace=None):
+        from harness.cli.settings import fill_settings
+
+        namespace, extras = super().parse_known_args(args, namespace)
+        fill_settings(self.settings, namespace)
+        return namespace, extras

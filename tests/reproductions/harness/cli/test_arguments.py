@@ -6,6 +6,7 @@ import argparse
 import pytest
 
 from harness.cli import arguments
+from harness.cli.settings import Setting
 
 
 @pytest.mark.parametrize("kind, good, bad, expected", [
@@ -46,19 +47,31 @@ def test_lists():
 
 def parser_with(tmp_path, monkeypatch):
     monkeypatch.setattr("harness.cli.output_folder.RESULTS_ROOT", tmp_path / "results")
-    parser = arguments.script_parser("A script.\n\nMore.", "demo", {"steps": 10})
-    parser.add_argument("--steps", type=arguments.positive_int, default=10)
-    return parser
+    steps = Setting("--steps", arguments.positive_int, full=10, quick=3,
+                    help="steps")
+    lr = Setting("--lr", arguments.positive_float, full=0.1, help="rate")
+    return arguments.script_parser("A script.\n\nMore.", "demo", [steps, lr])
 
 
 def test_full_and_shortened_runs_go_to_their_folders(tmp_path, monkeypatch):
     parser = parser_with(tmp_path, monkeypatch)
     full = arguments.finish(parser, parser.parse_args([]))
     assert full.full_setting and full.out == str(tmp_path / "results" / "demo")
-    for flags in (["--quick"], ["--steps", "5"]):
+    assert (full.steps, full.lr) == (10, 0.1)
+    # Any declared setting changed, or --quick, makes a shortened run.
+    for flags in (["--quick"], ["--steps", "5"], ["--lr", "0.2"]):
         short = arguments.finish(parser, parser.parse_args(flags))
         assert not short.full_setting
         assert short.out == str(tmp_path / "results" / "quick" / "demo")
+    assert parser.parse_args(["--quick"]).steps == 3  # the quick value
+    # The full value given explicitly is still the full setting.
+    assert arguments.finish(parser, parser.parse_args(["--steps", "10"])).full_setting
+
+
+def test_help_shows_both_defaults_once(tmp_path, monkeypatch):
+    text = parser_with(tmp_path, monkeypatch).format_help()
+    assert "steps (default 10; 3 with --quick)" in " ".join(text.split())
+    assert "rate (default 0.1)" in " ".join(text.split())
 
 
 def test_error_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):

@@ -1,16 +1,5 @@
-"""The reproduction suite as one command.
-
-    python -m reproductions                  # the articles and their scripts
-    python -m reproductions all              # regenerate every result, in order
-    python -m reproductions all --quick      # a short look at each (results/quick/)
-    python -m reproductions toy_regression cs231n_regularization --quick
-
-Each script runs in a fresh process of this Python, one after another, the
-main job first, printing its own progress. At the end: one row per script,
-its exit code, wall time and where its results went. Ctrl-C stops the script
-at work at once; as every script writes its results atomically, the results
-it was replacing stay whole.
-"""
+"""`python -m reproductions`: the suite as one command (see
+`harness/cli/suite.py`, or run it with `--help`)."""
 
 import pathlib
 import sys

@@ -30,6 +30,7 @@ class Script:
     name: str  # reproductions/<name>.py, results/<name>/
     article: Article
     shows: str
+    uses_mnist: bool = False  # takes --data
 
 
 _GREYDANUS = Article(
@@ -50,16 +51,18 @@ _INTUITION = Article(
 SCRIPTS = (
     Script("mnist_weight_images", _GREYDANUS,
            "the main job: MNIST weight images of a 784x10 softmax network "
-           "under five regularizers"),
+           "under five regularizers", uses_mnist=True),
     Script("iris_histograms", _OVERVIEW,
            "L1 vs L2 weight histograms on iris"),
     Script("regularization_overview", _OVERVIEW,
            "dropout, early stopping, augmentation and dense-sparse-dense on "
-           "LeNet-5"),
+           "LeNet-5", uses_mnist=True),
     Script("cs231n_regularization", _CS231N,
-           "L2, L1, elastic net, max norm and dropout on a 3-layer MLP"),
+           "L2, L1, elastic net, max norm and dropout on a 3-layer MLP",
+           uses_mnist=True),
     Script("toy_regression", _CHEN,
-           "dropout vs batch norm vs L2 on a toy regression and an autoencoder"),
+           "dropout vs batch norm vs L2 on a toy regression and an autoencoder",
+           uses_mnist=True),
     Script("regularization_intuition", _INTUITION,
            "L2 and dropout sweeps on a noisy periodic signal"),
 )

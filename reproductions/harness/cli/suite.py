@@ -4,6 +4,7 @@
     python -m reproductions all              # regenerate every result, in order
     python -m reproductions all --quick      # a short look at each (results/quick/)
     python -m reproductions toy_regression cs231n_regularization --quick
+    python -m reproductions all --data path/to/mnist --out-root /tmp/rerun
 
 Each script runs in a fresh process of this Python, one after another, the
 main job first, printing its own progress. At the end: one row per script,
@@ -12,15 +13,17 @@ at work at once; as every script writes its results atomically, the results
 it was replacing stay whole.
 """
 
-import argparse
+import os
 import pathlib
 import subprocess
 import sys
 import time
 
-from harness.articles import SCRIPTS, script_names
+from harness.articles import SCRIPTS, script_named, script_names
+from harness.cli.arguments import data_source
 from harness.cli.one_line_parser import ScriptParser
 from harness.cli.version import kreg_version
+from harness.results.atomic_dir import check_writable_parent
 
 # reproductions/, where the scripts are.
 HERE = pathlib.Path(__file__).resolve().parents[2]
@@ -30,8 +33,7 @@ def parse_args(argv=None):
     parser = ScriptParser(
         prog="python -m reproductions",
         description="List the suite's articles and scripts, or regenerate "
-        "their results one script after another.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        "their results one script after another.")
     parser.add_argument(
         "scripts", nargs="*", metavar="SCRIPT", default=[],
         help="'all', or scripts to run, among: " + ", ".join(script_names())
@@ -40,9 +42,23 @@ def parse_args(argv=None):
         "--quick", action="store_true",
         help="each script's short look (written to results/quick/, never "
         "over the full results)")
+    parser.add_argument(
+        "--data", type=data_source, default=None,
+        help="MNIST for the scripts that use it (as their --data: auto, keras, "
+        "tfds, sample, an .npz or a folder of the IDX files; default: each "
+        "script's own, auto)")
+    parser.add_argument(
+        "--out-root", default=None,
+        help="write each script's results to OUT_ROOT/<script> instead of "
+        "results/ (default: results/, or results/quick/ with --quick)")
     parser.add_argument("--version", action="version",
                         version=f"kreg reproductions {kreg_version()}")
     args = parser.parse_args(argv)
+    if args.out_root is not None:
+        try:
+            check_writable_parent(os.path.join(args.out_root, "script"))
+        except PermissionError as e:
+            parser.error(f"argument --out-root: {e}")
     allowed = ["all"] + script_names()
     for name in args.scripts:
         if name not in allowed:
@@ -63,17 +79,24 @@ def list_scripts():
     print("\nRun them all: python -m reproductions all [--quick]")
 
 
-def results_folder(name, quick):
+def results_folder(name, quick, out_root=None):
+    if out_root is not None:
+        return os.path.join(out_root, name) + os.sep
     return f"results/quick/{name}/" if quick else f"results/{name}/"
 
 
-def run_scripts(names, quick):
+def run_scripts(names, quick, data=None, out_root=None):
     """Runs each script in a fresh process; returns the summary rows."""
     rows = []
     for i, name in enumerate(names, 1):
         command = [sys.executable, str(HERE / f"{name}.py")]
         if quick:
             command.append("--quick")
+        script = script_named(name)
+        if data is not None and script is not None and script.uses_mnist:
+            command += ["--data", str(data)]
+        if out_root is not None:
+            command += ["--out", os.path.join(out_root, name)]
         shown = " ".join([f"python reproductions/{name}.py"] + command[2:])
         print(f"\n=== [{i}/{len(names)}] {shown}", flush=True)
         started = time.monotonic()
@@ -87,7 +110,7 @@ def run_scripts(names, quick):
                   "previous results are unchanged", file=sys.stderr)
             sys.exit(130)
         rows.append((name, code, time.monotonic() - started,
-                     results_folder(name, quick) if code == 0 else "-"))
+                     results_folder(name, quick, out_root) if code == 0 else "-"))
     return rows
 
 
@@ -104,6 +127,6 @@ def main(argv=None):
     if not args.scripts:
         list_scripts()
         return 0
-    rows = run_scripts(args.scripts, args.quick)
+    rows = run_scripts(args.scripts, args.quick, args.data, args.out_root)
     print_summary(rows)
     return 0 if all(code == 0 for _, code, _, _ in rows) else 1

@@ -94,3 +94,31 @@ def test_results_index_opens_with_the_main_job_and_cites_each_article(tmp_path):
     assert ("## mnist_weight_images title\n\nArticle 000: Sam Greydanus (2016), "
             '"Regularization for Neural Networks"') in index
     assert "Tian Qi (Ricky) Chen" in index
+
+
+def test_data_goes_to_the_mnist_scripts_and_out_root_to_all(tmp_path, monkeypatch,
+                                                            capsys):
+    (tmp_path / "reader.py").write_text("import sys\nprint('ARGV', sys.argv[1:])\n")
+    (tmp_path / "other.py").write_text("import sys\nprint('ARGV', sys.argv[1:])\n")
+    monkeypatch.setattr(suite, "HERE", tmp_path)
+    reader = articles.Script("reader", articles.SCRIPTS[0].article, "", uses_mnist=True)
+    monkeypatch.setattr(suite, "script_named",
+                        lambda name: reader if name == "reader" else None)
+    rows = suite.run_scripts(["reader", "other"], quick=False, data="sample",
+                             out_root=str(tmp_path / "out"))
+    assert [row[1] for row in rows] == [0, 0]
+    assert rows[0][3] == str(tmp_path / "out" / "reader") + "/"
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if line.startswith("=== ")]
+    assert lines[0].endswith(f"reader.py --data sample --out {tmp_path / 'out' / 'reader'}")
+    assert lines[1].endswith(f"other.py --out {tmp_path / 'out' / 'other'}")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["all", "--data", "/nonexistent"], "argument --data: '/nonexistent' does not exist"),
+    (["all", "--out-root", "/proc/kreg"], "argument --out-root: Cannot write results"),
+])
+def test_bad_data_or_out_root_stop_before_any_script(argv, message):
+    result = command(*argv)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr

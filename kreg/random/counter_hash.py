@@ -34,6 +34,8 @@ followed by a mask (the backends shift signed integers arithmetically), so
 the words are bit-identical on TensorFlow, JAX and PyTorch for the same seed.
 """
 
+import sys
+
 import keras
 from keras import ops
 
@@ -115,10 +117,9 @@ def _replica_id():
     on the JAX and PyTorch backends)."""
     if keras.backend.backend() != "tensorflow":
         return None
-    # TensorFlow is imported already (by Keras) when it is the backend; kreg
-    # never imports it otherwise.
-    import tensorflow as tf
-
+    # Keras has loaded TensorFlow, its backend; kreg reads that module and
+    # never imports TensorFlow itself.
+    tf = sys.modules["tensorflow"]
     context = tf.distribute.get_replica_context()
     if context is None or context.num_replicas_in_sync == 1:
         return None

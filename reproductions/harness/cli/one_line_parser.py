@@ -6,6 +6,8 @@ bad flags before the heavy stack is imported.
 
 import argparse
 
+from harness.cli.settings import fill_settings
+
 
 class ScriptParser(argparse.ArgumentParser):
     """An `ArgumentParser` whose errors are one line (no usage block), and
@@ -18,8 +20,6 @@ class ScriptParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
     def parse_known_args(self, args=None, namespace=None):
-        from harness.cli.settings import fill_settings
-
         namespace, extras = super().parse_known_args(args, namespace)
         fill_settings(self.settings, namespace)
         return namespace, extras

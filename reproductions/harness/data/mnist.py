@@ -49,6 +49,8 @@ def tfds_is_prepared(data_dir=None):
 
 
 def read_keras_cache(path=None):
+    """The Keras cache's arrays; reading checks that its SHA-256 is
+    `KERAS_MNIST_SHA256` (so the provenance need not hash it again)."""
     return mnist_files.read_npz(
         path or keras_cache_path(), expected_sha256=mnist_files.KERAS_MNIST_SHA256
     )
@@ -234,7 +236,7 @@ def load_mnist(data="auto", seed=0, allow_download=True, log=print):
                 )
             train_test = download_keras()
         splits = _full(train_test, "keras", f"{full_description}, Keras cache",
-                       [keras_cache_path()])
+                       [keras_cache_path()], _checked_cache_digest() if cached else None)
     elif data == "tfds":
         splits = _full(read_tfds(), "tfds", f"{full_description}, TFDS data_dir")
     elif data == "sample":
@@ -250,10 +252,15 @@ def load_mnist(data="auto", seed=0, allow_download=True, log=print):
     return splits
 
 
+def _checked_cache_digest():
+    """The Keras cache's SHA-256, which `read_keras_cache` has just checked."""
+    return {keras_cache_path(): mnist_files.KERAS_MNIST_SHA256}
+
+
 def _auto(seed, allow_download, full_description, log):
     if os.path.isfile(keras_cache_path()):
         return _full(read_keras_cache(), "keras", f"{full_description}, Keras cache",
-                     [keras_cache_path()])
+                     [keras_cache_path()], _checked_cache_digest())
     if tfds_is_prepared():
         return _full(read_tfds(), "tfds", f"{full_description}, TFDS data_dir")
     if allow_download:

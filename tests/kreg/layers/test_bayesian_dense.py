@@ -15,6 +15,9 @@ import pytest
 
 from kreg import kernels
 from kreg.layers import BayesianDense, GaussianPrior, ScaleMixturePrior
+from tests.kreg.layers.gaussian_layer_checks import (
+    check_penalties_and_constraints_on_mean_and_bias,
+)
 from tests.kreg.repeated_calls import training_call_losses, training_calls
 
 _np = keras.ops.convert_to_numpy
@@ -737,22 +740,8 @@ def test_compute_output_shape_activation_and_no_bias(rng):
 
 
 def test_regularizers_and_constraints_apply_to_mean_and_bias():
-    layer = BayesianDense(
-        UNITS, kl_weight=0,
-        mean_regularizer=keras.regularizers.L2(0.1),
-        bias_regularizer=keras.regularizers.L1(0.2),
-        mean_constraint=keras.constraints.NonNeg(),
-        bias_constraint=keras.constraints.NonNeg())
-    layer.build((None, INPUT_DIM))
-    layer.bias.assign(np.array([1.0, -2.0, 3.0], dtype="float32"))
-    mu = _np(layer.kernel_mean)
-    layer(np.ones((1, INPUT_DIM), dtype="float32"))
-    losses = sorted(float(_np(v)) for v in layer.losses)
-    expected = sorted([0.1 * float((mu**2).sum()), 0.2 * 6.0])
-    np.testing.assert_allclose(losses, expected, rtol=1e-5)
-    assert layer.kernel_mean.constraint is layer.mean_constraint
-    assert layer.bias.constraint is layer.bias_constraint
-    assert layer.kernel_untransformed_scale.constraint is None
+    check_penalties_and_constraints_on_mean_and_bias(
+        BayesianDense, "kernel_untransformed_scale", INPUT_DIM, kl_weight=0)
 
 
 def test_get_config_round_trip(rng):

@@ -7,6 +7,9 @@ import pytest
 from keras import ops
 
 from kreg.layers import GaussianFunctionDense
+from tests.kreg.layers.gaussian_layer_checks import (
+    check_penalties_and_constraints_on_mean_and_bias,
+)
 
 INPUT_DIM = 4
 UNITS = 3
@@ -262,24 +265,9 @@ def test_compute_output_shape_and_rank_3_inputs(rng):
     np.testing.assert_allclose(_np(layer(x)), x @ w0, rtol=1e-5, atol=1e-6)
 
 
-def test_regularizers_and_constraints_apply_to_mean_and_bias(rng):
-    layer = GaussianFunctionDense(
-        UNITS,
-        mean_regularizer=keras.regularizers.L2(0.1),
-        bias_regularizer=keras.regularizers.L1(0.2),
-        mean_constraint=keras.constraints.NonNeg(),
-        bias_constraint=keras.constraints.NonNeg(),
-    )
-    layer.build((None, INPUT_DIM))
-    layer.bias.assign(np.array([1.0, -2.0, 3.0], dtype="float32"))
-    mu = _np(layer.kernel_mean)
-    layer(np.ones((1, INPUT_DIM), dtype="float32"))
-    losses = sorted(float(_np(v)) for v in layer.losses)
-    expected = sorted([0.1 * float((mu**2).sum()), 0.2 * 6.0])
-    np.testing.assert_allclose(losses, expected, rtol=1e-5)
-    assert layer.kernel_mean.constraint is layer.mean_constraint
-    assert layer.bias.constraint is layer.bias_constraint
-    assert layer.kernel_log_scale.constraint is None
+def test_regularizers_and_constraints_apply_to_mean_and_bias():
+    check_penalties_and_constraints_on_mean_and_bias(
+        GaussianFunctionDense, "kernel_log_scale", INPUT_DIM)
 
 
 def test_get_config_round_trip(rng):

@@ -10,7 +10,9 @@ Each script runs in a fresh process of this Python, one after another, the
 main job first, printing its own progress. At the end: one row per script,
 its exit code, wall time and where its results went. Ctrl-C stops the script
 at work at once; as every script writes its results atomically, the results
-it was replacing stay whole.
+it was replacing stay whole. The summary also counts each script's claims
+per status (reproduced / partly / not reproduced / not tested) from the
+`claims.csv` it wrote.
 """
 
 import os
@@ -114,11 +116,26 @@ def run_scripts(names, quick, data=None, out_root=None):
     return rows
 
 
+def claims_counts(folder):
+    """`R/P/N/T`: the count of reproduced, partly, not reproduced and not
+    tested claims in `folder/claims.csv`, or "-"."""
+    path = os.path.join(folder, "claims.csv")
+    if folder == "-" or not os.path.isfile(path):
+        return "-"
+    # pandas only now, after the scripts ran: the command line stays light.
+    from harness.results.claims import STATUSES, read_ledger, status_counts
+
+    counts = status_counts(read_ledger(path))
+    return "/".join(str(counts[status]) for status in STATUSES)
+
+
 def print_summary(rows):
     width = max(len(name) for name, *_ in rows)
-    print(f"\n{'script':<{width}}  {'exit':>4}  {'wall time':>10}  results")
+    print(f"\n{'script':<{width}}  {'exit':>4}  {'wall time':>10}  "
+          f"{'claims R/P/N/T':>14}  results")
     for name, code, seconds, folder in rows:
-        print(f"{name:<{width}}  {code:>4}  {seconds:>9.0f}s  {folder}")
+        print(f"{name:<{width}}  {code:>4}  {seconds:>9.0f}s  "
+              f"{claims_counts(folder):>14}  {folder}")
     print(f"{'total':<{width}}  {'':>4}  {sum(r[2] for r in rows):>9.0f}s")
 
 

@@ -4,6 +4,7 @@ import os
 import re
 
 from harness.articles import script_named, script_names
+from harness.results.claims import STATUSES, read_ledger, status_counts
 
 INDEX_HEADER = """\
 # kreg reproduction results
@@ -39,6 +40,25 @@ def _with_citation(section, name):
     return f"{heading}\n\n{script.article.citation()}; `reproductions/{name}.py`\n{rest}"
 
 
+def claims_summary(root, names):
+    """A Markdown table of the count per status of each folder's
+    `claims.csv` (folders without one are left out); "" when none has one."""
+    rows = []
+    for name in names:
+        path = os.path.join(root, name, "claims.csv")
+        if os.path.isfile(path):
+            counts = status_counts(read_ledger(path))
+            rows.append(f"| [{name}]({name}/README.md) | "
+                        + " | ".join(str(counts[s]) for s in STATUSES) + " |")
+    if not rows:
+        return ""
+    header = ["| results | " + " | ".join(STATUSES) + " |",
+              "|---|" + "---:|" * len(STATUSES)]
+    return "\n".join(["Claims of the articles, by status (each folder's "
+                      "`claims.csv`, detailed in its section):", ""]
+                     + header + rows) + "\n"
+
+
 def index_results_folder(root):
     """Rebuilds `root/README.md` from `root/*/README.md` when `root` is a
     folder called `results` (the project's; a user's `--out` elsewhere is
@@ -53,8 +73,9 @@ def index_results_folder(root):
             continue
         sections[name] = path
     known = [name for name in script_names() if name in sections]
-    parts = [INDEX_HEADER]
-    for name in known + sorted(set(sections) - set(known)):
+    order = known + sorted(set(sections) - set(known))
+    parts = [INDEX_HEADER, claims_summary(root, order)]
+    for name in order:
         with open(sections[name]) as f:
             parts.append(_with_citation(_relink(f.read(), name), name))
     index = os.path.join(root, "README.md")

@@ -1,12 +1,23 @@
-"""Write a results table as CSV and Markdown side by side."""
+"""Results tables: written as CSV and Markdown side by side, read back as
+CSV."""
 
 import os
 
+import pandas as pd
 
-def write_table(frame, folder, name, float_format="%.4g"):
+
+def write_table(frame, folder, name):
     """Writes `frame` (a pandas DataFrame) to `name.csv` and `name.md`."""
     frame.to_csv(os.path.join(folder, f"{name}.csv"), index=False)
     markdown = frame.to_markdown(index=False, floatfmt=".4g")
     with open(os.path.join(folder, f"{name}.md"), "w") as f:
         f.write(markdown + "\n")
     return markdown
+
+
+def read_tables(folder, exclude=("claims",)):
+    """Every CSV file of a results folder as `{name: DataFrame}` (name
+    without `.csv`), as a reader of the committed files sees them."""
+    return {name[:-4]: pd.read_csv(os.path.join(folder, name))
+            for name in sorted(os.listdir(folder))
+            if name.endswith(".csv") and name[:-4] not in exclude}

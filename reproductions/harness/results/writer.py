@@ -5,9 +5,10 @@ import os
 import matplotlib.pyplot as plt
 
 from harness.results.atomic_dir import atomic_output_dir
+from harness.results.claims import ledger_frame, render_ledger
 from harness.results.report import index_results_folder, write_report
 from harness.results.run_metadata import write_metadata
-from harness.results.tables import write_table
+from harness.results.tables import read_tables, write_table
 
 
 def relative(path):
@@ -18,12 +19,13 @@ def relative(path):
 
 
 def write_results(out, title, subtitle, tables, figures, metadata, notes,
-                  csv_files=None):
+                  csv_files=None, claims=None):
     """Writes a results folder at once (or not at all) and says where.
 
     Into a fresh folder that atomically replaces `out`: every figure as PNG,
     every table as CSV and Markdown, the extra CSV files, `metadata.json` and
-    a `README.md` with the tables, the notes and the figures. Then rebuilds
+    a `README.md` with the tables, the claims ledger, the notes and the
+    figures. Then rebuilds
     the index of the project's `results/` folder (when `out` lies in it) and
     prints where the results went and the tables.
 
@@ -39,6 +41,12 @@ def write_results(out, title, subtitle, tables, figures, metadata, notes,
         notes: Markdown text after the tables.
         csv_files: optional dict `{name: DataFrame}` written as `name.csv`
             only (per-step curves and other long tables).
+        claims: optional function of the folder's tables, as read back from
+            the CSV files just written (`harness.results.tables.read_tables`),
+            returning the script's claims ledger (a list of
+            `harness.results.claims.Claim`): written to `claims.csv` and
+            rendered before the notes. Reading the files back makes the
+            ledger the one a reader of the committed files derives.
 
     Returns:
         The Markdown of the tables, as in the report.
@@ -54,6 +62,11 @@ def write_results(out, title, subtitle, tables, figures, metadata, notes,
         body = "\n\n".join(parts)
         for name, frame in (csv_files or {}).items():
             frame.to_csv(os.path.join(folder, f"{name}.csv"), index=False)
+        if claims is not None:
+            ledger = claims(read_tables(folder))
+            ledger_frame(ledger).to_csv(os.path.join(folder, "claims.csv"),
+                                        index=False)
+            notes = f"{render_ledger(ledger)}\n{notes}"
         write_metadata(folder, metadata)
         write_report(folder, title, subtitle, body, notes)
     index_results_folder(os.path.dirname(os.path.abspath(out)))

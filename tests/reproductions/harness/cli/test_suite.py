@@ -122,3 +122,32 @@ def test_bad_data_or_out_root_stop_before_any_script(argv, message):
     result = command(*argv)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_index_and_summary_count_claims_per_status(tmp_path, capsys):
+    from harness.results.claims import Claim, ledger_frame, not_tested
+
+    root = tmp_path / "results"
+    ledgers = {
+        "mnist_weight_images": [Claim("000", "a", "reproduced"),
+                                Claim("000", "b", "not reproduced", why="x"),
+                                Claim("000", "c", "not reproduced", why="y")],
+        "toy_regression": [not_tested("003", "d", "z")],
+    }
+    for name in ("mnist_weight_images", "toy_regression", "iris_histograms"):
+        (root / name).mkdir(parents=True)
+        (root / name / "README.md").write_text(f"## {name}\n")
+        if name in ledgers:
+            ledger_frame(ledgers[name]).to_csv(root / name / "claims.csv",
+                                               index=False)
+    index = pathlib.Path(index_results_folder(root)).read_text()
+    assert ("| [mnist_weight_images](mnist_weight_images/README.md) | 1 | 0 | 2 "
+            "| 0 |") in index
+    assert "| [toy_regression](toy_regression/README.md) | 0 | 0 | 0 | 1 |" in index
+    assert "[iris_histograms](" not in index  # no ledger, no row
+    assert index.index("| results |") < index.index("## mnist_weight_images")
+    suite.print_summary([("mnist_weight_images", 0, 1.0,
+                          str(root / "mnist_weight_images")),
+                         ("iris_histograms", 0, 1.0, str(root / "iris_histograms"))])
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[-3].split()[3] == "1/0/2/0" and rows[-2].split()[3] == "-"

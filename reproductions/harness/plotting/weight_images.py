@@ -3,6 +3,9 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+# The height of the title band above the panels (two lines of title).
+TITLE_BAND_INCHES = 0.624
+
 
 def plot_weight_images(kernel, title, image_shape=(28, 28), rows=2,
                        labels=None, clip=None, cmap="gray"):
@@ -39,8 +42,13 @@ def plot_weight_images(kernel, title, image_shape=(28, 28), rows=2,
         low, high = float(kernel.min()), float(kernel.max())
     cols = -(-units // rows)
     labels = labels if labels is not None else [str(i) for i in range(units)]
-    fig, axes = plt.subplots(rows, cols, figsize=(1.6 * cols + 0.8, 1.7 * rows + 0.5),
+    height = 1.7 * rows + 0.5
+    fig, axes = plt.subplots(rows, cols, figsize=(1.6 * cols + 0.8, height),
                              squeeze=False)
+    # Text grows with a wide figure, so that it stays legible when the image
+    # is shown at page width; the title band keeps its height in inches.
+    scale = max(1.0, cols / 8)
+    top = 1 - TITLE_BAND_INCHES * scale / height
     image = None
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([])
@@ -51,9 +59,10 @@ def plot_weight_images(kernel, title, image_shape=(28, 28), rows=2,
         image = ax.imshow(kernel[:, i].reshape(image_shape), cmap=cmap,
                           vmin=low, vmax=high, interpolation="nearest")
         ax.set_title(labels[i], fontsize=9)
-    fig.suptitle(title, fontsize=10)
-    fig.subplots_adjust(left=0.02, right=0.86, top=0.84, bottom=0.03,
+    fig.suptitle(title, fontsize=10 * scale)
+    fig.subplots_adjust(left=0.02, right=0.86, top=top, bottom=0.03,
                         wspace=0.08, hspace=0.25)
-    cax = fig.add_axes([0.88, 0.1, 0.025, 0.7])
+    cax = fig.add_axes([0.88, 0.1, 0.025, top - 0.14])
     fig.colorbar(image, cax=cax)
+    cax.tick_params(labelsize=10 * scale)
     return fig

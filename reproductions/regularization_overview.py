@@ -36,6 +36,10 @@ Outputs, in `results/regularization_overview/` (replaced atomically):
     augmented_examples.png       digits and augmented versions of them
     dsd.png                      test accuracy and sparsity per epoch, DSD
                                  beside plain training
+    dsd_zeros.csv                per kernel, after training: exact zeros,
+                                 dead units, and the zeros of dead units
+    claims.csv                   every claim of the article's parts covered
+                                 here, its status and why
     metadata.json                data, settings, seed, versions, wall times
     README.md                    the table and figures together
 
@@ -131,11 +135,19 @@ from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.subsets import stratified_subset  # noqa: E402
 from harness.models.lenet5 import build_lenet5  # noqa: E402
+from harness.results.claims import (  # noqa: E402
+    Claim,
+    beyond_spread,
+    decide,
+    mean_sd,
+    not_tested,
+)
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import Evaluator  # noqa: E402
 from harness.training.accuracy_history import AccuracyHistory  # noqa: E402
 from kreg.callbacks.dense_sparse_dense import DenseSparseDense  # noqa: E402
+from kreg.kernels import INPUT_ROLES, model_kernels  # noqa: E402
 
 ARTICLE_SAYS = {
     "dropout": "dropout reduces overfitting (test error >> training error); "
@@ -286,7 +298,8 @@ def run_dsd(data, args):
         results[name] = {"curves": curves.history, "sparsity": sparsity,
                          "phases": [dsd.phase_of_epoch(e) for e in range(total)]
                          if dsd else ["plain"] * total,
-                         "seconds": seconds}
+                         "seconds": seconds,
+                         "zeros": zero_census(model, data.x_train)}
     return results
 
 
@@ -294,6 +307,56 @@ def exact_zero_fraction(model):
     values = np.concatenate([keras.ops.convert_to_numpy(v).ravel()
                              for v in model.trainable_weights if v.name == "kernel"])
     return float(np.mean(values == 0))
+
+
+def zero_census(model, x, batch_size=2000):
+    """Per kernel of the trained model: its exact zeros, and its dead units.
+
+    Kernel entry `[..., i, o]` connects input channel `i` to output channel
+    `o` (a unit of a dense layer, a feature map of a convolution). Input
+    channel `i` is dead when the layer's input is exactly 0 there, at every
+    position, for every digit of `x`; output channel `o` is dead when its
+    ReLU output is 0 everywhere for every digit (the logits have no ReLU and
+    are never dead). The gradient of a weight with a dead input or a dead
+    output is exactly 0 on every batch of `x`, so once Adam's moments have
+    decayed it does not move: a pruned weight there stays exactly 0 through
+    the re-dense phase.
+
+    Returns:
+        A list of dicts, one per kernel layer: `layer`, `weights`, `zeros`,
+        `inputs`, `dead_inputs`, `outputs`, `dead_outputs`,
+        `dead_unit_weights` (weights with a dead input or output) and
+        `zeros_of_dead_units` (exact zeros among those).
+    """
+    kernels = [k.layer for k in model_kernels(model, roles=INPUT_ROLES)]
+    live_in = {layer.name: np.zeros(layer.kernel.shape[-2], bool) for layer in kernels}
+    live_out = {layer.name: np.zeros(layer.kernel.shape[-1], bool) for layer in kernels}
+    for start in range(0, len(x), batch_size):
+        h = keras.ops.convert_to_tensor(x[start:start + batch_size])
+        for layer in model.layers:
+            before = h
+            h = layer(h, training=False)
+            if layer.name in live_in:
+                inputs = keras.ops.convert_to_numpy(before)
+                outputs = keras.ops.convert_to_numpy(h)
+                live_in[layer.name] = live_in[layer.name] | np.any(
+                    inputs.reshape(-1, inputs.shape[-1]) != 0, axis=0)
+                live_out[layer.name] = live_out[layer.name] | np.any(
+                    outputs.reshape(-1, outputs.shape[-1]) > 0, axis=0)
+    rows = []
+    for layer in kernels:
+        kernel = keras.ops.convert_to_numpy(layer.kernel)
+        dead_in = ~live_in[layer.name]
+        relu = layer.activation is keras.activations.relu
+        dead_out = ~live_out[layer.name] if relu else np.zeros(kernel.shape[-1], bool)
+        dead = np.broadcast_to(dead_in[:, None] | dead_out[None, :], kernel.shape)
+        rows.append({"layer": layer.name, "weights": kernel.size,
+                     "zeros": int(np.sum(kernel == 0)),
+                     "inputs": dead_in.size, "dead_inputs": int(dead_in.sum()),
+                     "outputs": dead_out.size, "dead_outputs": int(dead_out.sum()),
+                     "dead_unit_weights": int(dead.sum()),
+                     "zeros_of_dead_units": int(np.sum((kernel == 0) & dead))})
+    return rows
 
 
 # ---------------------------------------------------------------------------
@@ -414,9 +477,12 @@ def make_figures(results, args, data):
         figures["early_stopping.png"] = figure_early_stopping(
             results["early_stopping"], label)
     if "augmentation" in results:
-        figures["augmentation.png"] = figure_augmentation(results["augmentation"], label)
+        # This section trains on a small stratified set by design.
+        small = (f"{marked_label(args, 'a small training set by design')}; "
+                 f"{data.source}")
+        figures["augmentation.png"] = figure_augmentation(results["augmentation"], small)
         figures["augmented_examples.png"] = figure_augmented_examples(
-            results["augmentation"]["examples"], args, label)
+            results["augmentation"]["examples"], args, small)
     if "dsd" in results:
         figures["dsd.png"] = figure_dsd(results["dsd"], args, label)
     return figures
@@ -495,6 +561,9 @@ def curve_frames(results):
             pd.DataFrame({"variant": name, **r["curves"], "sparsity": r["sparsity"],
                           "phase": r["phases"]})
             for name, r in results["dsd"].items()], ignore_index=True)
+        frames["dsd_zeros"] = pd.DataFrame([
+            {"variant": name, **row}
+            for name, r in results["dsd"].items() for row in r["zeros"]])
     return frames
 
 
@@ -506,52 +575,423 @@ def metadata(results, data, args, wall_seconds, section_seconds):
         wall_seconds=wall_seconds)
 
 
+# ---------------------------------------------------------------------------
+# The claims ledger: every claim of the article's parts covered here, decided
+# from the committed tables alone (harness.results.claims). The iris L1/L2
+# histograms are iris_histograms.py's.
+# ---------------------------------------------------------------------------
+# One seed per model: a curve's value is the mean of its last TAIL recorded
+# points, its spread their sd (epoch to epoch, not over seeds).
+TAIL = 3
+# "Test error >> training error": at least this many times the training error.
+ERROR_RATIO = 2.0
+# Re-densing restores the pruned connections when at most this fraction of
+# the kernel weights is still exactly zero at the end.
+RESTORED = 0.01
+SINGLE_SEED = ("One seed: the spread is the sd of the last recorded points "
+               "of each curve, not over seeds.")
+
+
+def tail(values):
+    """Mean and sd (ddof 1; NaN for one point) of the last `TAIL` values."""
+    values = np.asarray(values, dtype=np.float64)[-TAIL:]
+    return values.mean(), values.std(ddof=1) if len(values) > 1 else np.nan
+
+
+def curve(frame, variant, column):
+    """One variant's column of a curve table, in epoch order."""
+    rows = frame[frame["variant"] == variant].sort_values("epoch")
+    return rows[column].to_numpy(dtype=np.float64)
+
+
+def versus(mean_a, sd_a, mean_b, sd_b):
+    """The status of "a above b": reproduced beyond both spreads; partly when
+    a is above b within them; not reproduced when a is not above b."""
+    return decide(beyond_spread(mean_a, sd_a, mean_b, sd_b), mean_a > mean_b)
+
+
+def versus_words(status, what, difference, spread):
+    """The `why` of `versus`, worded for the status it got."""
+    if status == "reproduced":
+        return f"{what} by {difference:.4f}, beyond the spreads ({spread:.4f} together)."
+    if status == "partly":
+        return (f"{what} by only {difference:.4f}, within the spreads "
+                f"({spread:.4f} together): one seed does not decide it.")
+    return f"Not {what.lower()}: the difference is {difference:+.4f}."
+
+
+def claims(tables):
+    """Article 001's claims on LeNet-5 (dropout, early stopping,
+    augmentation, DSD), each with a status that follows from `tables`
+    (`table`, `dropout`, `early_stopping`, `augmentation`, `dsd`,
+    `dsd_zeros` as written; sections not run give `not tested`)."""
+    ledger = []
+
+    def add(claim, status, ours, evidence, why="", article_value=""):
+        ledger.append(Claim("001", claim, status, ours, article_value, evidence, why))
+
+    def absent(claim, *names):
+        missing = [name for name in names if name not in tables]
+        if missing:
+            ledger.append(not_tested("001", claim, "not run here: no "
+                                     + ", ".join(f"{m}.csv" for m in missing)))
+        return bool(missing)
+
+    def spread(mean_a, sd_a, mean_b, sd_b):
+        return sum(0.0 if np.isnan(sd) else sd for sd in (sd_a, sd_b))
+
+    def gap_tail(frame, variant):
+        """Mean and sd of train minus test accuracy over the last points."""
+        return tail(curve(frame, variant, "train") - curve(frame, variant, "test"))
+
+    def error_tail(frame, variant, column):
+        return tail(1 - curve(frame, variant, column))
+
+    # -- Overfitting, the symptom every technique addresses.
+    claim = ("Without regularization LeNet-5 overfits: test error >> "
+             "training error")
+    if not absent(claim, "dropout", "augmentation"):
+        cases = {"whole training set, no dropout": (tables["dropout"], "no_dropout"),
+                 "small set, no augmentation": (tables["augmentation"], "plain")}
+        shown, words = [], []
+        for name, (frame, variant) in cases.items():
+            test_error = error_tail(frame, variant, "test")
+            train_error = error_tail(frame, variant, "train")
+            if beyond_spread(*test_error, *train_error) and \
+                    test_error[0] >= ERROR_RATIO * train_error[0]:
+                shown.append(name)
+            words.append(f"{name}: test error {mean_sd(*test_error)}, training "
+                         f"error {mean_sd(*train_error)}")
+        add(claim, decide(len(shown) == len(cases), bool(shown)), "; ".join(words),
+            "dropout.csv, augmentation.csv: train, test",
+            f"Rule: test error at least {ERROR_RATIO:g} times the training error "
+            "and above it beyond both spreads, on the whole training set and on "
+            "the small one; partly on one of them. Shown on: "
+            + (", ".join(shown) or "neither") + ". " + SINGLE_SEED)
+
+    claim = ("Overfitting is worst when the training set is small for the "
+             "number of parameters")
+    if not absent(claim, "dropout", "augmentation"):
+        small = gap_tail(tables["augmentation"], "plain")
+        whole = gap_tail(tables["dropout"], "no_dropout")
+        status = versus(*small, *whole)
+        add(claim, status, f"train - test gap {mean_sd(*small)} on the small set, "
+            f"{mean_sd(*whole)} on the whole set",
+            "augmentation.csv, dropout.csv: train, test",
+            "Rule: the unregularized gap on the small set above that on the "
+            "whole set beyond both spreads. "
+            + versus_words(status, "Larger", small[0] - whole[0],
+                           spread(*small, *whole)) + " " + SINGLE_SEED)
+
+    # -- Dropout.
+    claim = ("Dropout (keep 0.5 after the fully connected layers) reduces "
+             "LeNet-5's overfitting: a narrower train - test gap")
+    if not absent(claim, "dropout"):
+        frame = tables["dropout"]
+        none, drop = gap_tail(frame, "no_dropout"), gap_tail(frame, "dropout")
+        status = versus(*none, *drop)
+        add(claim, status, f"gap {mean_sd(*drop)} with dropout, {mean_sd(*none)} "
+            "without", "dropout.csv: train, test",
+            "Rule: the gap without dropout above the gap with it beyond both "
+            "spreads. " + versus_words(status, "Narrower with dropout",
+                                       none[0] - drop[0], spread(*none, *drop))
+            + " " + SINGLE_SEED)
+
+    claim = "Dropout lowers LeNet-5's test error on MNIST"
+    if not absent(claim, "dropout"):
+        frame = tables["dropout"]
+        none = tail(curve(frame, "no_dropout", "test"))
+        drop = tail(curve(frame, "dropout", "test"))
+        status = versus(*drop, *none)
+        add(claim, status, f"test accuracy {mean_sd(*drop)} with dropout, "
+            f"{mean_sd(*none)} without", "dropout.csv: test",
+            "Rule: test accuracy with dropout above that without beyond both "
+            "spreads. " + versus_words(status, "Higher with dropout",
+                                       drop[0] - none[0], spread(*drop, *none))
+            + " " + SINGLE_SEED)
+
+    ledger.append(not_tested(
+        "001", "The article's LeNet-5 dropout figure (its curves)",
+        "The figure is an image with no numbers in the text and no training "
+        "settings (\"hyper-parameters were not optimized\"); dropout.png is "
+        "our run of the same experiment.", evidence="dropout.png"))
+    ledger.append(not_tested(
+        "001", "For the input layer, introducing noise instead of dropout "
+        "might perform better; its keep probability should be much higher",
+        "No model here has dropout or noise on the input: this script puts "
+        "dropout after F5 and F6 only. Deciding it takes a new section "
+        "(LeNet-5 with input dropout at a few keep rates against input "
+        "Gaussian noise, over several seeds), which changes the full run."))
+    ledger.append(not_tested(
+        "001", "A keep probability p >= 0.5 is typical; the best p depends "
+        "on the problem", "One drop rate (0.5) is run; no sweep of p."))
+    ledger.append(not_tested(
+        "001", "Dropout works by breaking co-adaptation and by averaging 2^n "
+        "thinned networks that share weights",
+        "An explanation, not a measurement; nothing here measures "
+        "co-adaptation or compares with an explicit ensemble."))
+
+    # -- Early stopping.
+    stopping = tables.get("early_stopping")
+    if stopping is not None:
+        stopping = stopping.sort_values("epoch")
+        chosen = int(stopping.loc[stopping["chosen"].astype(bool), "epoch"].iloc[0])
+        at = stopping.set_index("epoch")
+        after = stopping[stopping["epoch"] > chosen]
+        later_val = ((after["val_loss"].mean(), after["val_loss"].std(ddof=1))
+                     if len(after) > 1 else (np.nan, np.nan))
+        rises = len(after) > 1 and beyond_spread(*later_val,
+                                                 at.at[chosen, "val_loss"], np.nan)
+
+    claim = ("Training error keeps falling while validation error rises, "
+             "after some epoch")
+    if not absent(claim, "early_stopping"):
+        falls = at.at[stopping["epoch"].iloc[-1], "loss"] < at.at[chosen, "loss"]
+        add(claim, decide(falls and rises, falls or rises),
+            f"chosen epoch {chosen} of {len(stopping)}; training loss "
+            f"{at.at[chosen, 'loss']:.4f} there, {stopping['loss'].iloc[-1]:.4f} "
+            f"at the end; validation loss {at.at[chosen, 'val_loss']:.4f} there, "
+            f"{mean_sd(*later_val)} after it",
+            "early_stopping.csv: loss, val_loss",
+            "Rule: the training loss lower at the last epoch than at the epoch of "
+            "least validation loss, and the validation loss after that epoch "
+            "above it by more than its sd there. Training loss "
+            + ("falls" if falls else "does not fall") + "; validation loss "
+            + ("rises" if rises else "does not rise beyond its spread") + ".")
+
+    claim = ("After that epoch test error gets worse: the lowest validation "
+             "loss marks the minimum test error")
+    if not absent(claim, "early_stopping"):
+        at_chosen = at.at[chosen, "test_accuracy"]
+        later = (after["test_accuracy"].mean(), after["test_accuracy"].std(ddof=1)) \
+            if len(after) > 1 else (np.nan, np.nan)
+        worse = len(after) > 1 and beyond_spread(at_chosen, np.nan, *later)
+        better = len(after) > 1 and beyond_spread(*later, at_chosen, np.nan)
+        status = decide(worse, not better and len(after) > 1)
+        if worse:
+            how = "falls after it, beyond its spread."
+        elif better:
+            how = ("rises after it beyond its spread: the validation loss "
+                   "turned up before the test error did.")
+        else:
+            how = "stays within its spread after it: the test error flattens."
+            if rises:
+                how += (" Meanwhile the validation loss rises beyond its spread. "
+                        "A hypothesis, not measured here (the test loss is not "
+                        "recorded): the loss grows with the confidence of a few "
+                        "wrong predictions before the error does, so stopping "
+                        "on validation loss picks an earlier epoch than "
+                        "stopping on validation error would.")
+        add(claim, status,
+            f"test accuracy {at_chosen:.4f} at epoch {chosen}, {mean_sd(*later)} "
+            f"after it (last epoch {stopping['test_accuracy'].iloc[-1]:.4f})",
+            "early_stopping.csv: test_accuracy, chosen",
+            "Rule: the mean test accuracy after the chosen epoch below the "
+            "chosen epoch's by more than its sd; partly when within it. Test "
+            "accuracy " + how + " " + SINGLE_SEED)
+
+    claim = ("Keeping checkpoints and picking the best after the fact gives "
+             "the chosen epoch's model")
+    if not absent(claim, "early_stopping", "table"):
+        table = tables["table"]
+        rows = table[(table["section"] == "early_stopping")
+                     & (table["quantity"] == "test accuracy, restored best weights")]
+        restored = float(rows["value"].iloc[0])
+        at_chosen = at.at[chosen, "test_accuracy"]
+        lowest = int(stopping.loc[stopping["val_loss"].idxmin(), "epoch"])
+        same = abs(restored - at_chosen) < 1e-6 and lowest == chosen
+        add(claim, decide(same), f"restored {restored:.4f}, recorded at epoch "
+            f"{chosen} {at_chosen:.4f}; least validation loss at epoch {lowest}",
+            "table.csv: test accuracy, restored best weights; "
+            "early_stopping.csv: test_accuracy, val_loss",
+            "Rule: the restored model tests as the chosen epoch did (within "
+            "1e-6), and the chosen epoch has the least validation loss"
+            + ("." if same else "; it does not."))
+
+    # -- Data augmentation.
+    claim = ("An overfitting model performs better with more data: "
+             "augmentation (shifts, rotations, scaling) raises test accuracy "
+             "on a small training set")
+    if not absent(claim, "augmentation"):
+        frame = tables["augmentation"]
+        plain = tail(curve(frame, "plain", "test"))
+        augmented = tail(curve(frame, "augmented", "test"))
+        fit = curve(frame, "plain", "train")[-1]
+        status = versus(*augmented, *plain)
+        add(claim, status, f"test accuracy {mean_sd(*augmented)} augmented, "
+            f"{mean_sd(*plain)} plain (plain training accuracy {fit:.4f})",
+            "augmentation.csv: train, test",
+            "Rule: augmented test accuracy above plain beyond both spreads. "
+            + versus_words(status, "Higher with augmentation",
+                           augmented[0] - plain[0], spread(*augmented, *plain))
+            + " " + SINGLE_SEED)
+    for claim, why in (
+            ("Better data helps independently of the architecture",
+             "One architecture (LeNet-5) is trained here."),
+            ("For classification, injecting random negatives (unrelated "
+             "pictures) is usually feasible", "No negatives are injected here."),
+    ):
+        ledger.append(not_tested("001", claim, why))
+
+    # -- Dense-sparse-dense.
+    dsd = tables.get("dsd")
+
+    def phase(name):
+        rows = dsd[(dsd["variant"] == "dsd") & (dsd["phase"] == name)]
+        return rows.sort_values("epoch")
+
+    claim = ("Pruning the small weights and retraining sparse keeps the "
+             "accuracy: capacity reduced, accuracy maintained")
+    if not absent(claim, "dsd"):
+        dense, sparse = phase("dense"), phase("sparse")
+        before = dense["test"].iloc[-1]
+        kept = tail(sparse["test"])
+        zeros = sparse["sparsity"].to_numpy()
+        held = len(zeros) > 0 and zeros.min() == zeros.max() > 0
+        worse = beyond_spread(before, np.nan, *kept)
+        add(claim, decide(held and not worse, held),
+            f"test accuracy {before:.4f} dense, {mean_sd(*kept)} sparse with "
+            f"{zeros[-1]:.1%} of kernel weights zero",
+            "dsd.csv: test, sparsity, phase",
+            "Rule: the sparsity constant and above 0 through the sparse phase, "
+            "and the sparse phase's test accuracy not below the dense phase's "
+            "last by more than its spread. "
+            + ("The sparse network keeps its accuracy." if not worse else
+               "The sparse network loses accuracy beyond its spread.")
+            + " " + SINGLE_SEED)
+
+    claim = ("Re-densing with a small learning rate adds back capacity: DSD "
+             "ends above plain training of the same length (Han et al. "
+             "report gains)")
+    if not absent(claim, "dsd"):
+        redense = phase("redense")
+        plain = dsd[dsd["variant"] == "plain"].sort_values("epoch")
+        n = min(TAIL, len(redense))
+        end = tail(redense["test"].to_numpy()[-n:])
+        base = tail(plain["test"].to_numpy()[-n:])
+        sparse_end = tail(phase("sparse")["test"])
+        above_plain = beyond_spread(*end, *base)
+        above_sparse = beyond_spread(*end, *sparse_end)
+        add(claim, decide(above_plain, above_sparse),
+            f"test accuracy {mean_sd(*end)} after re-dense, {mean_sd(*base)} "
+            f"plain, {mean_sd(*sparse_end)} after the sparse phase",
+            "dsd.csv: test, phase",
+            "Rule: the re-dense phase's test accuracy above plain training's "
+            "over the same last epochs beyond both spreads; partly when above "
+            "the sparse phase's only. Above plain: "
+            + ("yes" if above_plain else "no") + "; above the sparse phase: "
+            + ("yes" if above_sparse else "no") + ". Han et al. trained for "
+            "far longer, on larger models. " + SINGLE_SEED)
+
+    claim = ("Re-densing restores the pruned connections (they train again "
+             "from zero)")
+    if not absent(claim, "dsd"):
+        final = phase("redense")["sparsity"].iloc[-1]
+        pruned = phase("sparse")["sparsity"].iloc[-1]
+        status = decide(final <= RESTORED, final < pruned)
+        why = (f"Rule: at most {RESTORED:.0%} of the kernel weights still "
+               "exactly zero after re-dense; partly when below the sparse "
+               "phase's.")
+        census = tables.get("dsd_zeros")
+        if census is None or not (census["variant"] == "dsd").any():
+            why += " Why some stay zero is not measured in these results."
+        else:
+            rows = census[census["variant"] == "dsd"]
+            zeros, dead = rows["zeros"].sum(), rows["zeros_of_dead_units"].sum()
+            share = dead / zeros if zeros else np.nan
+            units = ", ".join(f"{r.layer} {r.dead_outputs}/{r.outputs}"
+                              for r in rows.itertuples() if r.dead_outputs)
+            plain_rows = census[census["variant"] == "plain"]
+            plain_units = ", ".join(f"{r.layer} {r.dead_outputs}/{r.outputs}"
+                                    for r in plain_rows.itertuples()
+                                    if r.dead_outputs)
+            why += (f" Hypothesis tested: a weight whose input is 0 on every "
+                    "training digit, or whose ReLU unit never fires, gets an "
+                    "exactly zero gradient, so a pruned weight there stays 0. "
+                    f"Of the {zeros:,} exact zeros, {dead:,} ("
+                    + ("no zeros" if not zeros else f"{share:.1%}")
+                    + ") are such weights; dead ReLU units after DSD: "
+                    + (units or "none") + "; after plain training: "
+                    + (plain_units or "none") + ". "
+                    + ("The dead units account for the zeros."
+                       if zeros and share >= 0.9 else
+                       "The dead units do not account for most of the zeros."
+                       if zeros else ""))
+            dead_dsd = int(rows["dead_outputs"].sum())
+            dead_plain = int(plain_rows["dead_outputs"].sum())
+            if len(plain_rows) and dead_dsd:
+                why += (
+                    f" Plain training has about as many dead units ({dead_plain} "
+                    f"against {dead_dsd}): the pruning did not kill them, it "
+                    "zeroed weights that no gradient reaches."
+                    if dead_plain >= 0.8 * dead_dsd else
+                    f" Plain training has fewer dead units ({dead_plain} against "
+                    f"{dead_dsd}): the pruning killed some.")
+        add(claim, status, f"{final:.2%} of kernel weights exactly zero after "
+            f"re-dense, {pruned:.2%} in the sparse phase",
+            "dsd.csv: sparsity; dsd_zeros.csv: zeros, zeros_of_dead_units, "
+            "dead_outputs", why.strip())
+
+    for claim, why in (
+            ("DSD's first dense phase serves to find which weights matter, not "
+             "their final values", "A statement of purpose; the dense phase's "
+             "weights are not compared with the final ones."),
+            ("DSD shows good results in various domains",
+             "One domain (MNIST digits) and one small model here."),
+            ("Han et al.'s DSD figure", "A figure of the original paper, "
+             "not an experiment of the article."),
+    ):
+        ledger.append(not_tested("001", claim, why))
+
+    # -- General statements of the article that no script decides.
+    for claim, why in (
+            ("Regularization reduces generalization error but not training "
+             "error (Goodfellow's definition)", "A definition, not a finding; "
+             "each technique's train and test numbers are claims above."),
+            ("Libraries come with dropout scaled by 1/keep in training, so "
+             "prediction needs no conversion", "A property of the "
+             "implementations (Keras's Dropout is inverted), not measured "
+             "by this script."),
+            ("Regularization can significantly improve results; tune it",
+             "General advice; no sweep of regularization strength here."),
+    ):
+        ledger.append(not_tested("001", claim, why))
+    return ledger
+
+
 def notes(data, args, results):
-    """The notes below the tables, worded for the data and results the run
-    had."""
+    """The method notes below the ledger, worded for the data the run had.
+    What the numbers show is in the claims ledger, not here."""
     test_size, train_size = len(data.y_test), len(data.x_train)
-    text = f"""\
-Notes on the comparison:
+    return f"""\
+Notes on the method:
 
 - The article's LeNet-5 figure is an image whose numbers are not in its text,
   and it gives no training settings; there is nothing numeric to compare
   against. Ours are single runs with one seed: one test digit is
-  {100 / test_size:.3g} % of accuracy here ({test_size:,} test digits), and
-  differences of a few digits are within what another seed gives.
+  {100 / test_size:.3g} % of accuracy here ({test_size:,} test digits).
+- Noisy comparisons in the ledger: with one seed there is no spread over
+  seeds. A curve's value is the mean of its last {TAIL} recorded points and
+  its spread their standard deviation (epoch-to-epoch, not seed-to-seed);
+  a difference counts when it exceeds both spreads
+  (`harness.results.claims.beyond_spread`).
 - Training set: {train_size:,} digits for dropout, early stopping and DSD;
   augmentation trains on a stratified {args.augment_size:,} of them by design,
   since its claim ("an overfitting model performs better with more data") is
   about a model short of data.
 - Accuracies are measured in inference mode (no dropout, no augmentation) at
   the end of each epoch on the whole set named.
-- Early stopping: the restored weights are those of the epoch with the lowest
-  validation loss; the test accuracy of the restored model equals the test
-  accuracy recorded at that epoch, which the tests check.
+- Early stopping monitors the validation loss (`EarlyStopping`'s default);
+  the restored weights are those of the epoch with the lowest validation
+  loss.
 - Dense-sparse-dense: sparsity is the fraction of kernel weights (conv and
   dense, biases excluded) that are exactly zero; in the sparse phase the mask
-  is re-applied after every batch. Han et al. trained far longer; with a few
-  epochs here a gain or loss of a few test digits is within noise.
+  is re-applied after every batch. Han et al. trained far longer.
+  `dsd_zeros.csv` counts, per kernel after the last epoch, the exact zeros
+  and the dead units: an input channel that is 0 for every training digit
+  at every position, or a ReLU output channel that never fires on any
+  training digit; a weight of a dead unit gets no gradient.
 """
-    if "dropout" in results:
-        gap = {name: r["curves"]["train"][-1] - r["curves"]["test"][-1]
-               for name, r in results["dropout"].items()}
-        text += (
-            f"- Dropout: the final train - test gap is {100 * gap['no_dropout']:.2f} "
-            f"points without dropout and\n  {100 * gap['dropout']:.2f} with it, "
-            f"on {train_size:,} training digits. The more data, the less LeNet-5\n"
-            "  overfits within these epochs and the less there is for dropout "
-            "to remove.\n")
-    stopping = results.get("early_stopping")
-    if stopping and stopping["restored_test_accuracy"] < stopping["test_curve"][-1]:
-        text += (
-            f"- Early stopping here: the validation loss was lowest at epoch "
-            f"{stopping['best_epoch']} and then rose,\n  while test accuracy "
-            "still rose a little: the loss grows with the confidence of a\n"
-            "  few wrong predictions before the error does. Stopping on "
-            "validation loss\n  (`EarlyStopping`'s default, used here) "
-            "picks an earlier epoch than stopping on\n  validation accuracy "
-            "would.\n")
-    return text
 
 
 def main(argv=None):
@@ -574,7 +1014,8 @@ def main(argv=None):
         [("table", table, None)], make_figures(results, args, data),
         metadata(results, data, args, time.perf_counter() - wall_start,
                  section_seconds),
-        notes(data, args, results), csv_files=curve_frames(results))
+        notes(data, args, results), csv_files=curve_frames(results),
+        claims=claims)
     return table, results
 
 

@@ -9,10 +9,13 @@ import argparse
 import json
 import os
 
+import keras
 import numpy as np
 import pytest
 import regularization_overview as script
 
+from harness.results.claims import STATUSES, beyond_spread
+from harness.results.tables import read_tables
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
 
@@ -164,8 +167,13 @@ def test_quick_run_writes_labelled_results(tmp_path):
     out = tmp_path / "results" / "regularization_overview"
     table, _ = script.main(QUICK_RUN + ["--only", "dsd", "--dsd-epochs", "1,1,1",
                                         "--train-limit", "300", "--out", str(out)])
-    assert sorted(os.listdir(out)) == ["README.md", "dsd.csv", "dsd.png",
-                                       "metadata.json", "table.csv", "table.md"]
+    assert sorted(os.listdir(out)) == ["README.md", "claims.csv", "dsd.csv",
+                                       "dsd.png", "dsd_zeros.csv", "metadata.json",
+                                       "table.csv", "table.md"]
+    # The sections not run are in the ledger, as not tested.
+    ledger = (out / "claims.csv").read_text()
+    assert "not run here: no dropout.csv" in ledger
+    assert "### Claims:" in (out / "README.md").read_text()
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["quick"] is True and "QUICK" in meta["run"]
     assert meta["data"]["source"] == "sample"
@@ -176,13 +184,150 @@ def test_quick_run_writes_labelled_results(tmp_path):
 
 
 def test_notes_are_worded_from_the_run(run):
-    """The notes give this run's sizes and gaps, and say so when early
-    stopping's restored weights test worse than the last epoch's."""
+    """The notes give this run's sizes and the method; what the numbers show
+    is the ledger's, not theirs."""
     args, data, results = run
     text = script.notes(data, args, results)
     assert f"({len(data.y_test):,} test digits)" in text
-    gap = results["dropout"]["dropout"]["curves"]
-    assert f"{100 * (gap['train'][-1] - gap['test'][-1]):.2f} with it" in text
-    stopping = results["early_stopping"]
-    said = "picks an earlier epoch" in text
-    assert said == (stopping["restored_test_accuracy"] < stopping["test_curve"][-1])
+    assert f"last {script.TAIL} recorded points" in text
+    for claim_words in ("points without dropout", "picks an earlier epoch",
+                        "within noise"):
+        assert claim_words not in text
+
+
+# ---------------------------------------------------------------------------
+# The claims ledger.
+# ---------------------------------------------------------------------------
+def written_tables(run, folder):
+    """The quick run's tables as `write_results` hands them to `claims`:
+    written as CSV and read back."""
+    args, _, results = run
+    folder.mkdir(exist_ok=True)
+    script.headline_rows(results, args).to_csv(folder / "table.csv", index=False)
+    for name, frame in script.curve_frames(results).items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return read_tables(folder)
+
+
+@pytest.fixture
+def tables(run, tmp_path):
+    return written_tables(run, tmp_path / "tables")
+
+
+def ledger_of(tables):
+    return {claim.claim: claim for claim in script.claims(tables)}
+
+
+def find(ledger, words):
+    matches = [claim for text, claim in ledger.items() if words in text]
+    assert len(matches) == 1, words
+    return matches[0]
+
+
+def tail_of(values):
+    values = np.asarray(values, dtype=np.float64)[-script.TAIL:]
+    return values.mean(), values.std(ddof=1)
+
+
+def expected_versus(a, b):
+    """The rule of `versus`, written out again."""
+    if beyond_spread(*a, *b):
+        return "reproduced"
+    return "partly" if a[0] > b[0] else "not reproduced"
+
+
+def test_claims_follow_their_rules_on_the_quick_run(run, tables):
+    _, _, results = run
+    ledger = ledger_of(tables)
+    assert all(c.article == "001" and c.status in STATUSES for c in ledger.values())
+    decided = [c for c in ledger.values() if c.status != "not tested"]
+    assert len(decided) == 11 and all(c.evidence and c.ours for c in decided)
+
+    drop = results["dropout"]
+    assert find(ledger, "Dropout lowers").status == expected_versus(
+        tail_of(drop["dropout"]["curves"]["test"]),
+        tail_of(drop["no_dropout"]["curves"]["test"]))
+    augment = results["augmentation"]
+    assert find(ledger, "augmentation (shifts").status == expected_versus(
+        tail_of(augment["augmented"]["curves"]["test"]),
+        tail_of(augment["plain"]["curves"]["test"]))
+    # The quick run's early stopping restores the best epoch exactly.
+    assert find(ledger, "Keeping checkpoints").status == "reproduced"
+
+    # Re-dense leaves some zeros (0 < sparsity < 0.1, as the DSD test
+    # checks): not all connections come back.
+    restored = find(ledger, "Re-densing restores")
+    assert restored.status == "partly"
+    census = tables["dsd_zeros"]
+    dsd = census[census["variant"] == "dsd"]
+    zeros = int(dsd["zeros"].sum())
+    assert zeros / dsd["weights"].sum() == pytest.approx(
+        results["dsd"]["dsd"]["sparsity"][-1])
+    assert f"Of the {zeros:,} exact zeros" in restored.why
+    # The explanation holds on the quick run: (nearly) every exact zero left
+    # after re-densing is a weight of a dead unit.
+    assert dsd["zeros_of_dead_units"].sum() >= 0.9 * zeros
+    assert "The dead units account for the zeros." in restored.why
+    plain = census[census["variant"] == "plain"]
+    assert plain["zeros"].sum() == 0
+    # Plain training has as many dead units: the pruning did not make them.
+    assert plain["dead_outputs"].sum() >= 0.8 * dsd["dead_outputs"].sum() > 0
+    assert "the pruning did not kill them" in restored.why
+
+
+def test_an_edited_number_moves_a_status(run, tmp_path):
+    tables = written_tables(run, tmp_path / "tables")
+    before = ledger_of(tables)
+    # Augmented training on the small set now tests at 0.999 throughout.
+    frame = tables["augmentation"]
+    frame.loc[frame["variant"] == "augmented", "test"] = 0.999
+    # Every pruned weight came back.
+    dsd = tables["dsd"]
+    dsd.loc[(dsd["variant"] == "dsd") & (dsd["phase"] == "redense"), "sparsity"] = 0.0
+    # The validation loss falls after the chosen epoch.
+    stopping = tables["early_stopping"]
+    chosen = stopping.loc[stopping["chosen"], "epoch"].iloc[0]
+    stopping.loc[stopping["epoch"] > chosen, "val_loss"] = 0.0
+    after = ledger_of(tables)
+
+    assert find(before, "augmentation (shifts").status != "reproduced"
+    assert find(after, "augmentation (shifts").status == "reproduced"
+    assert find(before, "Re-densing restores").status == "partly"
+    assert find(after, "Re-densing restores").status == "reproduced"
+    assert find(before, "validation error rises").status == "reproduced"
+    assert find(after, "validation error rises").status == "partly"
+    assert "does not rise" in find(after, "validation error rises").why
+
+
+def test_claims_of_sections_not_run_are_not_tested(tables):
+    only_dsd = {name: tables[name] for name in ("table", "dsd", "dsd_zeros")}
+    ledger = ledger_of(only_dsd)
+    assert find(ledger, "Dropout lowers").status == "not tested"
+    assert "no dropout.csv" in find(ledger, "Dropout lowers").why
+    assert find(ledger, "Re-densing restores").status != "not tested"
+    # Without the census the zeros are counted but not explained.
+    without = ledger_of({name: tables[name] for name in ("table", "dsd")})
+    assert "not measured" in find(without, "Re-densing restores").why
+
+
+def test_zero_census_finds_dead_inputs_and_units():
+    """A weight whose input is always 0, or whose ReLU unit never fires, is
+    counted as a dead unit's weight; a zero elsewhere is not."""
+    model = keras.Sequential([keras.Input((3,)),
+                              keras.layers.Dense(2, activation="relu", name="a"),
+                              keras.layers.Dense(1, name="b")])
+    model.get_layer("a").set_weights([
+        np.array([[1.0, 0.0], [0.0, 1.0], [5.0, 0.0]], "float32"),  # zeros at
+        np.array([0.0, -10.0], "float32")])  # [1, 0] and [2, 1]; unit 1 dead
+    model.get_layer("b").set_weights([np.array([[0.0], [1.0]], "float32"),
+                                      np.zeros(1, "float32")])
+    x = np.array([[1.0, 2.0, 0.0], [3.0, 1.0, 0.0]], "float32")  # input 2 is 0
+    rows = {row["layer"]: row for row in script.zero_census(model, x, batch_size=1)}
+    a, b = rows["a"], rows["b"]
+    assert (a["dead_inputs"], a["dead_outputs"], a["zeros"]) == (1, 1, 3)
+    # Dead: row 2 (input 2) and column 1 (unit 1): 4 weights, 2 of them
+    # zero; the zero at [0, 1] is in column 1, the one at [1, 0] is not.
+    assert a["dead_unit_weights"] == 4 and a["zeros_of_dead_units"] == 2
+    # b's input 1 is the dead unit; its zero weight at [0, 0] is alive.
+    assert (b["dead_inputs"], b["dead_outputs"], b["zeros"]) == (1, 0, 1)
+    assert b["zeros_of_dead_units"] == 0

@@ -15,6 +15,8 @@ import pytest
 from tqdm import tqdm
 
 from harness.data import load_mnist
+from harness.results.claims import read_ledger
+from harness.results.tables import read_tables
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
 
@@ -193,22 +195,164 @@ def test_quick_run_writes_labelled_results(tmp_path):
     tables, _ = script.main(QUICK_RUN + ["--only", "divergence",
                                          "--diverge-steps", "10", "--out", str(out)])
     assert sorted(os.listdir(out)) == [
-        "README.md", "max_norm_divergence.csv", "max_norm_divergence.md",
+        "README.md", "claims.csv", "max_norm_divergence.csv", "max_norm_divergence.md",
         "max_norm_divergence.png", "max_norm_divergence_steps.csv", "metadata.json"]
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["quick"] is True and "QUICK" in meta["run"]
     assert meta["data"]["source"] == "sample"
     assert "QUICK" in (out / "README.md").read_text()
     assert list(tables) == ["max_norm_divergence"]
+    # The ledger of a partial run: the divergence claim decided, the
+    # sections not run said to be not run.
+    ledger = read_ledger(out / "claims.csv")
+    assert set(ledger["article"]) == {"002"}
+    row = ledger[ledger["claim"].str.startswith("Max norm: the network cannot")]
+    assert row["status"].tolist() == ["reproduced"]
+    missing = ledger[ledger["why"].str.startswith("not run here")]
+    assert len(missing) > 10 and set(missing["status"]) == {"not tested"}
+    assert (out / "README.md").read_text().count("### Claims:") == 1
 
 
-def test_notes_say_when_the_grid_chose_no_penalty(run):
-    """The notes are worded from the run: the validation set's size, and a
-    plain statement when no L2 strength beat none."""
+def test_notes_hold_method_only(run):
+    """The notes are worded from the run (the validation set's size, the
+    training budget) and state no claim: the ledger does."""
     args, data, results, _ = run
     text = script.notes(data, args, results)
     assert f"{len(data.y_val):,} digits" in text
-    said = "chose no penalty" in text
-    assert said == (results["l2_grid"]["chosen_lambda"] == 0)
-    chose_none = {**results, "l2_grid": {**results["l2_grid"], "chosen_lambda": 0.0}}
-    assert "chose no penalty" in script.notes(data, args, chose_none)
+    assert f"{args.steps:,} steps" in text
+    for claim_words in ("chose no penalty", "does not overfit", "costs accuracy",
+                        "does not learn"):
+        assert claim_words not in text
+
+
+# ---------------------------------------------------------------------------
+# The claims ledger.
+# ---------------------------------------------------------------------------
+def written_tables(run, folder):
+    """The quick run's tables as `write_results` writes them and `claims`
+    reads them back (through CSV files)."""
+    args, _, results, tables = run
+    frames = {**tables, "bias_regularization_runs": results["biases"]["runs"]}
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return read_tables(folder)
+
+
+def statuses(ledger):
+    return {claim.claim: claim.status for claim in ledger}
+
+
+def status_of(ledger, start):
+    found = [claim for claim in ledger if claim.claim.startswith(start)]
+    assert len(found) == 1, start
+    return found[0]
+
+
+@pytest.fixture()
+def tables(run, tmp_path):
+    return written_tables(run, tmp_path / "tables")
+
+
+def test_claims_follow_their_rules(run, tables):
+    args, _, results, _ = run
+    ledger = script.claims(tables)
+    assert {claim.article for claim in ledger} == {"002"}
+    assert len(statuses(ledger)) == len(ledger)  # no claim twice
+    assert all(claim.why for claim in ledger if claim.status != "reproduced")
+    t = tables["table"].set_index("variant")
+
+    # Weights: the rules, recomputed here.
+    l1, l2 = t.at["l1", "near_zero_fraction"], t.at["l2", "near_zero_fraction"]
+    assert (status_of(ledger, "L1 makes the weight vectors sparse").status
+            == ("reproduced" if l1 > 0.2 and l1 > 5 * l2 else
+                "partly" if l1 > l2 else "not reproduced"))
+    bounded = max(t.at["max_norm", "max_unit_norm"],
+                  t.at["dropout_max_norm", "max_unit_norm"]) <= args.max_norm * (1 + 1e-6)
+    assert status_of(ledger, "Max norm clamps").status == (
+        "reproduced" if bounded and t.at["none", "max_unit_norm"] > args.max_norm
+        else "partly" if bounded else "not reproduced")
+    # What the short-run tests above assert holds in the ledger too.
+    for start in ("L1 makes", "Max norm clamps", "Max norm: the network cannot",
+                  "Vanilla dropout: scaling", "Inverted dropout: scaling",
+                  "Inverted dropout leaves", "Vanilla dropout must scale",
+                  "A single global L2 strength"):
+        assert status_of(ledger, start).status == "reproduced", start
+
+    # Whether the quick setting has room to overfit, and what follows.
+    gap = t.at["none", "train_accuracy"] - t.at["none", "test_accuracy"]
+    assert 0 <= t.at["none", "train_accuracy"] <= 1
+    room = gap > script.OVERFIT_GAP
+    improves = status_of(ledger, "Max norm improves accuracy")
+    above = (t.at["max_norm", "test_accuracy"] - t.at["none", "test_accuracy"]
+             > script.SIGNIFICANT)  # one seed in the quick run: no spread
+    assert improves.status == ("reproduced" if above else
+                               "not reproduced" if room else "not tested")
+    if not above:
+        assert f"{gap:+.4f}" in improves.why
+        assert ("it overfits" in improves.why) == room
+
+    # Biases: one seed, so the floor alone decides.
+    b = tables["bias_regularization"]
+    worse = (b["test_accuracy_kernels_only"] - b["test_accuracy_with_biases"]
+             > script.SIGNIFICANT)
+    assert status_of(ledger, "Regularizing the biases too").status == (
+        "reproduced" if not worse.any() else
+        "partly" if not worse.all() else "not reproduced")
+
+    # Every claim without a rule here says why it is not tested.
+    untested = {claim.claim for claim in ledger if claim.status == "not tested"}
+    assert len(untested) >= 11
+    assert status_of(ledger, "Regularizing different layers").claim in untested
+
+
+def test_an_edited_number_moves_a_status(tables):
+    before = statuses(script.claims(tables))
+    sparse = "L1 makes the weight vectors sparse: many weights very close to exactly zero"
+    assert before[sparse] == "reproduced"
+
+    # L1's weights no sparser than L2's: the claim fails.
+    edited = {name: frame.copy() for name, frame in tables.items()}
+    t = edited["table"]
+    l2 = t.loc[t["variant"] == "l2", "near_zero_fraction"].iloc[0]
+    t.loc[t["variant"] == "l1", "near_zero_fraction"] = l2 / 2
+    assert statuses(script.claims(edited))[sparse] == "not reproduced"
+
+    # Dropout far above none: "extremely effective" becomes reproduced.
+    effective = "Dropout is an extremely effective regularizer: higher test accuracy than none"
+    assert before[effective] != "reproduced"
+    edited = {name: frame.copy() for name, frame in tables.items()}
+    t = edited["table"]
+    none = t.loc[t["variant"] == "none", "test_accuracy"].iloc[0]
+    t.loc[t["variant"] == "dropout", "test_accuracy"] = none + 0.05
+    assert statuses(script.claims(edited))[effective] == "reproduced"
+
+    # No train-test gap: the claims that a regularizer helps cannot be tested.
+    edited = {name: frame.copy() for name, frame in tables.items()}
+    t = edited["table"]
+    t["train_accuracy"] = t["test_accuracy"]
+    after = script.claims(edited)
+    combines = status_of(after, "Dropout complements the other methods")
+    assert combines.status == "not tested" and "+0.0000" in combines.why
+    assert status_of(after, "Regularization controls capacity").status == "not tested"
+
+    # The committed results of an older run had no training accuracy.
+    edited = {name: frame.copy() for name, frame in tables.items()}
+    edited["table"] = edited["table"].drop(columns=["train_accuracy"])
+    combines = status_of(script.claims(edited), "Dropout complements the other methods")
+    assert combines.status == "not tested"
+    assert "not recorded" in combines.why
+
+
+def test_training_set_is_cut_class_by_class():
+    """The full setting trains on 2,000 digits so that the plain network
+    overfits; validation and test stay whole, and the data say so."""
+    args = script.parse_args(["--data", "sample", "--train-size", "500"])
+    whole = load_mnist("sample", seed=args.seed, log=lambda _: None)
+    data = script.prepare_data(args, log=lambda _: None)
+    assert len(data.x_train) == 500 and data.sizes["test"] == whole.sizes["test"]
+    assert len(data.x_val) == len(whole.x_val)
+    shares = data.y_train.mean(axis=0)
+    np.testing.assert_allclose(shares, whole.y_train.mean(axis=0), atol=0.01)
+    assert "cut to 500 digits" in data.description
+    assert script.parse_args(["--data", "sample"]).train_size == 2000

@@ -57,8 +57,9 @@ def plot_weight_histograms(weights, title, bins=40, value_range=None,
             ax.set_yscale("log")
         ax.tick_params(labelsize=7)
         ax.grid(True, alpha=0.3)
-        if i // cols == rows - 1 or i + cols >= len(flat):
+        if i + cols >= len(flat):  # nothing drawn below: label the x axis
             ax.set_xlabel(xlabel, fontsize=8)
+            ax.xaxis.set_tick_params(labelbottom=True)
         if i % cols == 0:
             ax.set_ylabel("count", fontsize=8)
     fig.suptitle(title, fontsize=10)

@@ -14,9 +14,12 @@ import sys
 import tempfile
 import time
 
+import numpy as np
 import pytest
 import regularization_intuition as script
 
+from harness.results.claims import decide, ledger_frame, read_ledger
+from harness.results.tables import read_tables
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
 
@@ -105,6 +108,126 @@ def test_turning_points_table(run):
     assert turning.loc["l2", "article"] == 0.01
 
 
+def ledger_of(tables):
+    return {c.claim: c for c in script.claims(tables)}
+
+
+def find(ledger, start):
+    """The one claim whose statement starts with `start`."""
+    hits = [c for text, c in ledger.items() if text.startswith(start)]
+    assert len(hits) == 1, (start, list(ledger))
+    return hits[0]
+
+
+def copy_tables(tables):
+    return {name: frame.copy() for name, frame in tables.items()}
+
+
+@pytest.fixture(scope="module")
+def tables(run):
+    return read_tables(run[5])
+
+
+def test_ledger_is_written_and_follows_the_rules(run, tables):
+    """The short run's claims.csv is the ledger of its tables, and each
+    decided status follows from the numbers by its stated rule."""
+    out = run[5]
+    written = read_ledger(out / "claims.csv")
+    derived = script.claims(tables)
+    assert written.equals(ledger_frame(derived))
+    assert "### Claims:" in (out / "README.md").read_text()
+    assert {c.article for c in derived} == {"004"}
+    ledger = {c.claim: c for c in derived}
+    table = tables["table"]
+
+    def point(sweep, strength):
+        return table[(table.sweep == sweep) & np.isclose(table.strength, strength)].iloc[0]
+
+    # The dropout turning point: within 0.1 of the article's 0.6.
+    first = tables["turning_points"].set_index("sweep").at[
+        "dropout", "first_strength_predicting_mean"]
+    assert find(ledger, "At p = 0.6").status == decide(
+        not np.isnan(first) and abs(first - 0.6) <= 0.1 + 1e-9)
+    # Fuzzy at x = 11 (p = 0.3 is the only one of 0.2, 0.3 in this grid):
+    # with dropout off it counts as reproduced, with dropout on only partly.
+    p3, p0 = point("dropout", 0.3), point("dropout", 0.0)
+    off = (p3.hard_region_roughness >= script.ROUGH
+           and p3.hard_region_roughness > p0.hard_region_roughness)
+    on = (p3.hard_region_roughness_dropout_on >= script.ROUGH
+          and p3.hard_region_roughness_dropout_on - p3.hard_region_roughness_dropout_on_sd
+          > p0.hard_region_roughness)
+    assert find(ledger, "At p = 0.2 and 0.3").status == decide(off, on)
+    # Convergence of the unregularized losses: last fifth against the one
+    # before, window means.
+    none = tables["history"].query("sweep == 'l2' and strength == 0").set_index("step")
+    val, train = (script.window_change(none[c]) for c in ("val_mse", "train_mse"))
+    assert find(ledger, "The models are trained until").status == decide(
+        val >= -script.CONVERGED and train >= -script.CONVERGED,
+        val >= -script.CONVERGED)
+    # p = 1.0 from limit.csv: the parameters barely move.
+    limit = tables["limit"].iloc[0]
+    assert limit.strength == 1.0
+    assert find(ledger, "At p = 1.0").status == decide(
+        limit.param_fraction_moved <= script.UNMOVED and limit.param_ks_to_init < 0.1,
+        limit.param_fraction_moved <= script.UNMOVED)
+    # Points this grid lacks are not tested, and say so.
+    for start in ("At p = 0.1", "Above lambda = 0.01", "For very small lambda",
+                  "From p = 0.4"):
+        claim = find(ledger, start)
+        assert claim.status == "not tested" and claim.why
+    assert all(c.why for c in derived if c.status != "reproduced")
+
+
+def test_edited_numbers_move_statuses(tables):
+    """Editing a number in the tables changes the status it decides."""
+    turning = tables["turning_points"]
+    statuses = {}
+    for first in (0.6, 0.3):
+        edited = copy_tables(tables)
+        edited["turning_points"].loc[turning.sweep == "dropout",
+                                     "first_strength_predicting_mean"] = first
+        statuses[first] = find(ledger_of(edited), "At p = 0.6").status
+    assert statuses == {0.6: "reproduced", 0.3: "not reproduced"}
+
+    # The dropout-on hypothesis: rough only with dropout on -> partly; rough
+    # with dropout off too -> reproduced; smooth both ways -> not reproduced.
+    table = tables["table"]
+    p3 = (table.sweep == "dropout") & (table.strength == 0.3)
+    statuses = []
+    for off, on in ((0.0, 1.5), (1.5, 1.5), (0.0, 0.0)):
+        edited = copy_tables(tables)
+        edited["table"].loc[p3, "hard_region_roughness"] = off
+        edited["table"].loc[p3, "hard_region_roughness_dropout_on"] = on
+        edited["table"].loc[p3, "hard_region_roughness_dropout_on_sd"] = 0.01
+        statuses.append(find(ledger_of(edited), "At p = 0.2 and 0.3").status)
+    assert statuses == ["partly", "reproduced", "not reproduced"]
+
+    # A flat end of the unregularized loss curve counts as converged.
+    edited = copy_tables(tables)
+    history = edited["history"]
+    none = (history.sweep == "l2") & (history.strength == 0)
+    for column in ("train_mse", "val_mse"):
+        history.loc[none, column] = np.linspace(0.2, 0.1, none.sum())
+    assert find(ledger_of(edited), "The models are trained until").status == "not reproduced"
+    history.loc[none, "val_mse"] = 0.1
+    assert find(ledger_of(edited), "The models are trained until").status == "partly"
+    history.loc[none, "train_mse"] = 0.1
+    assert find(ledger_of(edited), "The models are trained until").status == "reproduced"
+
+
+def test_claims_of_tables_from_an_older_script_are_not_tested(tables):
+    """Tables without the new columns and files give `not tested`, not an
+    error."""
+    edited = copy_tables(tables)
+    del edited["limit"], edited["split"]
+    edited["table"] = edited["table"].drop(columns=["roughness_dropout_on",
+                                                    "clean_r2"])
+    ledger = ledger_of(edited)
+    for start in ("At p = 1.0", "The train and validation", "At p = 0.2 and 0.3",
+                  "Without regularization the model learns"):
+        assert find(ledger, start).status == "not tested"
+
+
 @pytest.fixture(scope="module")
 def figures():
     """Drawn from stored numbers: the drawing is tested, not a CPU's last
@@ -123,7 +246,9 @@ def figure_numbers():
 
 
 @pytest.mark.parametrize("name", ["kde_l2.png", "predictions_dropout.png",
-                                  "loss_l2.png"])
+                                  "loss_l2.png", "data.png", "kde_dropout.png",
+                                  "loss_dropout.png", "predictions_l2.png",
+                                  "spread.png"])
 @pytest.mark.mpl_image_compare(remove_text=True, tolerance=5, savefig_kwargs={"dpi": 60})
 def test_figure_golden(figures, name):
     return figures[name]

@@ -22,9 +22,16 @@ def parameter_density(values, grid, max_points=20000, seed=0):
     return gaussian_kde(values)(grid)
 
 
-def plot_densities(ax, curves, grid, colors, logy=False):
-    """Draws `{label: values}` as densities on `grid` in `ax`."""
+def plot_densities(ax, curves, grid, colors, logy=False, floor=1e-3):
+    """Draws `{label: values}` as densities on `grid` in `ax`.
+
+    With `logy`, the y axis is logarithmic from `floor` to a little above the
+    highest density drawn in `ax` so far (Matplotlib's own log limits can run
+    many decades above every curve).
+    """
     for (label, values), color in zip(curves.items(), colors):
         ax.plot(grid, parameter_density(values, grid), color=color, label=label, lw=1.2)
     if logy:
         ax.set_yscale("log")
+        top = max(float(np.nanmax(line.get_ydata())) for line in ax.lines)
+        ax.set_ylim(floor, max(top, floor) * 3)

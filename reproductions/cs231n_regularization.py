@@ -157,6 +157,7 @@ from harness.analysis.weight_statistics import (  # noqa: E402
 )
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
+from harness.data.ink import ink_pixels  # noqa: E402
 from harness.data.subsets import stratified_subset  # noqa: E402
 from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
 from harness.results.claims import (  # noqa: E402
@@ -280,7 +281,7 @@ def train(data, args, seed=None, steps=None, **spec):
 def inked_weights(model, data):
     """All kernel weights but those fed by pixels that are 0 in every
     training digit (they get no gradient from the data)."""
-    ink = np.asarray(data.x_train).reshape(len(data.x_train), -1).max(axis=0) > 0
+    ink = ink_pixels(data.x_train)
     parts = []
     for path, kernel in kernels(model).items():
         parts.append((kernel[ink] if "hidden1" in path else kernel).ravel())

@@ -114,12 +114,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from harness.analysis.curve_windows import last_fifth_start  # noqa: E402
 from harness.analysis.image_smoothness import (  # noqa: E402
     image_correlation,
     roughness,
 )
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
+from harness.data.ink import ink_pixels  # noqa: E402
 from harness.plotting import plot_curves, plot_weight_images  # noqa: E402
 from harness.results.claims import (  # noqa: E402
     Claim,
@@ -347,15 +349,9 @@ def per_seed(values):
     return values.mean(), values.std(ddof=1) if len(values) > 1 else np.nan
 
 
-def ink_pixels(data):
-    """The pixels that carry ink in at least one training image; the others
-    never get a data gradient."""
-    return np.asarray(data.x_train).reshape(len(data.x_train), -1).max(axis=0) > 0
-
-
 def build_table(numbers, label, ink=None):
     """One row per variant: accuracies and weight statistics over the seeds,
-    beside the article's. `ink`: the mask of `ink_pixels` for the
+    beside the article's. `ink`: the training set's `ink_pixels` for the
     `roughness_ink` column (default: every pixel)."""
     rows = []
     first = None
@@ -455,13 +451,6 @@ WEIGHT_TOLERANCE = 0.10
 # "Beyond convergence": test accuracy moves by at most this much over the
 # last fifth of training.
 CONVERGED = 0.005
-
-
-def last_fifth_start(curve):
-    """A curve's value (indexed by step) where the last fifth of the steps
-    begins: at the last measurement at or before that step."""
-    start = curve.index[-1] - curve.index[-1] // 5
-    return curve[curve.index <= start].iloc[-1]
 
 
 def claims(tables):
@@ -735,7 +724,7 @@ def main(argv=None):
     print(f"[kreg] {run_label(args)}; variants: {', '.join(args.variants)}")
     numbers = run(data, args)
     label = f"{run_label(args)}; data: {data.source}"
-    table = build_table(numbers, run_label(args), ink_pixels(data))
+    table = build_table(numbers, run_label(args), ink_pixels(data.x_train))
     write_results(
         args.out, "MNIST weight images (Greydanus 2016)",
         f"{run_label(args)}; data: {data.description}",

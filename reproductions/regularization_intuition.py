@@ -137,6 +137,7 @@ from scipy.stats import ks_2samp  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from harness.analysis.curve_windows import last_fifth_change, window_change  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.data.periodic_signal import make_periodic_signal  # noqa: E402
 from harness.plotting.densities import plot_densities  # noqa: E402
@@ -620,24 +621,6 @@ SPIKE, SPIKE_MASS = 0.01, 0.9
 UNMOVED = 0.1
 # The dropout turning point is reproduced within one grid step of 0.6.
 TURN_TOLERANCE = 0.1
-
-
-def last_fifth_change(curve):
-    """The relative change of a curve (indexed by step) over the last fifth
-    of the steps: from the last measurement at or before the start of the
-    last fifth to the final one (-0.1: it fell by 10 %)."""
-    start = curve.index[-1] - curve.index[-1] // 5
-    return float(curve.iloc[-1] / curve[curve.index <= start].iloc[-1] - 1)
-
-
-def window_change(curve):
-    """The relative change of a curve's mean over the last fifth of the steps
-    against its mean over the fifth before (-0.1: it fell by 10 %); window
-    means, as single measurements of a minibatch-trained loss scatter."""
-    end = curve.index[-1]
-    last = curve[curve.index > 0.8 * end].mean()
-    before = curve[(curve.index > 0.6 * end) & (curve.index <= 0.8 * end)].mean()
-    return float(last / before - 1)
 
 
 def train_below_val(curve):

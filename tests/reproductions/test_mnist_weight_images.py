@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from harness.data import load_mnist
+from harness.data.ink import ink_pixels
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
 
@@ -300,7 +301,7 @@ def short_tables(run):
     """The short run's tables as the script writes them."""
     args, data, numbers = run
     return {"table": script.build_table(numbers, script.run_label(args),
-                                        script.ink_pixels(data)),
+                                        ink_pixels(data.x_train)),
             "history": script.history_frame(numbers, args),
             "image_similarity": script.similarity_frame(numbers)}
 
@@ -343,7 +344,7 @@ def test_roughness_of_ink_pixels_ignores_the_inkless_border(run):
     """Weights of pixels no digit inks keep their random start: the ink-only
     roughness leaves them out."""
     args, data, numbers = run
-    ink = script.ink_pixels(data)
+    ink = ink_pixels(data.x_train)
     assert 0 < (~ink).sum() < 784 / 2
     table = script.build_table(numbers, "", ink).set_index("variant")
     everywhere = script.build_table(numbers, "").set_index("variant")

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import regularization_intuition as script
 
+from harness.analysis.curve_windows import window_change
 from harness.results.claims import decide, ledger_frame, read_ledger
 from harness.results.tables import read_tables
 from tests.reproductions.goldens import check_golden
@@ -160,7 +161,7 @@ def test_ledger_is_written_and_follows_the_rules(run, tables):
     # Convergence of the unregularized losses: last fifth against the one
     # before, window means.
     none = tables["history"].query("sweep == 'l2' and strength == 0").set_index("step")
-    val, train = (script.window_change(none[c]) for c in ("val_mse", "train_mse"))
+    val, train = (window_change(none[c]) for c in ("val_mse", "train_mse"))
     assert find(ledger, "The models are trained until").status == decide(
         val >= -script.CONVERGED and train >= -script.CONVERGED,
         val >= -script.CONVERGED)

@@ -119,6 +119,7 @@ from harness.analysis.image_smoothness import (  # noqa: E402
     image_correlation,
     roughness,
 )
+from harness.analysis.over_seeds import per_seed  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.ink import ink_pixels  # noqa: E402
@@ -341,12 +342,6 @@ def make_figures(numbers, label):
         curves, "training step", "test accuracy",
         f"Test accuracy during training\n{label}")
     return figures
-
-
-def per_seed(values):
-    """Mean and sd (over seeds; NaN sd for one seed) of a list of numbers."""
-    values = np.asarray(values, dtype=np.float64)
-    return values.mean(), values.std(ddof=1) if len(values) > 1 else np.nan
 
 
 def build_table(numbers, label, ink=None):

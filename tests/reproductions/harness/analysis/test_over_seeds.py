@@ -1,0 +1,35 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from harness.analysis.over_seeds import mean_and_sd, per_seed, seed_statistics
+
+
+def test_per_seed_is_the_mean_and_the_sample_sd():
+    mean, sd = per_seed([1.0, 2.0, 4.0])
+    assert mean == pytest.approx(7 / 3)
+    assert sd == pytest.approx(np.std([1.0, 2.0, 4.0], ddof=1))
+    mean, sd = per_seed([0.5])
+    assert mean == 0.5 and np.isnan(sd)
+
+
+def test_seed_statistics_groups_in_order_of_appearance():
+    runs = pd.DataFrame({"variant": ["b", "b", "a", "a", "a"],
+                         "seed": [0, 1, 0, 1, 2],
+                         "accuracy": [0.5, 0.7, 0.9, 0.8, 1.0]})
+    stats = seed_statistics(runs, "variant", ["accuracy"])
+    assert list(stats["variant"]) == ["b", "a"]
+    assert list(stats["seeds"]) == [2, 3]
+    b = stats.set_index("variant").loc["b"]
+    assert b["accuracy"] == pytest.approx(0.6)
+    assert b["accuracy_sd"] == pytest.approx(np.std([0.5, 0.7], ddof=1))
+    assert mean_and_sd(b, "accuracy") == pytest.approx((0.6, b["accuracy_sd"]))
+
+
+def test_seed_statistics_over_two_keys_and_a_table_without_sds():
+    runs = pd.DataFrame({"lambda": [0.1, 0.1, 0.1, 0.1], "biases": [False, True] * 2,
+                         "seed": [0, 0, 1, 1], "accuracy": [0.1, 0.2, 0.3, 0.6]})
+    stats = seed_statistics(runs, ["lambda", "biases"], ["accuracy"])
+    assert stats["accuracy"].tolist() == pytest.approx([0.2, 0.4])
+    mean, sd = mean_and_sd(pd.DataFrame({"accuracy": [0.9]}), "accuracy")
+    assert mean == 0.9 and np.isnan(sd)

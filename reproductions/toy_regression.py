@@ -49,6 +49,7 @@ import time
 
 from harness.cli.arguments import (
     comma_list,
+    comma_separated,
     finish,
     marked_label,
     non_negative_float,
@@ -61,7 +62,7 @@ from harness.cli.arguments import (
 from harness.cli.settings import Setting
 
 METHODS = ("baseline", "dropout", "batchnorm", "l2", "dropconnect")
-SECTIONS = ("caution", "autoencoder")
+SECTIONS = ("l2_sweep", "caution", "autoencoder")
 CONDITIONS = {
     # name: (environment overrides, intra-op threads or None, dtype)
     "reference": ({"TF_ENABLE_ONEDNN_OPTS": "1"}, None, "float32"),
@@ -78,15 +79,27 @@ PARAMETERS = (
     Setting("--only", comma_list(METHODS + SECTIONS), full=list(METHODS + SECTIONS),
             help=f"what to run, a comma-separated subset of the methods "
             f"{', '.join(METHODS)} (at least one) and the sections "
-            f"{', '.join(SECTIONS)} (the batch-norm caution under other "
-            "floating-point conditions; the MNIST autoencoder)"),
+            f"{', '.join(SECTIONS)} (L2 at the other weights of --l2-sweep; "
+            "the batch-norm caution under other floating-point conditions; "
+            "the MNIST autoencoder)"),
     Setting("--batch-size", positive_int, full=20, help="examples per SGD step"),
     Setting("--learning-rate", positive_float, full=0.01, help="SGD learning rate"),
     Setting("--momentum", rate, full=0.9, help="SGD momentum"),
     Setting("--dropout-rate", rate, full=0.1,
-            help="drop rate of dropout and DropConnect (article: 0.1)"),
+            help="drop rate of dropout (plain input) and of DropConnect "
+            "(article: 0.1)"),
+    Setting("--noise-dropout-rate", rate, full=0.12,
+            help="drop rate of dropout with the noise feature (the article's "
+            "figure names: Dropout-0.12)"),
     Setting("--l2", non_negative_float, full=1e-3,
             help="L2 strength, textbook convention 0.5*l2*sum(W^2)"),
+    Setting("--l2-sweep", comma_separated(non_negative_float), full=[0.01, 0.1, 1.0],
+            help="the l2_sweep section's other L2 strengths, both settings (the "
+            "article's figure names say L2-1)"),
+    Setting("--seeds", positive_int, full=3, quick=1,
+            help="training seeds per toy-regression model (initial weights, "
+            "batch order, dropout masks; the data stay those of --seed): the "
+            "tables give the mean and sd over them, the figures the first"),
     Setting("--conditions", comma_list(tuple(CONDITIONS)), full=list(CONDITIONS),
             help="floating-point conditions of the batch-norm caution"),
     Setting("--ae-epochs", positive_int, full=30, quick=5,
@@ -103,6 +116,7 @@ def parse_args(argv=None):
                      f"{', '.join(METHODS)}; received {','.join(args.only)!r}")
     args.caution = "caution" in args.only
     args.autoencoder = "autoencoder" in args.only
+    args.sweep = "l2_sweep" in args.only
     return finish(parser, args)
 
 
@@ -119,6 +133,7 @@ import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from harness.analysis.image_smoothness import roughness  # noqa: E402
+from harness.analysis.over_seeds import per_seed, seed_statistics  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.toy_regression import make_toy_regression, true_function  # noqa: E402
@@ -163,7 +178,12 @@ ARTICLE_NOISE = {
 # The model: 5 hidden layers of 16 ReLU units; dropout / batch norm after
 # each linear map and before the ReLU.
 # ---------------------------------------------------------------------------
-def build_model(method, num_inputs, args, seed, learning_rate=None, dtype=None):
+def build_model(method, num_inputs, args, seed, learning_rate=None, dtype=None,
+                drop_rate=None, l2=None):
+    """`drop_rate` (default `--dropout-rate`) and `l2` (default `--l2`) set
+    the dropout and L2 methods' strengths."""
+    drop_rate = args.dropout_rate if drop_rate is None else drop_rate
+    l2 = args.l2 if l2 is None else l2
     init = keras.initializers.GlorotUniform
     inputs = keras.Input((num_inputs,), dtype=dtype)
     x = inputs
@@ -173,16 +193,16 @@ def build_model(method, num_inputs, args, seed, learning_rate=None, dtype=None):
             x = DropConnectDense(16, rate=args.dropout_rate, kernel_initializer=kernel_init,
                                  seed=seed + 100 + i, dtype=dtype)(x)
         else:
-            regularizer = L2(args.l2, convention="textbook") if method == "l2" else None
+            regularizer = L2(l2, convention="textbook") if method == "l2" else None
             x = keras.layers.Dense(16, kernel_initializer=kernel_init,
                                    kernel_regularizer=regularizer, dtype=dtype)(x)
         if method == "dropout":
-            x = keras.layers.Dropout(args.dropout_rate, seed=seed + 100 + i, dtype=dtype)(x)
+            x = keras.layers.Dropout(drop_rate, seed=seed + 100 + i, dtype=dtype)(x)
         if method == "batchnorm":
             # Torch7's BatchNormalization momentum 0.1 is Keras' 0.9.
             x = keras.layers.BatchNormalization(momentum=0.9, dtype=dtype)(x)
         x = keras.layers.ReLU(dtype=dtype)(x)
-    regularizer = L2(args.l2, convention="textbook") if method == "l2" else None
+    regularizer = L2(l2, convention="textbook") if method == "l2" else None
     outputs = keras.layers.Dense(1, kernel_initializer=init(seed=seed + 5),
                                  kernel_regularizer=regularizer, dtype=dtype)(x)
     model = keras.Model(inputs, outputs, name=method)
@@ -200,25 +220,38 @@ def decay_epochs(epochs):
 # ---------------------------------------------------------------------------
 # Training: one compiled call per epoch, errors after each epoch.
 # ---------------------------------------------------------------------------
-def train(method, data, args, learning_rate=None, dtype=None, quiet=False):
-    keras.utils.set_random_seed(args.seed)
+def drop_rate(data, args):
+    """Dropout's drop rate for the data's setting: the noise feature's own
+    (the article's figure names), else `--dropout-rate`."""
+    return args.noise_dropout_rate if data.noise_feature else args.dropout_rate
+
+
+def train(method, data, args, learning_rate=None, dtype=None, quiet=False, seed=None,
+          l2=None):
+    """Trains one model on `data`; `seed` (default `--seed`) sets the initial
+    weights, the batch order and the dropout masks, `l2` the L2 method's
+    strength (default `--l2`)."""
+    seed = args.seed if seed is None else seed
+    keras.utils.set_random_seed(seed)
     lr = learning_rate or args.learning_rate
     x_train, x_test = data.features_train, data.features_test
     y_train, y_test = data.y_train, data.y_test
     if dtype == "float64":
         x_train, x_test, y_train, y_test = (a.astype(np.float64) for a in
                                             (x_train, x_test, y_train, y_test))
-    model = build_model(method, x_train.shape[1], args, args.seed, lr, dtype)
+    model = build_model(method, x_train.shape[1], args, seed, lr, dtype,
+                        drop_rate=drop_rate(data, args), l2=l2)
     loop = CompiledLoop(model, x_train, y_train)
     steps_per_epoch = len(x_train) // args.batch_size
     indices = epoch_batch_indices(len(x_train), args.batch_size,
-                                  steps_per_epoch * args.epochs, seed=args.seed)
+                                  steps_per_epoch * args.epochs, seed=seed)
     train_error = Evaluator(model, x_train, y_train, measure="mse")
     test_error = Evaluator(model, x_test, y_test, measure="mse")
     history = {"epoch": [], "train_mse": [], "test_mse": []}
     drops = decay_epochs(args.epochs)
     start = time.perf_counter()
-    label = f"{method}{'' if lr == args.learning_rate else ' lr/16'}"
+    label = (f"{method}{'' if lr == args.learning_rate else ' lr/16'}"
+             f"{'' if l2 is None else f' {l2:g}'}{'' if seed == args.seed else f' s{seed}'}")
     with tqdm(total=args.epochs, desc=f"{label:>14}", unit="epoch", file=sys.stdout,
               mininterval=2.0, dynamic_ncols=True, disable=quiet) as bar:
         for epoch in range(args.epochs):
@@ -435,7 +468,9 @@ def autoencoder_table(results):
 # Figures and tables.
 # ---------------------------------------------------------------------------
 def run_label(args):
-    return marked_label(args, f"{args.epochs} epochs")
+    seeds = (f", curves of seed {args.seed} of {args.seeds} training seeds"
+             if getattr(args, "seeds", 1) > 1 else "")
+    return marked_label(args, f"{args.epochs} epochs{seeds}")
 
 
 def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args):
@@ -521,36 +556,80 @@ def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args):
     return figures
 
 
-def build_table(runs, args):
-    rows = []
-    for setting, results in runs.items():
-        article = ARTICLE if setting == "plain" else ARTICLE_NOISE
-        for method, result in results.items():
-            rows.append({"setting": setting, "method": method,
-                         **summarize(result, args.epochs),
-                         "test_rms_from_mean": result["test_rms_from_mean"],
-                         "curve_wiggle": result["curve_wiggle"],
-                         "runtime_s": result["seconds"], "article": article[method]})
-    return pd.DataFrame(rows)
+# What a run's row holds, besides `summarize`: averaged over the seeds.
+def run_row(result, args):
+    return {**summarize(result, args.epochs),
+            "final_tail_test_mse": final_error(result["history"]["test_mse"])[0],
+            "test_rms_from_mean": result["test_rms_from_mean"],
+            "curve_wiggle": result["curve_wiggle"], "runtime_s": result["seconds"]}
 
 
-def learning_rate_table(lr_runs, args):
-    rows = []
-    for method, pair in lr_runs.items():
-        for result in pair.values():
-            rows.append({"method": method, "learning_rate": result["learning_rate"],
-                         **summarize(result, args.epochs)})
+def over_seeds(rows, keys):
+    """`rows` (one per run, with `seed`) as means and sds over the seeds."""
     frame = pd.DataFrame(rows)
-    return frame
+    columns = [c for c in frame.columns if c not in (*keys, "seed")]
+    return seed_statistics(frame, keys, columns)
 
 
-def history_frame(runs, lr_runs):
-    frames = [pd.DataFrame({"setting": s, "method": m, "learning_rate": r["learning_rate"],
-                            **r["history"]})
-              for s, results in runs.items() for m, r in results.items()]
-    frames += [pd.DataFrame({"setting": "plain", "method": m,
-                             "learning_rate": r["learning_rate"], **r["history"]})
-               for m, pair in lr_runs.items() for k, r in pair.items() if k == "lr/16"]
+def build_table(repeats, args):
+    rows = [{"setting": setting, "method": method, "seed": seed, **run_row(r, args)}
+            for seed, rep in repeats.items()
+            for setting, results in rep["runs"].items()
+            for method, r in results.items()]
+    table = over_seeds(rows, ["setting", "method"])
+    table.insert(2, "strength", [strength(m, s, args) for s, m in
+                                 zip(table["setting"], table["method"])])
+    table["article"] = [(ARTICLE if s == "plain" else ARTICLE_NOISE)[m]
+                        for s, m in zip(table["setting"], table["method"])]
+    return table
+
+
+def strength(method, setting, args):
+    """A method's strength in a setting: the drop rate of dropout and
+    DropConnect, the L2 weight; NaN for the others."""
+    if method == "dropout":
+        return args.noise_dropout_rate if setting == "noise" else args.dropout_rate
+    return {"dropconnect": args.dropout_rate, "l2": args.l2}.get(method, np.nan)
+
+
+def learning_rate_table(repeats, args):
+    rows = [{"method": method, "learning_rate": r["learning_rate"], "seed": seed,
+             **summarize(r, args.epochs)}
+            for seed, rep in repeats.items()
+            for method, pair in rep["lr_runs"].items() for r in pair.values()]
+    return over_seeds(rows, ["method", "learning_rate"]) if rows else pd.DataFrame()
+
+
+def sweep_table(repeats, args):
+    """L2 at each strength of the sweep and at `--l2`, both settings."""
+    rows = []
+    for seed, rep in repeats.items():
+        if not rep["sweep"]:
+            continue
+        for setting in SETTINGS:
+            if "l2" in rep["runs"][setting]:
+                rows.append({"setting": setting, "l2": args.l2, "seed": seed,
+                             **run_row(rep["runs"][setting]["l2"], args)})
+            for (where, l2), r in rep["sweep"].items():
+                if where == setting:
+                    rows.append({"setting": setting, "l2": l2, "seed": seed,
+                                 **run_row(r, args)})
+    if not rows:
+        return pd.DataFrame()
+    return over_seeds(rows, ["setting", "l2"]).sort_values(
+        ["setting", "l2"], ignore_index=True)
+
+
+def history_frame(repeats):
+    frames = []
+    for seed, rep in repeats.items():
+        frames += [pd.DataFrame({"setting": s, "method": m, "seed": seed,
+                                 "learning_rate": r["learning_rate"], **r["history"]})
+                   for s, results in rep["runs"].items() for m, r in results.items()]
+        frames += [pd.DataFrame({"setting": "plain", "method": m, "seed": seed,
+                                 "learning_rate": r["learning_rate"], **r["history"]})
+                   for m, pair in rep["lr_runs"].items() for k, r in pair.items()
+                   if k == "lr/16"]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -572,10 +651,18 @@ Notes on the comparison:
   the noise-free mean sin(2x) + x/2; the targets' noise sd is 0.3.
   `curve_wiggle` is the total variation of the drawn learned curve (noise
   input at 0) over that of the true mean (1: as many ups and downs).
-- One seed is run. Where the ledger compares noisy numbers it uses their
-  spread within the run (history.csv): a fluctuation's sd over 5 equal
-  windows of its epochs, a final error's mean and sd over the last tenth of
-  the epochs. That is not the spread over seeds, which is not measured.
+- Each toy-regression model is trained on every training seed (`--seeds`:
+  initial weights, batch order and dropout masks change; the 200 data points
+  stay the same). table.csv, learning_rate.csv and l2_sweep.csv give the
+  mean over the seeds and its sd (`<column>_sd`; `seeds` counts them);
+  history.csv holds every seed's curves. The figures show the first seed.
+  `final_tail_test_mse` is a run's mean test error over the last tenth of
+  the epochs. The autoencoder and the batch-norm caution run one seed.
+- Settings from the article's figure names: dropout with the noise feature
+  at drop rate 0.12 ("Dropout-0.12"); the plain setting at 0.1
+  ("Dropout-0.1"); the `strength` column gives each method's. The names'
+  "L2-1" has no stated convention: the `l2_sweep` section runs L2 at weights
+  0.01, 0.1 and 1 beside the script's 0.001 (0.5 * l2 * sum(W^2)).
 - The learning-rate table repeats baseline and batch norm with the learning
   rate divided by 16 (plain setting).
 - Batch-norm caution: each condition is a fresh process on this one machine
@@ -612,46 +699,65 @@ def metadata(args, ae_data, wall_seconds, seconds):
         wall_seconds=wall_seconds)
 
 
+def training_seeds(args):
+    """The toy regression's training seeds, `--seed` first."""
+    return [args.seed + offset for offset in range(args.seeds)]
+
+
 def run_toy(args):
+    """Every method in both settings, and baseline and batch norm at lr/16,
+    on every training seed. Returns the data sets, the first seed's `runs`
+    and `lr_runs` (the figures), and `repeats`: `{seed: {"runs": ...,
+    "lr_runs": ..., "sweep": ...}}` for the tables, the sweep at the other
+    L2 strengths included where run."""
     datasets = {s: make_toy_regression(seed=args.seed, noise_feature=(s == "noise"))
                 for s in SETTINGS}
-    runs = {s: {m: train(m, datasets[s], args) for m in args.methods} for s in SETTINGS}
-    lr_runs = {}
-    for method in ("baseline", "batchnorm"):
-        if method in args.methods:
-            lr_runs[method] = {
-                "lr": runs["plain"][method],
-                "lr/16": train(method, datasets["plain"], args,
-                               learning_rate=args.learning_rate / 16)}
-    return datasets, runs, lr_runs
+    repeats = {}
+    for seed in training_seeds(args):
+        runs = {s: {m: train(m, datasets[s], args, seed=seed) for m in args.methods}
+                for s in SETTINGS}
+        lr_runs = {}
+        for method in ("baseline", "batchnorm"):
+            if method in args.methods:
+                lr_runs[method] = {
+                    "lr": runs["plain"][method],
+                    "lr/16": train(method, datasets["plain"], args, seed=seed,
+                                   learning_rate=args.learning_rate / 16)}
+        sweep = {(s, l2): train("l2", datasets[s], args, seed=seed, l2=l2)
+                 for s in SETTINGS for l2 in args.l2_sweep} if args.sweep else {}
+        repeats[seed] = {"runs": runs, "lr_runs": lr_runs, "sweep": sweep}
+    first = repeats[args.seed]
+    return datasets, first["runs"], first["lr_runs"], repeats
 
 
-def result_tables(runs, lr_runs, caution, ae, args):
+def result_tables(repeats, caution, ae, args):
     """The tables of the results folder, as `write_results` takes them, and
     the extra CSV files: `(tables, csv_files)`."""
-    table = build_table(runs, args)
-    lr_table = learning_rate_table(lr_runs, args)
+    table = build_table(repeats, args)
+    lr_table = learning_rate_table(repeats, args)
     tables = [("table", table, "### Toy regression")]
     if len(lr_table):
         tables.append(("learning_rate", lr_table,
                        "### Learning rate vs lr/16 (plain setting)"))
+    sweep = sweep_table(repeats, args)
+    if len(sweep):
+        tables.append(("l2_sweep", sweep, "### L2 at other strengths"))
     if caution:
         tables.append(("bn_caution", caution_table(caution),
                        "### Batch-norm caution (noise-feature setting)"))
     if ae:
         tables.append(("autoencoder", autoencoder_table(ae), "### MNIST autoencoder"))
-    return tables, {"history": history_frame(runs, lr_runs)}
+    return tables, {"history": history_frame(repeats)}
 
 
 # ---------------------------------------------------------------------------
 # The claims ledger: every claim of the article, decided from the written
 # tables alone (harness.results.claims).
 # ---------------------------------------------------------------------------
-# The run has one seed. A noisy comparison is decided against the spread of
-# each quantity within the run (from history.csv): a fluctuation's sd over
-# WINDOWS equal windows of its epochs, a final error's mean and sd over the
-# last FINAL_SHARE of the epochs. Not the spread over seeds (not measured).
-WINDOWS = 5
+# A noisy comparison of the toy regression is decided on the mean and sd
+# over the training seeds (`--seeds`; table.csv's `<column>_sd`, or each
+# seed's curve in history.csv). A final error is each run's mean over the
+# last FINAL_SHARE of the epochs.
 FINAL_SHARE = 0.1
 # The targets' noise sd (harness.data.toy_regression).
 NOISE_SD = 0.3
@@ -682,35 +788,39 @@ ALMOST_ALL = 0.05
 ARTICLE_METHODS = ("baseline", "dropout", "batchnorm", "l2")
 
 
-def run_errors(history, setting, method, lowest_rate=False):
+def seeds_in(history):
+    """The training seeds of history.csv (`[None]` for a file without them)."""
+    return sorted(history["seed"].unique()) if "seed" in history else [None]
+
+
+def run_errors(history, setting, method, lowest_rate=False, seed=None):
     """The test-error curve of one run in history.csv (the run at the
-    script's learning rate, or at lr/16 with `lowest_rate`), or None."""
+    script's learning rate, or at lr/16 with `lowest_rate`; of `seed`, by
+    default the first), or None."""
     rows = history[(history["setting"] == setting) & (history["method"] == method)]
     if rows.empty:
         return None
+    if "seed" in rows:
+        rows = rows[rows["seed"] == (rows["seed"].min() if seed is None else seed)]
     rate = rows["learning_rate"].min() if lowest_rate else rows["learning_rate"].max()
     rows = rows[rows["learning_rate"] == rate].sort_values("epoch")
     return rows["test_mse"].to_numpy(np.float64)
 
 
-def windowed_fluctuation(errors, first, last):
-    """`fluctuation(errors, first, last)` and its sd over `WINDOWS` equal
-    windows of those epochs."""
-    log = np.log10(np.asarray(errors[first:last], dtype=np.float64))
-    parts = np.array_split(np.abs(np.diff(log)), WINDOWS)
-    return (fluctuation(errors, first, last),
-            float(np.std([part.mean() for part in parts], ddof=1)))
+def over_seeds_of(history, setting, method, measure, lowest_rate=False):
+    """`(mean, sd)` over the training seeds of `measure(test-error curve)`."""
+    return per_seed([measure(run_errors(history, setting, method, lowest_rate, seed))
+                     for seed in seeds_in(history)])
 
 
 def first_phase_fluctuation(errors):
-    """The `fluctuation_test` of the table (epochs 5 to epochs/4), with its
-    sd over windows."""
-    return windowed_fluctuation(errors, 5, decay_epochs(len(errors))[0])
+    """The `fluctuation_test` of the table: epochs 5 to epochs/4."""
+    return fluctuation(errors, 5, decay_epochs(len(errors))[0])
 
 
 def last_phase_fluctuation(errors):
     """The same over the last learning-rate phase (after the last drop)."""
-    return windowed_fluctuation(errors, decay_epochs(len(errors))[2] + 5, len(errors))
+    return fluctuation(errors, decay_epochs(len(errors))[2] + 5, len(errors))
 
 
 def final_error(errors):
@@ -726,6 +836,38 @@ def first_epoch_below(errors, target):
     return int(below[0]) + 1 if len(below) else np.inf
 
 
+def sweep_claim(tables, table, final, add, one_seed):
+    """The figure names' L2 weight ("L2-1"), read as weight 1: does L2 still
+    perform very well, in each setting, at that weight?"""
+    claim = ("L2 at the figure names' weight (\"L2-1\", read as 1 in "
+             "0.5 * l2 * sum(W^2)) performs very well, in both settings")
+    sweep = tables.get("l2_sweep")
+    if sweep is None or not (sweep["l2"] == 1.0).any():
+        add(claim, "not tested", "", "l2_sweep.csv",
+            "not in this run: the l2_sweep section at weight 1")
+        return
+    verdicts, words = [], []
+    for setting in SETTINGS:
+        others = [m for m in ARTICLE_METHODS if m != "l2" and (setting, m) in table.index]
+        if not others:
+            continue
+        best = min(final[setting, m][0] for m in others)
+        rows = sweep[sweep["setting"] == setting].set_index("l2")
+        at_one = float(rows.at[1.0, "final_tail_test_mse"])
+        verdicts.append(at_one / best - 1 <= SIMILAR)
+        words.append(f"{setting}: " + ", ".join(
+            f"{l2:g}: {mean_sd(r.final_tail_test_mse, r.final_tail_test_mse_sd)}"
+            for l2, r in rows.iterrows()) + f" (best other method {best:.4f})")
+    add(claim, decide(all(verdicts) and bool(verdicts), any(verdicts)),
+        "final test MSE per L2 weight: " + "; ".join(words),
+        "l2_sweep.csv: final_tail_test_mse; table.csv",
+        f"Rule: at weight 1, L2's final test error within {SIMILAR:.0%} of the "
+        "best of the article's other methods, in each setting; partly in one. "
+        "The name's number may mean another convention (Torch's weight decay, "
+        "a sum instead of a mean of the squared errors); the sweep shows how "
+        "L2 fares at each weight." + one_seed)
+
+
 def claims(tables):
     """Article 003's claims, each with a status that follows from `tables`
     (`table`, `history` and, where run, `learning_rate`, `bn_caution`,
@@ -733,8 +875,10 @@ def claims(tables):
     table = tables["table"].set_index(["setting", "method"])
     history = tables["history"]
     ledger = []
-    one_seed = (" One seed, so the spread is that within the run, not over "
-                "seeds (not measured).")
+    seeds = int(table["seeds"].min()) if "seeds" in table else 1
+    one_seed = (f" Mean ± sd over {seeds} training seeds." if seeds > 1 else
+                " One seed: no spread over seeds is known, so any difference "
+                "counts.")
 
     def add(claim, status, ours, evidence, why="", article_value=""):
         ledger.append(Claim("003", claim, status, ours, article_value, evidence, why))
@@ -755,14 +899,20 @@ def claims(tables):
     def present(setting, methods=ARTICLE_METHODS):
         return [m for m in methods if (setting, m) in table.index]
 
+    def with_sd(setting, method, column):
+        """The table's mean over seeds and its sd (NaN without one)."""
+        sd = f"{column}_sd"
+        return (cell(setting, method, column),
+                cell(setting, method, sd) if sd in table else np.nan)
+
     fluct = {}
     final = {}
     for setting, method in table.index:
-        errors = run_errors(history, setting, method)
-        # The table's value, with its spread over windows of the curve.
-        fluct[setting, method] = (cell(setting, method, "fluctuation_test"),
-                                  first_phase_fluctuation(errors)[1])
-        final[setting, method] = final_error(errors)
+        fluct[setting, method] = with_sd(setting, method, "fluctuation_test")
+        final[setting, method] = (
+            with_sd(setting, method, "final_tail_test_mse")
+            if "final_tail_test_mse" in table else
+            over_seeds_of(history, setting, method, lambda e: final_error(e)[0]))
     epochs = len(run_errors(history, *table.index[0]))
 
     def fl_text(setting, method):
@@ -816,9 +966,9 @@ def claims(tables):
         add(claim, decide(len(more) == len(settings), bool(more)),
             "; ".join(f"{s}: {fl_text(s, 'dropout')} against "
                       f"{fl_text(s, 'baseline')}" for s in settings),
-            "table.csv: fluctuation_test; history.csv: test_mse (window sds)",
+            "table.csv: fluctuation_test, fluctuation_test_sd",
             "Rule: dropout's fluctuation above the baseline's by more than "
-            "both window sds, in each setting run; partly in some." + one_seed
+            "both sds, in each setting run; partly in some." + one_seed
             + " Above by that rule in: " + (", ".join(more) or "no setting") + ".")
 
     def smallest_fluctuation(setting, claim):
@@ -833,9 +983,9 @@ def claims(tables):
         add(claim, decide(len(below) == len(others), not above),
             f"{fl_text(setting, 'batchnorm')}, rank {rank} of {len(others) + 1}; "
             + ", ".join(fl_text(setting, m) for m in others),
-            "table.csv: fluctuation_test; history.csv: test_mse (window sds)",
+            "table.csv: fluctuation_test, fluctuation_test_sd",
             "Rule: batch norm's fluctuation below every other method's by more "
-            "than both window sds; partly when smallest within the spread."
+            "than both sds; partly when smallest within the spread."
             + one_seed
             + (f" Batch norm's is no smaller than that of: {', '.join(above)}."
                if above else
@@ -858,8 +1008,8 @@ def claims(tables):
         add(claim, decide(len(below) == len(others), not lower),
             f"final test MSE {final_text(setting, 'batchnorm')}; "
             + ", ".join(final_text(setting, m) for m in others),
-            "history.csv: test_mse (last tenth of the epochs); table.csv: "
-            "final_test_mse",
+            "table.csv: final_tail_test_mse (the mean over the last tenth of "
+            "the epochs), its sd",
             "Rule: batch norm's final test error (mean over the last tenth of "
             "the epochs) below each of the article's other methods' by more "
             "than both sds; partly when lowest within the spread." + one_seed
@@ -876,9 +1026,12 @@ def claims(tables):
         add(claim, decide(gap <= SIMILAR),
             f"final test MSE {final_text('plain', 'l2')}, {gap:+.1%} from the "
             "best of " + ", ".join(others),
-            "history.csv: test_mse (last tenth of the epochs)",
+            "table.csv: final_tail_test_mse (the mean over the last tenth of "
+            "the epochs)",
             f"Rule: within {SIMILAR:.0%} of the best final test error of the "
             "article's methods." + one_seed)
+
+    sweep_claim(tables, table, final, add, one_seed)
 
     # --- Experiment 1, noise feature -----------------------------------
     claim = ("The noise feature lets the baseline fit the training data "
@@ -946,9 +1099,9 @@ def claims(tables):
             f"{base:.3f}", "table.csv: test_rms_from_mean (noise)",
             f"Rule: at least {REDUCES:.0%} closer to the true mean than the "
             f"baseline (ours: {1 - drop / base:+.0%})." + one_seed
-            + ("" if holds else " The article's figure names suggest it used a "
-               "drop rate of 0.12 here; this script's default is 0.1 in both "
-               "settings."))
+            + (f" Dropout's drop rate here is {cell('noise', 'dropout', 'strength'):g}"
+               " (the article's figure names: Dropout-0.12)."
+               if "strength" in table else ""))
 
     claim = "Dropout (noise feature) keeps the learned function within the noise"
     if not absent(claim, [("noise", "dropout")], ["test_rms_from_mean"]):
@@ -968,23 +1121,34 @@ def claims(tables):
     for setting in SETTINGS:
         methods = present(setting)
         if "batchnorm" in methods and len(methods) > 1:
-            target = (1 + SIMILAR) * min(cell(setting, m, "best_test_mse")
-                                         for m in methods)
-            reached[setting] = {m: first_epoch_below(
-                run_errors(history, setting, m), target) for m in methods}
+            epochs_to = {m: [] for m in methods}
+            for seed in seeds_in(history):
+                curves = {m: run_errors(history, setting, m, seed=seed) for m in methods}
+                target = (1 + SIMILAR) * min(c.min() for c in curves.values())
+                for m, c in curves.items():
+                    epochs_to[m].append(first_epoch_below(c, target))
+            reached[setting] = {m: per_seed(e) for m, e in epochs_to.items()}
     if not reached:
         absent(claim, [("plain", "batchnorm"), ("plain", "baseline")])
     else:
         first = [s for s, r in reached.items()
-                 if all(r["batchnorm"] < e for m, e in r.items() if m != "batchnorm")]
-        add(claim, decide(len(first) == len(reached), bool(first)),
-            "; ".join(f"{s}: " + ", ".join(f"{m} {e:g}" for m, e in r.items())
+                 if all(beyond_spread(*e, *r["batchnorm"])
+                        for m, e in r.items() if m != "batchnorm")]
+        lowest = [s for s, r in reached.items()
+                  if all(r["batchnorm"][0] < e[0] for m, e in r.items()
+                         if m != "batchnorm")]
+        add(claim, decide(len(first) == len(reached), bool(lowest)),
+            "; ".join(f"{s}: " + ", ".join(f"{m} {mean_sd(*e, digits=0)}"
+                                           for m, e in r.items())
                       for s, r in reached.items()),
-            "history.csv: test_mse; table.csv: best_test_mse",
+            "history.csv: test_mse",
             f"Rule: the first epoch at which the test error comes within "
-            f"{SIMILAR:.0%} of the best any method reaches in that setting "
-            "(inf: never); batch norm strictly first in every setting; partly "
-            "in some." + one_seed + " First in: " + (", ".join(first) or "none") + ".")
+            f"{SIMILAR:.0%} of the best any method reaches in that setting and "
+            "seed (inf: never); batch norm's below every other method's by more "
+            "than both sds, in every setting; partly when lowest in some."
+            + one_seed + " First beyond the spread in: "
+            + (", ".join(first) or "none") + "; lowest in: "
+            + (", ".join(lowest) or "none") + ".")
 
     claim = "L2 performs similarly to dropout"
     pairs = [s for s in SETTINGS if {(s, "l2"), (s, "dropout")} <= set(table.index)]
@@ -996,7 +1160,8 @@ def claims(tables):
         add(claim, decide(len(alike) == len(pairs), bool(alike)),
             "; ".join(f"{s}: {final_text(s, 'l2')} against "
                       f"{final_text(s, 'dropout')} ({g:+.1%})" for s, g in gaps.items()),
-            "history.csv: test_mse (last tenth of the epochs)",
+            "table.csv: final_tail_test_mse (the mean over the last tenth of "
+            "the epochs)",
             f"Rule: final test errors within {SIMILAR:.0%} of each other in each "
             "setting run (the article: with the noise feature, and in its "
             "conclusion for the toy problem); partly in some." + one_seed)
@@ -1004,15 +1169,15 @@ def claims(tables):
     claim = "Dividing the learning rate by 4 shows as smaller perturbations"
     calmer, runs = [], []
     for setting, method in table.index:
-        errors = run_errors(history, setting, method)
+        last = over_seeds_of(history, setting, method, last_phase_fluctuation)
         runs.append(f"{setting} {method}")
-        if beyond_spread(*fluct[setting, method], *last_phase_fluctuation(errors)):
+        if beyond_spread(*fluct[setting, method], *last):
             calmer.append(f"{setting} {method}")
     add(claim, decide(len(calmer) == len(runs), bool(calmer)),
-        f"{len(calmer)} of {len(runs)} runs calmer after the last drop",
+        f"{len(calmer)} of {len(runs)} models calmer after the last drop",
         "history.csv: test_mse",
         "Rule: the test error's fluctuation after the last drop below that of "
-        "the first phase by more than both window sds, in every run; partly "
+        "the first phase by more than both sds, for every model; partly "
         "in some." + one_seed
         + ("" if len(calmer) == len(runs) else " Not calmer: "
            + ", ".join(r for r in runs if r not in calmer) + "."))
@@ -1026,12 +1191,11 @@ def claims(tables):
     else:
         changed, text = {}, []
         for method in ("baseline", "batchnorm"):
-            by_rate = rates[rates["method"] == method].set_index(
-                "learning_rate")["fluctuation_test"]
-            high, low = ((float(by_rate[rate]), first_phase_fluctuation(
-                run_errors(history, "plain", method, lowest))[1])
-                for rate, lowest in ((by_rate.index.max(), False),
-                                     (by_rate.index.min(), True)))
+            by_rate = rates[rates["method"] == method].set_index("learning_rate")
+            sd = "fluctuation_test_sd"
+            high, low = ((float(by_rate.at[rate, "fluctuation_test"]),
+                          float(by_rate.at[rate, sd]) if sd in by_rate else np.nan)
+                         for rate in (by_rate.index.max(), by_rate.index.min()))
             changed[method] = beyond_spread(*high, *low) or beyond_spread(*low, *high)
             text.append(f"{method} {mean_sd(*high, digits=3)} at lr, "
                         f"{mean_sd(*low, digits=3)} at lr/16 "
@@ -1039,9 +1203,8 @@ def claims(tables):
         add(claim, decide(not changed["batchnorm"] and changed["baseline"],
                           not changed["batchnorm"]),
             "; ".join(text),
-            "learning_rate.csv: fluctuation_test; history.csv: test_mse "
-            "(window sds)",
-            "Rule: batch norm's fluctuation at lr and lr/16 within both window "
+            "learning_rate.csv: fluctuation_test, fluctuation_test_sd",
+            "Rule: batch norm's fluctuation at lr and lr/16 within both "
             "sds of each other while the baseline's differ beyond them; partly "
             "when neither changes." + one_seed
             + (" Batch norm's changes beyond the spread here."
@@ -1245,12 +1408,12 @@ def main(argv=None):
     # before any training.
     ae_data = load_mnist(args.data, seed=args.seed) if args.autoencoder else None
     print(f"[kreg] {run_label(args)}; methods: {', '.join(args.methods)}")
-    datasets, runs, lr_runs = run_toy(args)
+    datasets, runs, lr_runs, repeats = run_toy(args)
     ae = {}
     if ae_data is not None:
         ae = {v: train_autoencoder(v, ae_data, args) for v in AE_VARIANTS}
     caution = run_caution(args) if args.caution else {}
-    tables, csv_files = result_tables(runs, lr_runs, caution, ae, args)
+    tables, csv_files = result_tables(repeats, caution, ae, args)
     seconds = {f"{s}.{m}": r["seconds"] for s, rs in runs.items()
                for m, r in rs.items()}
     seconds.update({f"autoencoder.{v}": r["seconds"] for v, r in ae.items()})

@@ -122,9 +122,11 @@ PARAMETERS = (
     Setting("--bias-strengths", comma_separated(non_negative_float),
             full=[1e-3, 1e-2], quick=[1e-2],
             help="L2 lambdas of the bias comparison"),
-    Setting("--seeds", positive_int, full=2, quick=1, dest="bias_seeds",
-            help="seeds per setting of the sections that average over seeds "
-            "(biases)"),
+    Setting("--seeds", positive_int, full=3, quick=1,
+            help="seeds per network wherever accuracies are compared "
+            "(variants, dropout, biases, l2_grid): each accuracy is the mean "
+            "over them, with its sd; weights, figures and the Monte Carlo "
+            "checks are the first seed's"),
     Setting("--grid", comma_separated(non_negative_float), full=list(GRID),
             quick=[0.0, 1e-3, 1e-2], help="L2 lambdas tried on the validation set"),
 )
@@ -149,6 +151,7 @@ import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from harness.analysis.dropout_expectation import dropout_expectation  # noqa: E402
+from harness.analysis.over_seeds import mean_and_sd, seed_statistics  # noqa: E402
 from harness.analysis.weight_statistics import (  # noqa: E402
     kernels,
     max_unit_norm,
@@ -272,7 +275,23 @@ def train(data, args, seed=None, steps=None, **spec):
     # With correct inference (dropout off), as the other accuracies; after
     # the timing, which it would otherwise change.
     result["train_accuracy"] = Evaluator(model, data.x_train, data.y_train)()
+    result["train_test_gap"] = result["train_accuracy"] - result["test_accuracy"]
     return result
+
+
+# What each run records for the tables over seeds.
+ACCURACIES = ("test_accuracy", "validation_accuracy", "train_accuracy",
+              "train_test_gap")
+
+
+def seeds(args):
+    """The seeds of the sections that compare accuracies: `--seed` first."""
+    return [args.seed + offset for offset in range(args.seeds)]
+
+
+def run_row(result, **keys):
+    """One run's accuracies, for a `*_runs` table."""
+    return {**keys, **{name: result[name] for name in ACCURACIES}}
 
 
 # ---------------------------------------------------------------------------
@@ -289,25 +308,38 @@ def inked_weights(model, data):
 
 
 def run_variants(data, args, bar):
+    """Each regularizer on every seed; the first seed's network keeps its
+    weights for the weight statistics and the figure."""
     results = {}
     for name in VARIANTS:
-        results[name] = train(data, args, **variant_spec(name, args))
+        runs = []
+        for seed in seeds(args):
+            r = train(data, args, seed=seed, **variant_spec(name, args))
+            runs.append(run_row(r, variant=name, seed=seed))
+            if seed == args.seed:
+                results[name] = r
+            bar.update(1)
+        results[name]["runs"] = runs
         results[name]["weights"] = np.concatenate(
             [k.ravel() for k in kernels(results[name]["model"]).values()])
         results[name]["near_zero_fraction_ink"] = near_zero_fraction(
             inked_weights(results[name]["model"], data))
-        bar.update(1)
     return results
 
 
+def variant_runs(results):
+    """One row per variant and seed: the accuracies behind table.csv."""
+    return pd.DataFrame([row for r in results.values() for row in r["runs"]])
+
+
 def variants_table(results, args):
+    over_seeds = seed_statistics(variant_runs(results), "variant",
+                                 ACCURACIES).set_index("variant")
     rows = []
     for name, r in results.items():
         stats = weight_summary(r["model"])
         rows.append({"variant": name, "setting": variant_setting(name, args),
-                     "test_accuracy": r["test_accuracy"],
-                     "validation_accuracy": r["validation_accuracy"],
-                     "train_accuracy": r["train_accuracy"],
+                     **over_seeds.loc[name].to_dict(),
                      "near_zero_fraction": stats["near_zero_fraction"],
                      "near_zero_fraction_ink": r["near_zero_fraction_ink"],
                      "mean_abs": stats["mean_abs"], "std": stats["std"],
@@ -376,10 +408,16 @@ def twin(model, args, dropout):
 
 def run_dropout(data, args, bar):
     x = data.x_test[:200]
-    trained, rows = {}, []
+    trained, rows, runs = {}, [], []
     for kind in ("vanilla", "inverted"):
-        trained[kind] = train(data, args, dropout=kind)
-        bar.update(1)
+        for seed in seeds(args):
+            r = train(data, args, seed=seed, dropout=kind)
+            runs.append(run_row(r, dropout=kind, seed=seed))
+            if seed == args.seed:
+                trained[kind] = r
+            bar.update(1)
+    runs = pd.DataFrame(runs)
+    accuracy = seed_statistics(runs, "dropout", ["test_accuracy"]).set_index("dropout")
     # The expectation at one dropout layer, on the first hidden layer's
     # activations of the trained inverted network.
     probe = keras.Model(trained["inverted"]["model"].input,
@@ -400,7 +438,7 @@ def run_dropout(data, args, bar):
         own = keras.ops.convert_to_numpy(model(x, training=False))
         rows.append({
             "dropout": kind,
-            "test_accuracy": trained[kind]["test_accuracy"],
+            **accuracy.loc[kind].to_dict(),
             "layer_rms_gap": layer_checks[kind]["rms_gap"],
             "expected_rms_noise": expected_noise,
             "layer_mean_ratio_train_to_inference": float(
@@ -411,7 +449,7 @@ def run_dropout(data, args, bar):
             "prediction_vs_copy_scaled_by_p": float(np.max(np.abs(own - scaled))),
         })
         bar.update(1)
-    return {"table": pd.DataFrame(rows), "layer": layer_checks,
+    return {"table": pd.DataFrame(rows), "runs": runs, "layer": layer_checks,
             "network": network_checks, "hidden": hidden}
 
 
@@ -421,12 +459,12 @@ def run_dropout(data, args, bar):
 def run_biases(data, args, bar):
     rows = []
     for strength in args.bias_strengths:
-        for offset in range(args.bias_seeds):
+        for seed in seeds(args):
             for include in (False, True):
-                r = train(data, args, seed=args.seed + offset,
+                r = train(data, args, seed=seed,
                           regularizer=L2(strength, convention="textbook"),
                           include_biases=include)
-                rows.append({"lambda": strength, "seed": args.seed + offset,
+                rows.append({"lambda": strength, "seed": seed,
                              "include_biases": include,
                              "test_accuracy": r["test_accuracy"],
                              "validation_accuracy": r["validation_accuracy"]})
@@ -439,7 +477,7 @@ def run_biases(data, args, bar):
         "test_accuracy_kernels_only": summary[False].values,
         "test_accuracy_with_biases": summary[True].values,
         "difference": (summary[True] - summary[False]).values,
-        "seeds": args.bias_seeds,
+        "seeds": args.seeds,
     })
     return {"runs": runs, "summary": summary}
 
@@ -448,29 +486,36 @@ def run_biases(data, args, bar):
 # 5. One global L2 strength chosen on the validation set.
 # ---------------------------------------------------------------------------
 def run_l2_grid(data, args, bar):
-    rows = []
+    """Every strength of the grid on every seed; lambda is chosen on the mean
+    validation accuracy, then trained again with dropout on every seed."""
+    runs = []
     for strength in args.grid:
         spec = {"regularizer": L2(strength, convention="textbook")} if strength else {}
-        r = train(data, args, **spec)
-        rows.append({"lambda": strength, "validation_accuracy": r["validation_accuracy"],
-                     "test_accuracy": r["test_accuracy"],
-                     "train_accuracy": r["train_accuracy"]})
-        bar.update(1)
-    grid = pd.DataFrame(rows)
-    # Highest validation accuracy; ties go to the stronger penalty.
+        for seed in seeds(args):
+            r = train(data, args, seed=seed, **spec)
+            runs.append(run_row(r, model="L2 only", **{"lambda": strength}, seed=seed))
+            bar.update(1)
+    grid = seed_statistics(pd.DataFrame(runs), ["model", "lambda"], ACCURACIES)
+    # Highest mean validation accuracy; ties go to the stronger penalty.
     best = grid.sort_values(["validation_accuracy", "lambda"],
                             ascending=[False, False]).iloc[0]
     grid["chosen"] = grid["lambda"] == best["lambda"]
     chosen = float(best["lambda"])
     spec = {"regularizer": L2(chosen, convention="textbook")} if chosen else {}
-    with_dropout = train(data, args, dropout="inverted", **spec)
-    bar.update(1)
-    return {"grid": grid, "chosen_lambda": chosen,
+    combined = f"chosen L2 + dropout p={args.keep:g}"
+    for seed in seeds(args):
+        r = train(data, args, seed=seed, dropout="inverted", **spec)
+        runs.append(run_row(r, model=combined, **{"lambda": chosen}, seed=seed))
+        bar.update(1)
+    runs = pd.DataFrame(runs)
+    with_dropout = seed_statistics(runs[runs["model"] == combined],
+                                   ["model", "lambda"], ACCURACIES)
+    with_dropout["chosen"] = False
+    return {"grid": grid, "with_dropout": with_dropout, "runs": runs,
+            "chosen_lambda": chosen,
             "chosen_test_accuracy": float(best["test_accuracy"]),
-            "chosen_with_dropout_test_accuracy": with_dropout["test_accuracy"],
-            "chosen_with_dropout_validation_accuracy":
-                with_dropout["validation_accuracy"],
-            "chosen_with_dropout_train_accuracy": with_dropout["train_accuracy"]}
+            "chosen_with_dropout_test_accuracy":
+                float(with_dropout["test_accuracy"].iloc[0])}
 
 
 # ---------------------------------------------------------------------------
@@ -549,8 +594,15 @@ def figure_l2_grid(result, label):
     grid = result["grid"]
     fig, ax = plt.subplots(figsize=(7, 4.2))
     positions = np.arange(len(grid))
-    ax.plot(positions, grid["validation_accuracy"], "o-", label="validation accuracy")
-    ax.plot(positions, grid["test_accuracy"], "s--", label="test accuracy")
+    several = "seeds" in grid and grid["seeds"].min() > 1
+    over = f" (mean ± sd over {int(grid['seeds'].min())} seeds)" if several else ""
+    for column, style in (("validation_accuracy", "o-"), ("test_accuracy", "s--")):
+        name = column.replace("_", " ") + over
+        if several:
+            ax.errorbar(positions, grid[column], yerr=grid[f"{column}_sd"],
+                        fmt=style, capsize=3, label=name)
+        else:
+            ax.plot(positions, grid[column], style, label=name)
     chosen = int(np.flatnonzero(grid["chosen"])[0])
     ax.axvline(chosen, color="k", ls=":",
                label=f"chosen lambda = {result['chosen_lambda']:g}")
@@ -605,9 +657,10 @@ def metadata(results, data, args, wall_seconds, section_seconds):
 # article 000's ledger). Below that a penalty can only cost accuracy, and a
 # claim that regularization improves accuracy cannot be tested.
 OVERFIT_GAP = 0.01
-# "Above" for accuracies: by more than the sds over seeds of both
-# (`beyond_spread`) and by more than half a percentage point, the floor that
-# decides where only one seed ran and no spread is known.
+# "Above" for accuracies: the mean over seeds by more than the sds over seeds
+# of both (`beyond_spread`) and by more than half a percentage point, a floor
+# against the small sds that a few seeds can show by chance (and what decides
+# alone where one seed ran).
 SIGNIFICANT = 0.005
 # "Sparse": more than this fraction of the kernel weights within 1e-3 of 0,
 # and SPARSER times L2's fraction; "diffuse": fewer than DIFFUSE.
@@ -634,21 +687,18 @@ SCALED = 1e-4
 DIFFERENT = 1e-2
 
 
-def seed_spread(tables):
-    """The sd over seeds of test accuracy, the largest over the settings of
-    `bias_regularization_runs` (the only section run on several seeds),
-    and the number of seeds; NaN with one seed."""
-    runs = tables.get("bias_regularization_runs")
-    if runs is None or runs.empty:
-        return float("nan"), 0
-    groups = runs.groupby(["lambda", "include_biases"])["test_accuracy"]
-    seeds = int(groups.size().min())
-    return (float(groups.std().max()) if seeds > 1 else float("nan")), seeds
+def above(a, b):
+    """Accuracy `a` above `b`, each `(mean, sd)` over seeds: by more than
+    both sds and by more than SIGNIFICANT."""
+    return beyond_spread(*a, *b) and a[0] - b[0] > SIGNIFICANT
 
 
-def above(a, b, sd):
-    """Accuracy `a` above `b` by more than both sds and SIGNIFICANT."""
-    return beyond_spread(a, sd, b, sd) and a - b > SIGNIFICANT
+def seed_count(tables):
+    """The fewest seeds behind a mean accuracy of the tables (1 where a table
+    has no `seeds` column: a run of one seed)."""
+    counts = [int(frame["seeds"].min()) for name, frame in tables.items()
+              if name in ("table", "dropout", "l2_grid") and "seeds" in frame]
+    return min(counts) if counts else 1
 
 
 def max_norm_c(tables):
@@ -665,13 +715,11 @@ def claims(tables):
     """Article 002's claims, each with a status that follows from `tables`
     (the CSV files of the results folder, as written)."""
     ledger = []
-    sd, seeds = seed_spread(tables)
-    spread_rule = (
-        f"the sd over {seeds} seeds of bias_regularization_runs.csv "
-        f"({sd:.4f}) stands for each single-seed accuracy" if seeds > 1 else
-        "only one seed ran, so no spread is known")
-    above_rule = (f"by more than {SIGNIFICANT} and by more than both seed sds "
-                  f"({spread_rule})")
+    seeds = seed_count(tables)
+    spread_rule = (f"means ± sds over {seeds} seeds" if seeds > 1 else
+                   "one seed ran, so no spread is known and the floor decides")
+    above_rule = (f"by more than {SIGNIFICANT} and by more than both sds "
+                  f"over seeds ({spread_rule})")
 
     def add(claim, status, ours, evidence, why="", article_value=""):
         ledger.append(Claim("002", claim, status, ours, article_value,
@@ -688,18 +736,25 @@ def claims(tables):
     t = tables["table"].set_index("variant") if "table" in tables else None
 
     def accuracy(v):
-        return float(t.at[v, "test_accuracy"])
+        """(mean, sd) of a variant's test accuracy over seeds."""
+        return mean_and_sd(t.loc[v], "test_accuracy")
 
     def gap(v):
-        return float(t.at[v, "train_accuracy"] - t.at[v, "test_accuracy"])
+        """(mean, sd) of a variant's train-test gap over seeds."""
+        if "train_test_gap" in t:
+            return mean_and_sd(t.loc[v], "train_test_gap")
+        return float(t.at[v, "train_accuracy"] - t.at[v, "test_accuracy"]), np.nan
+
+    def shown(value):
+        return mean_sd(*value)
 
     # Whether the setting can test a claim that regularization helps.
     if t is not None and "train_accuracy" in t:
-        room = gap("none") > OVERFIT_GAP
+        room = gap("none")[0] > OVERFIT_GAP
         room_text = (
-            f"The unregularized network's train-test gap is {gap('none'):+.4f} "
+            f"The unregularized network's train-test gap is {gap('none')[0]:+.4f} "
             f"(train {t.at['none', 'train_accuracy']:.4f}, test "
-            f"{accuracy('none'):.4f}), "
+            f"{accuracy('none')[0]:.4f}), "
             + (f"above {OVERFIT_GAP}: it overfits, so a regularizer has "
                "something to fix." if room else
                f"not above {OVERFIT_GAP}: at this setting it barely overfits, "
@@ -799,34 +854,38 @@ def claims(tables):
     claim = ("L2 can be expected to perform better than L1 (without a need "
              "for feature selection)")
     if not absent(claim, ["table"]):
-        holds = above(accuracy("l2"), accuracy("l1"), sd)
-        add(claim, gated(holds), f"test accuracy L2 {accuracy('l2'):.4f}, "
-            f"L1 {accuracy('l1'):.4f}", "table.csv: test_accuracy",
+        holds = above(accuracy("l2"), accuracy("l1"))
+        add(claim, gated(holds, accuracy("l2")[0] > accuracy("l1")[0]),
+            f"test accuracy L2 {shown(accuracy('l2'))}, "
+            f"L1 {shown(accuracy('l1'))}", "table.csv: test_accuracy, test_accuracy_sd",
             f"Rule: L2's test accuracy above L1's {above_rule}, at the one "
-            "strength of each run here. " + ("" if holds else room_text))
+            "strength of each run here; partly when above by less. "
+            + ("" if holds else room_text))
 
     claim = ("Max norm improves accuracy (\"some people report "
              "improvements\")")
     if not absent(claim, ["table"]):
-        holds = above(accuracy("max_norm"), accuracy("none"), sd)
-        add(claim, gated(holds), f"test accuracy {accuracy('max_norm'):.4f} "
-            f"against none's {accuracy('none'):.4f}", "table.csv: test_accuracy",
-            f"Rule: max norm's test accuracy above none's {above_rule}. "
-            + ("" if holds else room_text))
+        holds = above(accuracy("max_norm"), accuracy("none"))
+        add(claim, gated(holds, accuracy("max_norm")[0] > accuracy("none")[0]),
+            f"test accuracy {shown(accuracy('max_norm'))} "
+            f"against none's {shown(accuracy('none'))}",
+            "table.csv: test_accuracy, test_accuracy_sd",
+            f"Rule: max norm's test accuracy above none's {above_rule}; "
+            "partly when above by less. " + ("" if holds else room_text))
 
     claim = ("Dropout is an extremely effective regularizer: higher test "
              "accuracy than none")
     if not absent(claim, ["table"]):
-        holds = above(accuracy("dropout"), accuracy("none"), sd)
-        shrinks = "train_accuracy" in t and gap("dropout") < gap("none")
+        holds = above(accuracy("dropout"), accuracy("none"))
+        shrinks = "train_accuracy" in t and gap("dropout")[0] < gap("none")[0]
         why = (f"Rule: dropout's test accuracy above none's {above_rule}; "
                "partly when only its train-test gap is smaller. ")
         if "train_accuracy" in t:
-            why += (f"Train-test gap: dropout {gap('dropout'):+.4f}, none "
-                    f"{gap('none'):+.4f}. ")
+            why += (f"Train-test gap: dropout {shown(gap('dropout'))}, none "
+                    f"{shown(gap('none'))}. ")
         add(claim, gated(holds, shrinks), f"test accuracy "
-            f"{accuracy('dropout'):.4f} (p = 0.5 after both hidden layers) "
-            f"against none's {accuracy('none'):.4f}",
+            f"{shown(accuracy('dropout'))} (p = 0.5 after both hidden layers) "
+            f"against none's {shown(accuracy('none'))}",
             "table.csv: test_accuracy, train_accuracy",
             why + ("" if holds else room_text))
 
@@ -834,11 +893,11 @@ def claims(tables):
              "above either alone")
     if not absent(claim, ["table"]):
         both = accuracy("dropout_max_norm")
-        over = [v for v in ("dropout", "max_norm") if above(both, accuracy(v), sd)]
+        over = [v for v in ("dropout", "max_norm") if above(both, accuracy(v))]
         add(claim, gated(len(over) == 2, bool(over)),
-            f"test accuracy dropout + max norm {both:.4f}, dropout "
-            f"{accuracy('dropout'):.4f}, max norm {accuracy('max_norm'):.4f}",
-            "table.csv: test_accuracy",
+            f"test accuracy dropout + max norm {shown(both)}, dropout "
+            f"{shown(accuracy('dropout'))}, max norm {shown(accuracy('max_norm'))}",
+            "table.csv: test_accuracy, test_accuracy_sd",
             f"Rule: the combination above each alone {above_rule}; partly "
             "above one. "
             f"Above: {', '.join(over) or 'neither'}. "
@@ -852,11 +911,10 @@ def claims(tables):
             ledger.append(not_tested("002", claim, room_text,
                                      evidence="table.csv: train_accuracy"))
         else:
-            shrunk = [v for v in others if beyond_spread(gap("none"), sd,
-                                                         gap(v), sd)]
+            shrunk = [v for v in others if beyond_spread(*gap("none"), *gap(v))]
             add(claim, gated(len(shrunk) == len(others), bool(shrunk)),
-                ", ".join(f"{v} {gap(v):+.4f}" for v in ("none",) + others),
-                "table.csv: train_accuracy, test_accuracy",
+                ", ".join(f"{v} {shown(gap(v))}" for v in ("none",) + others),
+                "table.csv: train_test_gap, train_test_gap_sd",
                 "Rule: each regularizer's gap (training minus test accuracy) "
                 f"below none's by more than both seed sds ({spread_rule}); "
                 f"partly for some. Shrunk: {', '.join(shrunk) or 'none'}. "
@@ -928,32 +986,28 @@ def claims(tables):
             "dropout.csv: layer_rms_gap, expected_rms_noise, "
             "layer_mean_ratio_train_to_inference; dropout_expectation.png",
             layer_rule)
-    claim = ("Inverted dropout leaves the test-time forward pass untouched: "
-             "the prediction code is the dropout-free network's")
-    if not absent(claim, ["dropout"]):
-        free = dr.at["inverted", "prediction_vs_dropout_free_copy"]
-        scaled = dr.at["inverted", "prediction_vs_copy_scaled_by_p"]
-        add(claim, decide(free <= EXACT and scaled > DIFFERENT),
-            f"largest score difference from the dropout-free copy {free:.3g}, "
-            f"from a copy scaled by p {scaled:.3g}",
-            "dropout.csv: prediction_vs_dropout_free_copy, "
-            "prediction_vs_copy_scaled_by_p",
-            f"Rule: the same scores as the dropout-free copy (at most {EXACT:g} "
-            f"apart) and not those of the copy scaled by p (more than "
-            f"{DIFFERENT:g} apart).")
-    claim = ("Vanilla dropout must scale the activations by p at test time: "
-             "its prediction code differs from the dropout-free network's")
-    if not absent(claim, ["dropout"]):
-        free = dr.at["vanilla", "prediction_vs_dropout_free_copy"]
-        scaled = dr.at["vanilla", "prediction_vs_copy_scaled_by_p"]
-        add(claim, decide(scaled <= SCALED and free > DIFFERENT),
-            f"largest score difference from a copy scaled by p {scaled:.3g}, "
-            f"from the dropout-free copy {free:.3g}",
-            "dropout.csv: prediction_vs_copy_scaled_by_p, "
-            "prediction_vs_dropout_free_copy",
-            f"Rule: the scores of the copy scaled by p (at most {SCALED:g} "
-            f"apart, float32 rounding) and not the dropout-free copy's (more "
-            f"than {DIFFERENT:g} apart).")
+    def prediction_code(claim, kind, same, tolerance, other):
+        """`kind`'s network scores as the copy `same` does, within
+        `tolerance`, and not as the copy `other` does."""
+        if absent(claim, ["dropout"]):
+            return
+        copies = {"free": ("the dropout-free copy", "prediction_vs_dropout_free_copy"),
+                  "scaled": ("a copy scaled by p", "prediction_vs_copy_scaled_by_p")}
+        (same_name, same_column), (other_name, other_column) = copies[same], copies[other]
+        match, differ = dr.at[kind, same_column], dr.at[kind, other_column]
+        add(claim, decide(match <= tolerance and differ > DIFFERENT),
+            f"largest score difference from {same_name} {match:.3g}, from "
+            f"{other_name} {differ:.3g}", f"dropout.csv: {same_column}, {other_column}",
+            f"Rule: the same scores as {same_name} (at most {tolerance:g} apart"
+            + (", float32 rounding" if tolerance > EXACT else "")
+            + f") and not those of {other_name} (more than {DIFFERENT:g} apart).")
+
+    prediction_code("Inverted dropout leaves the test-time forward pass untouched: "
+                    "the prediction code is the dropout-free network's",
+                    "inverted", "free", EXACT, "scaled")
+    prediction_code("Vanilla dropout must scale the activations by p at test time: "
+                    "its prediction code differs from the dropout-free network's",
+                    "vanilla", "scaled", SCALED, "free")
     claim = ("The test-time pass evaluates the averaged prediction of the "
              "ensemble of sub-networks")
     if not absent(claim, ["dropout"]):
@@ -975,10 +1029,11 @@ def claims(tables):
     claim = ("Vanilla and inverted dropout differ only in where the scaling "
              "by p happens: they train to the same accuracy")
     if not absent(claim, ["dropout"]):
-        v, i = dr.at["vanilla", "test_accuracy"], dr.at["inverted", "test_accuracy"]
-        same = not above(v, i, sd) and not above(i, v, sd)
-        add(claim, decide(same), f"test accuracy vanilla {v:.4f}, inverted {i:.4f}",
-            "dropout.csv: test_accuracy",
+        v, i = (mean_and_sd(dr.loc[k], "test_accuracy") for k in ("vanilla", "inverted"))
+        same = not above(v, i) and not above(i, v)
+        add(claim, decide(same),
+            f"test accuracy vanilla {shown(v)}, inverted {shown(i)}",
+            "dropout.csv: test_accuracy, test_accuracy_sd",
             "Rule: neither above the other " + above_rule + ". " + (
                 "" if same else
                 ("Both agree with their expectation at one layer (the "
@@ -996,23 +1051,22 @@ def claims(tables):
     if not absent(claim, ["bias_regularization"]):
         runs = tables.get("bias_regularization_runs")
         if runs is not None:
-            stats = runs.groupby(["lambda", "include_biases"])["test_accuracy"].agg(
-                ["mean", "std"])
-            pairs = {lam: (stats.loc[(lam, False)], stats.loc[(lam, True)])
+            stats = seed_statistics(runs, ["lambda", "include_biases"],
+                                    ["test_accuracy"]).set_index(
+                                        ["lambda", "include_biases"])
+            pairs = {lam: tuple(mean_and_sd(stats.loc[(lam, include)],
+                                            "test_accuracy")
+                                for include in (False, True))
                      for lam in sorted(runs["lambda"].unique())}
         else:
             s = tables["bias_regularization"]
-            pairs = {row["lambda"]: (
-                {"mean": row["test_accuracy_kernels_only"], "std": float("nan")},
-                {"mean": row["test_accuracy_with_biases"], "std": float("nan")})
-                for _, row in s.iterrows()}
-        worse = [lam for lam, (k, w) in pairs.items()
-                 if beyond_spread(k["mean"], k["std"], w["mean"], w["std"])
-                 and k["mean"] - w["mean"] > SIGNIFICANT]
+            pairs = {row["lambda"]: ((row["test_accuracy_kernels_only"], np.nan),
+                                     (row["test_accuracy_with_biases"], np.nan))
+                     for _, row in s.iterrows()}
+        worse = [lam for lam, (k, w) in pairs.items() if above(k, w)]
         add(claim, decide(not worse, len(worse) < len(pairs)),
-            "; ".join(f"lambda {lam:g}: kernels only {mean_sd(k['mean'], k['std'])}, "
-                      f"with biases {mean_sd(w['mean'], w['std'])}"
-                      for lam, (k, w) in pairs.items()),
+            "; ".join(f"lambda {lam:g}: kernels only {shown(k)}, "
+                      f"with biases {shown(w)}" for lam, (k, w) in pairs.items()),
             "bias_regularization_runs.csv: test_accuracy; bias_regularization.csv",
             "Rule: at each lambda the network with biases regularized is not "
             "below kernels only by more than both sds over seeds and "
@@ -1029,25 +1083,30 @@ def claims(tables):
     claim = ("A single global L2 strength chosen on validation data does well "
              "on test data")
     if not absent(claim, ["l2_grid"]):
-        best = grid["test_accuracy"].max()
-        good = not above(best, chosen["test_accuracy"], sd)
+        best = mean_and_sd(grid.loc[grid["test_accuracy"].idxmax()], "test_accuracy")
+        good = not above(best, mean_and_sd(chosen, "test_accuracy"))
         add(claim, decide(good),
-            f"chosen lambda {chosen['lambda']:g}: test {chosen['test_accuracy']:.4f}; "
-            f"best test on the grid {best:.4f}",
-            "l2_grid.csv: validation_accuracy, test_accuracy, chosen; l2_grid.png",
+            f"chosen lambda {chosen['lambda']:g}: test "
+            f"{shown(mean_and_sd(chosen, 'test_accuracy'))}; best test on the "
+            f"grid {shown(best)}",
+            "l2_grid.csv: validation_accuracy, test_accuracy, their sds, "
+            "chosen; l2_grid.png",
             "Rule: the best test accuracy on the grid not above the chosen "
             "strength's " + above_rule + ".")
     claim = ("Regularization pays: the strength chosen on validation data is "
              "a positive L2 lambda")
     if not absent(claim, ["l2_grid"]):
         positive = chosen["lambda"] > 0
-        best_positive = grid[grid["lambda"] > 0]["validation_accuracy"].max()
-        zero = grid[grid["lambda"] == 0]["validation_accuracy"]
-        clear = positive and (not len(zero)
-                              or above(best_positive, zero.iloc[0], sd))
+        penalized = grid[grid["lambda"] > 0]
+        best_positive = mean_and_sd(
+            penalized.loc[penalized["validation_accuracy"].idxmax()],
+            "validation_accuracy")
+        zero = grid[grid["lambda"] == 0]
+        zero = mean_and_sd(zero, "validation_accuracy") if len(zero) else None
+        clear = positive and (zero is None or above(best_positive, zero))
         ours = f"chosen lambda {chosen['lambda']:g}; validation accuracy "
-        ours += (f"at 0 {zero.iloc[0]:.4f}, " if len(zero) else "")
-        ours += f"best positive {best_positive:.4f}"
+        ours += (f"at 0 {shown(zero)}, " if zero else "")
+        ours += f"best positive {shown(best_positive)}"
         if "train_accuracy" in grid:
             ours += "; train-test gap per lambda: " + ", ".join(
                 f"{r['lambda']:g} {r['train_accuracy'] - r['test_accuracy']:+.4f}"
@@ -1061,13 +1120,15 @@ def claims(tables):
     claim = ("Combining the chosen L2 strength with dropout p = 0.5 (common "
              "practice) improves on L2 alone")
     if not absent(claim, ["l2_grid"]):
-        holds = above(combined["test_accuracy"], chosen["test_accuracy"], sd)
-        add(claim, gated(holds),
-            f"test accuracy with dropout {combined['test_accuracy']:.4f}, "
-            f"without {chosen['test_accuracy']:.4f} (lambda {chosen['lambda']:g})",
-            "l2_grid.csv: test_accuracy (last row)",
-            f"Rule: with dropout above without {above_rule}. "
-            + ("" if holds else room_text))
+        with_dropout = mean_and_sd(combined, "test_accuracy")
+        without = mean_and_sd(chosen, "test_accuracy")
+        holds = above(with_dropout, without)
+        add(claim, gated(holds, with_dropout[0] > without[0]),
+            f"test accuracy with dropout {shown(with_dropout)}, without "
+            f"{shown(without)} (lambda {chosen['lambda']:g})",
+            "l2_grid.csv: test_accuracy, test_accuracy_sd (last row)",
+            f"Rule: with dropout above without {above_rule}; partly when "
+            "above by less. " + ("" if holds else room_text))
 
     # -- Not tested here -------------------------------------------------------
     for claim, why in (
@@ -1117,8 +1178,10 @@ NOTES = """\
 Notes on the method:
 
 - The notes give no data set, network size or numbers; every number here is
-  ours, measured on one seed unless a table says otherwise (the bias
-  comparison runs several). The ledger above states each claim's rule.
+  ours. Accuracies are means over {seeds} seeds (`--seeds`), with their sds
+  beside them; the one-row-per-run tables (`*_runs.csv`) hold each seed's.
+  Weights, their statistics, the figures and the Monte Carlo checks are the
+  first seed's. The ledger above states each claim's rule.
 - `train_accuracy` is the accuracy on the training digits after the last
   step, with dropout off as at test time; the train-test gap of the
   unregularized network says whether the setting has room to overfit.
@@ -1148,6 +1211,7 @@ def notes(data, args, results):
     validation = len(data.y_val)
     train = len(data.y_train)
     return NOTES.format(validation=validation, digit=100 / validation,
+                        seeds=args.seeds,
                         train=train, steps=args.steps, batch=args.batch_size,
                         epochs=args.steps * args.batch_size / train)
 
@@ -1169,11 +1233,11 @@ def main(argv=None):
     wall_start = time.perf_counter()
     data = prepare_data(args)
     print(f"[kreg] {run_label(args)}; sections: {', '.join(args.sections)}")
-    runners = {"variants": (run_variants, len(VARIANTS)),
+    runners = {"variants": (run_variants, len(VARIANTS) * args.seeds),
                "divergence": (run_divergence, 2),
-               "dropout": (run_dropout, 4),
-               "biases": (run_biases, 2 * len(args.bias_strengths) * args.bias_seeds),
-               "l2_grid": (run_l2_grid, len(args.grid) + 1)}
+               "dropout": (run_dropout, 2 * args.seeds + 2),
+               "biases": (run_biases, 2 * len(args.bias_strengths) * args.seeds),
+               "l2_grid": (run_l2_grid, (len(args.grid) + 1) * args.seeds)}
     results, section_seconds = {}, {}
     total = sum(runners[s][1] for s in args.sections)
     with tqdm(total=total, desc="networks", unit="net", file=sys.stdout,
@@ -1189,13 +1253,12 @@ def main(argv=None):
             [pd.DataFrame({"network": name, **{k: r[k] for k in
                                                ("step", "max_unit_norm", "loss")}})
              for name, r in results["divergence"].items()], ignore_index=True)
-    if "biases" in results:
-        csv_files["bias_regularization_runs"] = results["biases"]["runs"]
+    csv_files.update(seed_runs(results))
     meta = metadata(results, data, args, time.perf_counter() - wall_start,
                     section_seconds)
     if "l2_grid" in results:
         meta["l2_grid"] = {k: v for k, v in results["l2_grid"].items()
-                           if k != "grid"}
+                           if k not in ("grid", "with_dropout", "runs")}
     write_results(
         args.out, "CS231n regularization notes (article 002)",
         f"{run_label(args)}; data: {data.description}",
@@ -1203,6 +1266,20 @@ def main(argv=None):
         make_figures(results, args, data), meta, notes(data, args, results),
         csv_files=csv_files, claims=claims)
     return tables, results
+
+
+def seed_runs(results):
+    """The one-row-per-run tables behind the means over seeds."""
+    runs = {}
+    if "variants" in results:
+        runs["variant_runs"] = variant_runs(results["variants"])
+    if "dropout" in results:
+        runs["dropout_runs"] = results["dropout"]["runs"]
+    if "biases" in results:
+        runs["bias_regularization_runs"] = results["biases"]["runs"]
+    if "l2_grid" in results:
+        runs["l2_grid_runs"] = results["l2_grid"]["runs"]
+    return runs
 
 
 def section_tables(results, args):
@@ -1216,18 +1293,9 @@ def section_tables(results, args):
     if "biases" in results:
         tables["bias_regularization"] = results["biases"]["summary"]
     if "l2_grid" in results:
-        grid = results["l2_grid"]["grid"].copy()
-        extra = {"lambda": results["l2_grid"]["chosen_lambda"],
-                 "validation_accuracy":
-                     results["l2_grid"]["chosen_with_dropout_validation_accuracy"],
-                 "test_accuracy": results["l2_grid"]["chosen_with_dropout_test_accuracy"],
-                 "train_accuracy":
-                     results["l2_grid"]["chosen_with_dropout_train_accuracy"],
-                 "chosen": False}
-        grid["model"] = "L2 only"
-        tables["l2_grid"] = pd.concat(
-            [grid, pd.DataFrame([{**extra, "model": f"chosen L2 + dropout p={args.keep:g}"}])],
-            ignore_index=True)
+        tables["l2_grid"] = pd.concat([results["l2_grid"]["grid"],
+                                       results["l2_grid"]["with_dropout"]],
+                                      ignore_index=True)
     return tables
 
 

@@ -216,6 +216,45 @@ def test_edited_numbers_move_statuses(tables):
     assert find(ledger_of(edited), "The models are trained until").status == "reproduced"
 
 
+def test_seed_check_trains_both_points_again_on_other_seeds(run, tables):
+    """"Regularization only hurts" is decided on the unregularized model and
+    the best regularized point, each over several seeds."""
+    args, signal, data, _, _, _ = run
+    check = script.seed_check(argparse.Namespace(**{**vars(args), "seeds": 2}),
+                              tables["table"], signal, data)
+    assert (check["prediction_spread"] > 0).all()
+    assert check.groupby(["sweep", "strength"]).size().tolist() == [2, 2]
+    table = tables["table"]
+    for row in check[check.seed == args.seed].itertuples():
+        grid = table[(table.sweep == row.sweep) & np.isclose(table.strength, row.strength)]
+        assert row.final_val_mse == grid.final_val_mse.item()  # the grid's own run
+    again = check[check.seed == args.seed + 1].final_val_mse.to_numpy()
+    assert np.all(again != check[check.seed == args.seed].final_val_mse.to_numpy())
+
+    edited = copy_tables(tables)
+    edited["seed_check"] = check
+    claim = find(ledger_of(edited), "Regularization only hurts")
+    stats = check.groupby(["sweep", "strength"]).final_val_mse.agg(["mean", "std"])
+    none = stats.loc[("l2", 0.0)]
+    best = stats.drop(index=("l2", 0.0)).iloc[0]
+    gains = (none["mean"] - best["mean"] > none["std"] + best["std"]
+             and best["mean"] < 0.9 * none["mean"])
+    assert claim.status == decide(not gains)
+    assert "2 seeds" in claim.why
+    # A seed whose models predict a constant (a dead output ReLU) is left
+    # out, and said to be.
+    dead = copy_tables(edited)
+    second = dead["seed_check"]["seed"] == args.seed + 1
+    dead["seed_check"].loc[second, ["final_val_mse", "prediction_spread"]] = [9.5, 0.0]
+    left_out = find(ledger_of(dead), "Regularization only hurts")
+    assert "Left out: seed 1" in left_out.why and "9.50" in left_out.why
+    assert "(1 seed:" in left_out.why
+    # A regularized point far below on every seed: not reproduced.
+    regularized = check.sweep.ne("l2") | check.strength.ne(0.0)
+    edited["seed_check"].loc[regularized, "final_val_mse"] = 0.1 * none["mean"]
+    assert find(ledger_of(edited), "Regularization only hurts").status == "not reproduced"
+
+
 def test_claims_of_tables_from_an_older_script_are_not_tested(tables):
     """Tables without the new columns and files give `not tested`, not an
     error."""

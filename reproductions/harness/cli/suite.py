@@ -5,6 +5,7 @@
     python -m reproductions all --quick      # a short look at each (results/quick/)
     python -m reproductions toy_regression cs231n_regularization --quick
     python -m reproductions all --data path/to/mnist --out-root /tmp/rerun
+    python -m reproductions regularization_overview --ledgers-only
 
 Each script runs in a fresh process of this Python, one after another, the
 main job first, printing its own progress. At the end: one row per script,
@@ -13,6 +14,10 @@ at work at once; as every script writes its results atomically, the results
 it was replacing stay whole. The summary also counts each script's claims
 per status (reproduced / partly / not reproduced / not tested) from the
 `claims.csv` it wrote.
+
+`--ledgers-only` trains nothing: it derives each script's claims ledger
+again from the tables already in its results folder, for a change of a
+ledger's rules or wording (`harness.results.writer.rederive_ledger`).
 """
 
 import os
@@ -53,6 +58,11 @@ def parse_args(argv=None):
         "--out-root", default=None,
         help="write each script's results to OUT_ROOT/<script> instead of "
         "results/ (default: results/, or results/quick/ with --quick)")
+    parser.add_argument(
+        "--ledgers-only", action="store_true",
+        help="train nothing: derive each script's claims ledger again from the "
+        "tables in its results folder (after a change of a ledger's rules or "
+        "wording)")
     parser.add_argument("--version", action="version",
                         version=f"kreg reproductions {kreg_version()}")
     args = parser.parse_args(argv)
@@ -71,6 +81,13 @@ def parse_args(argv=None):
             parser.error(f"argument SCRIPT: 'all' stands alone; received "
                          f"{' '.join(args.scripts)}")
         args.scripts = script_names()
+    if args.ledgers_only:
+        for name in args.scripts:
+            folder = results_folder(name, args.quick, args.out_root)
+            if not os.path.isfile(os.path.join(folder, "claims.csv")):
+                parser.error(f"argument SCRIPT: {name} has no ledger to derive "
+                             f"again in {folder}; expected a results folder "
+                             "with claims.csv (run the script first)")
     return args
 
 
@@ -116,6 +133,23 @@ def run_scripts(names, quick, data=None, out_root=None):
     return rows
 
 
+def rederive_ledgers(names, quick, out_root=None):
+    """Each script's ledger derived again from its results folder's tables."""
+    # The scripts and their stack only now: the command line stays light.
+    import importlib
+
+    from harness.results.claims import STATUSES, ledger_frame, status_counts
+    from harness.results.writer import rederive_ledger
+
+    sys.path.insert(0, str(HERE))
+    for name in names:
+        folder = results_folder(name, quick, out_root)
+        ledger = rederive_ledger(folder, importlib.import_module(name).claims)
+        counts = status_counts(ledger_frame(ledger))
+        print(f"{name}: ledger derived again in {folder} ("
+              + ", ".join(f"{counts[s]} {s}" for s in STATUSES) + ")")
+
+
 def claims_counts(folder):
     """`R/P/N/T`: the count of reproduced, partly, not reproduced and not
     tested claims in `folder/claims.csv`, or "-"."""
@@ -143,6 +177,9 @@ def main(argv=None):
     args = parse_args(argv)
     if not args.scripts:
         list_scripts()
+        return 0
+    if args.ledgers_only:
+        rederive_ledgers(args.scripts, args.quick, args.out_root)
         return 0
     rows = run_scripts(args.scripts, args.quick, args.data, args.out_root)
     print_summary(rows)

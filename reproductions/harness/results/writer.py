@@ -1,11 +1,12 @@
 """The one way a reproduction writes its results folder."""
 
 import os
+import shutil
 
 import matplotlib.pyplot as plt
 
 from harness.results.atomic_dir import atomic_output_dir
-from harness.results.claims import ledger_frame, render_ledger
+from harness.results.claims import Claim, ledger_frame, read_ledger, render_ledger
 from harness.results.report import index_results_folder, write_report
 from harness.results.run_metadata import write_metadata
 from harness.results.tables import read_tables, write_table
@@ -73,3 +74,42 @@ def write_results(out, title, subtitle, tables, figures, metadata, notes,
     print(f"\nResults written to {relative(out)} ({metadata.get('run', '')})\n")
     print(body)
     return body
+
+
+def rederive_ledger(out, claims):
+    """Derives a results folder's claims ledger again from its own tables.
+
+    For a change of a ledger's rules or wording, not of its numbers: no
+    model is trained. `claims(read_tables(out))` is written to `claims.csv`
+    and replaces the ledger the folder's `README.md` shows; every other file
+    stays as it is. The folder is replaced at once, as by `write_results`.
+
+    Args:
+        out: a results folder written by `write_results` with a ledger.
+        claims: the script's `claims` function.
+
+    Returns:
+        The new ledger (a list of `harness.results.claims.Claim`).
+
+    Raises:
+        ValueError: the README does not show the folder's `claims.csv` (it
+            was edited by hand, or written without a ledger).
+    """
+    readme = os.path.join(out, "README.md")
+    with open(readme) as f:
+        report = f.read()
+    committed = [Claim(**row) for row in
+                 read_ledger(os.path.join(out, "claims.csv")).to_dict("records")]
+    shown = render_ledger(committed)
+    if shown not in report:
+        raise ValueError(f"{readme} does not show the ledger of its claims.csv")
+    ledger = claims(read_tables(out))
+    with atomic_output_dir(out) as folder:
+        for name in os.listdir(out):
+            if os.path.isfile(os.path.join(out, name)):
+                shutil.copy2(os.path.join(out, name), folder)
+        ledger_frame(ledger).to_csv(os.path.join(folder, "claims.csv"), index=False)
+        with open(os.path.join(folder, "README.md"), "w") as f:
+            f.write(report.replace(shown, render_ledger(ledger)))
+    index_results_folder(os.path.dirname(os.path.abspath(out)))
+    return ledger

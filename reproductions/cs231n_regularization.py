@@ -972,20 +972,17 @@ def claims(tables):
                       f"-{NOISE_BAND[1]} times the Monte Carlo noise "
                       "sqrt((1 - p) / (p N)), and the mean ratio within "
                       f"{MEAN_RATIO} of 1.")
-    claim = ("Vanilla dropout: scaling the activations by p at test time "
-             "makes the test output equal the expected training output")
-    if not absent(claim, ["dropout"]):
-        add(claim, decide(layer_agrees("vanilla")), layer_ours("vanilla"),
-            "dropout.csv: layer_rms_gap, expected_rms_noise, "
-            "layer_mean_ratio_train_to_inference; dropout_expectation.png",
-            layer_rule)
-    claim = ("Inverted dropout: scaling by 1/p at training time gives the same "
-             "agreement in expectation")
-    if not absent(claim, ["dropout"]):
-        add(claim, decide(layer_agrees("inverted")), layer_ours("inverted"),
-            "dropout.csv: layer_rms_gap, expected_rms_noise, "
-            "layer_mean_ratio_train_to_inference; dropout_expectation.png",
-            layer_rule)
+    for kind, claim in (
+            ("vanilla", "Vanilla dropout: scaling the activations by p at test "
+             "time makes the test output equal the expected training output"),
+            ("inverted", "Inverted dropout: scaling by 1/p at training time "
+             "gives the same agreement in expectation")):
+        if not absent(claim, ["dropout"]):
+            add(claim, decide(layer_agrees(kind)), layer_ours(kind),
+                "dropout.csv: layer_rms_gap, expected_rms_noise, "
+                "layer_mean_ratio_train_to_inference; dropout_expectation.png",
+                layer_rule)
+
     def prediction_code(claim, kind, same, tolerance, other):
         """`kind`'s network scores as the copy `same` does, within
         `tolerance`, and not as the copy `other` does."""

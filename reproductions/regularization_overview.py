@@ -747,9 +747,6 @@ def claims(tables):
                                      + ", ".join(f"{m}.csv" for m in missing)))
         return bool(missing)
 
-    def spread(mean_a, sd_a, mean_b, sd_b):
-        return sum(0.0 if np.isnan(sd) else sd for sd in (sd_a, sd_b))
-
     def gap_tail(frame, variant):
         """Mean and sd of train minus test accuracy over the last points."""
         return tail(curve(frame, variant, "train") - curve(frame, variant, "test"))
@@ -1089,7 +1086,7 @@ def input_claims(tables, add, absent):
                 f"when above within them. Best: {best['noise']['variant']} "
                 f"against {best['dropout']['variant']}. "
                 + versus_words(status, "Higher with noise", noise[0] - drop[0],
-                               noise_sd_sum(noise, drop), int(stats["seeds"].min())))
+                               spread(*noise, *drop), int(stats["seeds"].min())))
 
     claim = ("For the input layer the keep probability should be much higher "
              "than for hidden layers (0.5)")
@@ -1112,13 +1109,14 @@ def input_claims(tables, add, absent):
                 "Rule: input dropout at the higher keep probability above the "
                 "lower in mean test accuracy over seeds, beyond both sds. "
                 + versus_words(status, "Higher at the higher keep",
-                               keep[0] - drop[0], noise_sd_sum(keep, drop),
+                               keep[0] - drop[0], spread(*keep, *drop),
                                int(rates["seeds"].min())))
 
 
-def noise_sd_sum(a, b):
-    """The spread `beyond_spread` compares with: both sds (NaN counts 0)."""
-    return sum(0.0 if np.isnan(sd) else sd for sd in (a[1], b[1]))
+def spread(mean_a, sd_a, mean_b, sd_b):
+    """The spread `beyond_spread` compares a difference with: both sds (NaN
+    counts 0)."""
+    return sum(0.0 if np.isnan(sd) else sd for sd in (sd_a, sd_b))
 
 
 def notes(data, args, results):

@@ -30,10 +30,11 @@ and shows one figure:
    additive Gaussian noise at two sds, or neither; over several seeds.
 
 Outputs, in `results/regularization_overview/` (replaced atomically):
-    table.csv, table.md          headline numbers of the four sections, the
-                                 article's statement beside each
+    table.csv, table.md          headline numbers of the sections, mean and
+                                 sd over the seeds, the article's statement
+                                 beside each
     dropout.csv, early_stopping.csv, augmentation.csv, dsd.csv
-                                 per-epoch curves of each section
+                                 per-epoch curves of each section and seed
     dropout.png                  train and test accuracy, with/without dropout
     early_stopping.png           train and validation loss, test accuracy,
                                  chosen epoch marked
@@ -41,7 +42,7 @@ Outputs, in `results/regularization_overview/` (replaced atomically):
     augmented_examples.png       digits and augmented versions of them
     dsd.png                      test accuracy and sparsity per epoch, DSD
                                  beside plain training
-    dsd_zeros.csv                per kernel, after training: exact zeros,
+    dsd_zeros.csv                per kernel and seed, after training: exact zeros,
                                  dead units, and the zeros of dead units
     input_noise.csv              per input variant and seed: final training
                                  and test accuracy
@@ -51,6 +52,10 @@ Outputs, in `results/regularization_overview/` (replaced atomically):
                                  here, its status and why
     metadata.json                data, settings, seed, versions, wall times
     README.md                    the table and figures together
+
+The sections on the whole training set train `--whole-set-seeds` seeds, those
+on the small set `--seeds`; the figures show the first seed's curves, the
+table and the claims ledger use every seed.
 
 Run:
     python reproductions/regularization_overview.py            # full setting
@@ -130,8 +135,13 @@ PARAMETERS = (
     Setting("--input-epochs", positive_int, full=40, quick=10,
             help="input noise: epochs"),
     Setting("--seeds", positive_int, full=3, quick=1,
-            help="input noise: seeds per variant (accuracies are mean ± sd "
-            "over them)"),
+            help="augmentation and input noise (the small training set): "
+            "seeds per variant; the ledger decides on the mean ± sd over them"),
+    Setting("--whole-set-seeds", positive_int, full=3, quick=1,
+            help="dropout, early stopping and DSD (the whole training set): "
+            "seeds per variant, the suite's costliest setting (metadata.json "
+            "gives each section's seconds); the ledger decides on the mean ± "
+            "sd over them"),
 )
 
 
@@ -152,7 +162,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from harness.analysis.over_seeds import mean_and_sd, seed_statistics  # noqa: E402
+from harness.analysis.over_seeds import (  # noqa: E402
+    mean_and_sd,
+    per_seed,
+    seed_statistics,
+)
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.subsets import stratified_subset  # noqa: E402
@@ -198,9 +212,9 @@ def prepare_data(args, log=print):
     return data
 
 
-def lenet(args, dropout_rate=0.0, augmentation=(), seed=None):
-    """A fresh, compiled LeNet-5; the seed (default `--seed`) is set first."""
-    seed = args.seed if seed is None else seed
+def lenet(args, seed, dropout_rate=0.0, augmentation=()):
+    """A fresh, compiled LeNet-5; `seed` is set first (initial weights,
+    batch order, dropout masks)."""
     keras.utils.set_random_seed(seed)
     model = build_lenet5(dropout_rate=dropout_rate, augmentation=augmentation,
                          seed=seed)
@@ -219,11 +233,11 @@ def fit(model, x, y, epochs, args, callbacks, **kwargs):
 # ---------------------------------------------------------------------------
 # 1. Dropout.
 # ---------------------------------------------------------------------------
-def run_dropout(data, args):
-    results = {}
+def run_dropout(data, args, seed):
+    results = {"seed": seed}
     for name, drop in (("no_dropout", 0.0), ("dropout", args.dropout_rate)):
-        print(f"\n[dropout] LeNet-5, {name} (drop rate {drop})")
-        model = lenet(args, dropout_rate=drop)
+        print(f"\n[dropout] LeNet-5, {name} (drop rate {drop}), seed {seed}")
+        model = lenet(args, seed, dropout_rate=drop)
         curves = AccuracyHistory({"train": (data.x_train, data.y_train),
                                   "test": (data.x_test, data.y_test)})
         _, seconds = fit(model, data.x_train, data.y_train, args.dropout_epochs,
@@ -235,16 +249,17 @@ def run_dropout(data, args):
 # ---------------------------------------------------------------------------
 # 2. Early stopping on the validation loss, best weights restored.
 # ---------------------------------------------------------------------------
-def run_early_stopping(data, args):
+def run_early_stopping(data, args, seed):
     print(f"\n[early stopping] LeNet-5, at most {args.max_epochs} epochs, "
-          f"patience {args.patience}")
-    model = lenet(args)
+          f"patience {args.patience}, seed {seed}")
+    model = lenet(args, seed)
     curves = AccuracyHistory({"test": (data.x_test, data.y_test)})
     stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=args.patience,
                                             restore_best_weights=True)
     history, seconds = fit(model, data.x_train, data.y_train, args.max_epochs, args,
                            [curves, stopper], validation_data=(data.x_val, data.y_val))
     return {
+        "seed": seed,
         "loss": history["loss"],
         "val_loss": history["val_loss"],
         "test_curve": curves.history["test"],
@@ -259,41 +274,44 @@ def run_early_stopping(data, args):
 # ---------------------------------------------------------------------------
 # 3. Data augmentation on a small training set.
 # ---------------------------------------------------------------------------
-def augmentation_layers(args):
+def augmentation_layers(args, seed):
     fill = {"fill_mode": "constant", "fill_value": 0.0}  # black background
     layers = []
     if args.translate:
         layers.append(keras.layers.RandomTranslation(
-            args.translate, args.translate, seed=args.seed, name="translate", **fill))
+            args.translate, args.translate, seed=seed, name="translate", **fill))
     if args.rotate:
         layers.append(keras.layers.RandomRotation(
-            args.rotate / 360.0, seed=args.seed + 1, name="rotate", **fill))
+            args.rotate / 360.0, seed=seed + 1, name="rotate", **fill))
     if args.zoom:
         layers.append(keras.layers.RandomZoom(
-            args.zoom, seed=args.seed + 2, name="zoom", **fill))
+            args.zoom, seed=seed + 2, name="zoom", **fill))
     return layers
 
 
-def run_augmentation(data, args):
+def run_augmentation(data, args, seed):
+    """The small set is drawn with `--seed` whatever `seed`: every seed trains
+    on the same digits."""
     x_small, y_small = stratified_subset(data.x_train, data.y_train,
                                          args.augment_size, seed=args.seed)
     every = max(1, args.augment_epochs // 8)
-    results = {"train_size": len(x_small)}
+    results = {"seed": seed, "train_size": len(x_small)}
     for name, augment in (("plain", False), ("augmented", True)):
-        print(f"\n[augmentation] LeNet-5 on {len(x_small)} digits, {name}")
-        model = lenet(args, augmentation=augmentation_layers(args) if augment else ())
+        print(f"\n[augmentation] LeNet-5 on {len(x_small)} digits, {name}, seed {seed}")
+        model = lenet(args, seed, augmentation=augmentation_layers(args, seed)
+                      if augment else ())
         curves = AccuracyHistory({"train": (x_small, y_small),
                                   "test": (data.x_test, data.y_test)}, every=every)
         _, seconds = fit(model, x_small, y_small, args.augment_epochs, args, [curves])
         results[name] = {"curves": curves.history, "seconds": seconds}
-    results["examples"] = augmented_examples(x_small, args)
+    results["examples"] = augmented_examples(x_small, args, seed)
     return results
 
 
-def augmented_examples(x, args, digits=6, versions=4):
+def augmented_examples(x, args, seed, digits=6, versions=4):
     """A few digits and `versions` augmented draws of each, as 28x28 images."""
-    keras.utils.set_random_seed(args.seed)
-    pipeline = keras.Sequential(augmentation_layers(args))
+    keras.utils.set_random_seed(seed)
+    pipeline = keras.Sequential(augmentation_layers(args, seed))
     images = x[:digits].reshape(-1, 28, 28, 1)
     draws = [keras.ops.convert_to_numpy(pipeline(images, training=True))
              for _ in range(versions)]
@@ -303,13 +321,13 @@ def augmented_examples(x, args, digits=6, versions=4):
 # ---------------------------------------------------------------------------
 # 4. Dense-sparse-dense beside plain training of the same length.
 # ---------------------------------------------------------------------------
-def run_dsd(data, args):
+def run_dsd(data, args, seed):
     dense, sparse, redense = args.dsd_epochs
     total = dense + sparse + redense
-    results = {}
+    results = {"seed": seed}
     for name in ("plain", "dsd"):
-        print(f"\n[dsd] LeNet-5, {name}, {total} epochs")
-        model = lenet(args)
+        print(f"\n[dsd] LeNet-5, {name}, {total} epochs, seed {seed}")
+        model = lenet(args, seed)
         curves = AccuracyHistory({"test": (data.x_test, data.y_test)})
         callbacks = [curves]
         dsd = None
@@ -358,7 +376,7 @@ def run_input_noise(data, args):
         for seed in range(args.seed, args.seed + args.seeds):
             print(f"\n[input noise] LeNet-5 on {len(x_small)} digits, {name}, "
                   f"seed {seed}")
-            model = lenet(args, augmentation=input_layer(kind, value, seed), seed=seed)
+            model = lenet(args, seed, augmentation=input_layer(kind, value, seed))
             _, seconds = fit(model, x_small, y_small, args.input_epochs, args, [])
             rows.append({"variant": name, "kind": kind, "value": value, "seed": seed,
                          "train_accuracy": Evaluator(model, x_small, y_small)(),
@@ -560,121 +578,151 @@ def figure_input_noise(result, label):
     return fig
 
 
-def make_figures(results, args, data):
+def first_seed(label, seeds):
+    """`label`, saying which seed a figure shows when several ran."""
+    if len(seeds) == 1:
+        return label
+    return (f"{label}; seed {seeds[0]['seed']} of {len(seeds)} "
+            "(the table and ledger: every seed)")
+
+
+def make_figures(runs, args, data):
+    """The figures: the curves of each section's first seed; input noise,
+    every seed."""
     label = f"{run_label(args)}; {data.source}"
+    small = f"{marked_label(args, 'a small training set by design')}; {data.source}"
     figures = {}
-    if "dropout" in results:
-        figures["dropout.png"] = figure_dropout(results["dropout"], label)
-    if "early_stopping" in results:
+    if "dropout" in runs:
+        figures["dropout.png"] = figure_dropout(
+            runs["dropout"][0], first_seed(label, runs["dropout"]))
+    if "early_stopping" in runs:
         figures["early_stopping.png"] = figure_early_stopping(
-            results["early_stopping"], label)
-    if "augmentation" in results:
+            runs["early_stopping"][0], first_seed(label, runs["early_stopping"]))
+    if "augmentation" in runs:
         # This section trains on a small stratified set by design.
-        small = (f"{marked_label(args, 'a small training set by design')}; "
-                 f"{data.source}")
-        figures["augmentation.png"] = figure_augmentation(results["augmentation"], small)
+        seeds = runs["augmentation"]
+        figures["augmentation.png"] = figure_augmentation(
+            seeds[0], first_seed(small, seeds))
         figures["augmented_examples.png"] = figure_augmented_examples(
-            results["augmentation"]["examples"], args, small)
-    if "dsd" in results:
-        figures["dsd.png"] = figure_dsd(results["dsd"], args, label)
-    if "input_noise" in results:
-        figures["input_noise.png"] = figure_input_noise(
-            results["input_noise"],
-            f"{marked_label(args, 'a small training set by design')}; {data.source}")
+            seeds[0]["examples"], args, first_seed(small, seeds))
+    if "dsd" in runs:
+        figures["dsd.png"] = figure_dsd(runs["dsd"][0], args,
+                                        first_seed(label, runs["dsd"]))
+    if "input_noise" in runs:
+        figures["input_noise.png"] = figure_input_noise(runs["input_noise"], small)
     return figures
 
 
 # ---------------------------------------------------------------------------
 # Tables.
 # ---------------------------------------------------------------------------
-def headline_rows(results, args):
-    """One row per measured number; the article's statement on each
-    section's first row."""
+def headline_rows(runs, args):
+    """One row per measured number: its mean over the seeds (`value`), their
+    sd (`sd`, empty for one seed) and how many (`seeds`); the article's
+    statement on each section's first row. `runs`: per section, the list of
+    its runs, one per seed (input noise: its result, every seed in it)."""
     rows = []
 
-    def add(section, quantity, value):
+    def add(section, quantity, values):
+        mean, sd = per_seed(values)
         first = not any(row["section"] == section for row in rows)
-        rows.append({"section": section, "quantity": quantity, "value": float(value),
+        rows.append({"section": section, "quantity": quantity, "value": mean,
+                     "sd": sd, "seeds": len(values),
                      "article_says": ARTICLE_SAYS[section] if first else ""})
 
-    if "dropout" in results:
+    if "dropout" in runs:
         for name in ("no_dropout", "dropout"):
-            c = results["dropout"][name]["curves"]
-            add("dropout", f"{name}: final train accuracy", c["train"][-1])
-            add("dropout", f"{name}: final test accuracy", c["test"][-1])
-            add("dropout", f"{name}: train - test gap", c["train"][-1] - c["test"][-1])
-    if "early_stopping" in results:
-        r = results["early_stopping"]
-        best = r["best_epoch"]
-        add("early_stopping", "chosen epoch (lowest validation loss)", best)
-        add("early_stopping", "epochs run", r["epochs_run"])
+            curves = [r[name]["curves"] for r in runs["dropout"]]
+            add("dropout", f"{name}: final train accuracy", [c["train"][-1] for c in curves])
+            add("dropout", f"{name}: final test accuracy", [c["test"][-1] for c in curves])
+            add("dropout", f"{name}: train - test gap",
+                [c["train"][-1] - c["test"][-1] for c in curves])
+    if "early_stopping" in runs:
+        seeds = runs["early_stopping"]
+        chosen = [r["best_epoch"] - 1 for r in seeds]
+        add("early_stopping", "chosen epoch (lowest validation loss)",
+            [r["best_epoch"] for r in seeds])
+        add("early_stopping", "epochs run", [r["epochs_run"] for r in seeds])
         add("early_stopping", "test accuracy, restored best weights",
-            r["restored_test_accuracy"])
-        add("early_stopping", "test accuracy, last epoch's weights", r["test_curve"][-1])
-        add("early_stopping", "training loss at chosen epoch", r["loss"][best - 1])
-        add("early_stopping", "training loss at last epoch", r["loss"][-1])
-        add("early_stopping", "validation loss at chosen epoch", r["val_loss"][best - 1])
-        add("early_stopping", "validation loss at last epoch", r["val_loss"][-1])
-    if "augmentation" in results:
-        r = results["augmentation"]
+            [r["restored_test_accuracy"] for r in seeds])
+        add("early_stopping", "test accuracy, last epoch's weights",
+            [r["test_curve"][-1] for r in seeds])
+        add("early_stopping", "training loss at chosen epoch",
+            [r["loss"][i] for r, i in zip(seeds, chosen)])
+        add("early_stopping", "training loss at last epoch", [r["loss"][-1] for r in seeds])
+        add("early_stopping", "validation loss at chosen epoch",
+            [r["val_loss"][i] for r, i in zip(seeds, chosen)])
+        add("early_stopping", "validation loss at last epoch",
+            [r["val_loss"][-1] for r in seeds])
+    if "augmentation" in runs:
+        seeds = runs["augmentation"]
         for name in ("plain", "augmented"):
             add("augmentation", f"{name}: final train accuracy "
-                f"({r['train_size']} training digits)", r[name]["curves"]["train"][-1])
+                f"({seeds[0]['train_size']} training digits)",
+                [r[name]["curves"]["train"][-1] for r in seeds])
             add("augmentation", f"{name}: final test accuracy",
-                r[name]["curves"]["test"][-1])
-    if "dsd" in results:
-        r = results["dsd"]
+                [r[name]["curves"]["test"][-1] for r in seeds])
+    if "dsd" in runs:
+        seeds = runs["dsd"]
         dense, sparse, redense = args.dsd_epochs
         for phase, epoch in (("dense", dense), ("sparse", dense + sparse),
                              ("re-dense", dense + sparse + redense)):
             add("dsd", f"DSD after {phase} phase (epoch {epoch}): test accuracy",
-                r["dsd"]["curves"]["test"][epoch - 1])
+                [r["dsd"]["curves"]["test"][epoch - 1] for r in seeds])
             add("dsd", f"DSD after {phase} phase: kernel sparsity",
-                r["dsd"]["sparsity"][epoch - 1])
+                [r["dsd"]["sparsity"][epoch - 1] for r in seeds])
             add("dsd", f"plain training at epoch {epoch}: test accuracy",
-                r["plain"]["curves"]["test"][epoch - 1])
-    if "input_noise" in results:
-        stats = seed_statistics(results["input_noise"]["runs"], "variant",
-                                ["test_accuracy"])
-        for row in stats.itertuples():
-            add("input_noise", f"input {row.variant}: test accuracy, mean over "
-                f"{row.seeds} seeds ({results['input_noise']['train_size']} "
-                "training digits)", row.test_accuracy)
-            add("input_noise", f"input {row.variant}: its sd over the seeds",
-                row.test_accuracy_sd)
+                [r["plain"]["curves"]["test"][epoch - 1] for r in seeds])
+    if "input_noise" in runs:
+        result = runs["input_noise"]
+        for variant, group in result["runs"].groupby("variant", sort=False):
+            add("input_noise", f"input {variant}: test accuracy "
+                f"({result['train_size']} training digits)",
+                group["test_accuracy"].to_numpy())
     return pd.DataFrame(rows)
 
 
-def curve_frames(results):
+def curve_frames(runs):
+    """The per-epoch tables, every seed's rows with a `seed` column."""
+    def stacked(section, frame_of):
+        return pd.concat([frame_of(r).assign(seed=r["seed"]) for r in runs[section]],
+                         ignore_index=True)
+
     frames = {}
-    if "dropout" in results:
-        frames["dropout"] = pd.concat([
-            pd.DataFrame({"variant": name, **r["curves"]})
-            for name, r in results["dropout"].items()], ignore_index=True)
-    if "early_stopping" in results:
-        r = results["early_stopping"]
-        frames["early_stopping"] = pd.DataFrame({
-            "epoch": np.arange(1, r["epochs_run"] + 1), "loss": r["loss"],
-            "val_loss": r["val_loss"], "test_accuracy": r["test_curve"],
-            "chosen": np.arange(1, r["epochs_run"] + 1) == r["best_epoch"]})
-    if "augmentation" in results:
-        frames["augmentation"] = pd.concat([
-            pd.DataFrame({"variant": name, **results["augmentation"][name]["curves"]})
-            for name in ("plain", "augmented")], ignore_index=True)
-    if "dsd" in results:
-        frames["dsd"] = pd.concat([
-            pd.DataFrame({"variant": name, **r["curves"], "sparsity": r["sparsity"],
-                          "phase": r["phases"]})
-            for name, r in results["dsd"].items()], ignore_index=True)
-        frames["dsd_zeros"] = pd.DataFrame([
-            {"variant": name, **row}
-            for name, r in results["dsd"].items() for row in r["zeros"]])
-    if "input_noise" in results:
-        frames["input_noise"] = results["input_noise"]["runs"]
+    if "dropout" in runs:
+        frames["dropout"] = stacked("dropout", lambda r: pd.concat([
+            pd.DataFrame({"variant": name, **r[name]["curves"]})
+            for name in ("no_dropout", "dropout")], ignore_index=True))
+    if "early_stopping" in runs:
+        def stopping(r):
+            epochs = np.arange(1, r["epochs_run"] + 1)
+            chosen = epochs == r["best_epoch"]
+            return pd.DataFrame({
+                "epoch": epochs, "loss": r["loss"], "val_loss": r["val_loss"],
+                "test_accuracy": r["test_curve"], "chosen": chosen,
+                # The model after training, with the chosen epoch's weights
+                # restored: on the chosen row.
+                "restored_test_accuracy": np.where(
+                    chosen, r["restored_test_accuracy"], np.nan)})
+        frames["early_stopping"] = stacked("early_stopping", stopping)
+    if "augmentation" in runs:
+        frames["augmentation"] = stacked("augmentation", lambda r: pd.concat([
+            pd.DataFrame({"variant": name, **r[name]["curves"]})
+            for name in ("plain", "augmented")], ignore_index=True))
+    if "dsd" in runs:
+        frames["dsd"] = stacked("dsd", lambda r: pd.concat([
+            pd.DataFrame({"variant": name, **r[name]["curves"],
+                          "sparsity": r[name]["sparsity"], "phase": r[name]["phases"]})
+            for name in ("plain", "dsd")], ignore_index=True))
+        frames["dsd_zeros"] = stacked("dsd", lambda r: pd.DataFrame([
+            {"variant": name, **row} for name in ("plain", "dsd")
+            for row in r[name]["zeros"]]))
+    if "input_noise" in runs:
+        frames["input_noise"] = runs["input_noise"]["runs"]
     return frames
 
 
-def metadata(results, data, args, wall_seconds, section_seconds):
+def metadata(runs, data, args, wall_seconds, section_seconds):
     return run_metadata(
         "Regularization in deep learning (article 001): dropout, early "
         "stopping, augmentation, dense-sparse-dense on LeNet-5", args,
@@ -687,8 +735,9 @@ def metadata(results, data, args, wall_seconds, section_seconds):
 # from the committed tables alone (harness.results.claims). The iris L1/L2
 # histograms are iris_histograms.py's.
 # ---------------------------------------------------------------------------
-# One seed per model: a curve's value is the mean of its last TAIL recorded
-# points, its spread their sd (epoch to epoch, not over seeds).
+# A curve's value is the mean of its last TAIL recorded points. With one seed
+# its spread is their sd (epoch to epoch); with several, each seed gives one
+# value and the spread is their sd over the seeds.
 TAIL = 3
 # "Test error >> training error": at least this many times the training error.
 ERROR_RATIO = 2.0
@@ -705,10 +754,42 @@ def tail(values):
     return values.mean(), values.std(ddof=1) if len(values) > 1 else np.nan
 
 
-def curve(frame, variant, column):
-    """One variant's column of a curve table, in epoch order."""
-    rows = frame[frame["variant"] == variant].sort_values("epoch")
-    return rows[column].to_numpy(dtype=np.float64)
+def seed_groups(frame, variant=None):
+    """Each seed's rows of a curve table (of one `variant`), in epoch order;
+    a table without a `seed` column is one seed."""
+    if variant is not None:
+        frame = frame[frame["variant"] == variant]
+    if "seed" not in frame:
+        return [frame.sort_values("epoch")]
+    return [rows.sort_values("epoch") for _, rows in frame.groupby("seed")]
+
+
+def seed_count(frame):
+    return frame["seed"].nunique() if "seed" in frame else 1
+
+
+def over_seeds(pairs):
+    """`(value, spread)` of a measure from each seed's `(value, sd within the
+    run)`: one seed, its own; several, the mean and sd over the seeds."""
+    pairs = list(pairs)
+    if len(pairs) == 1:
+        return pairs[0]
+    return per_seed([value for value, _ in pairs])
+
+
+def curve_measure(frame, variant, values):
+    """`over_seeds` of the `tail` of `values(rows)`, each seed's curve."""
+    return over_seeds(tail(values(rows)) for rows in seed_groups(frame, variant))
+
+
+def spread_words(*frames):
+    """How the spreads of a claim on `frames` were taken."""
+    counts = sorted({seed_count(frame) for frame in frames})
+    if counts == [1]:
+        return SINGLE_SEED
+    return (f"Over {' and '.join(map(str, counts))} seeds: each seed's value is "
+            f"the mean of its last {TAIL} recorded points, the spread their sd "
+            "over the seeds.")
 
 
 def versus(mean_a, sd_a, mean_b, sd_b):
@@ -732,9 +813,10 @@ def versus_words(status, what, difference, spread, seeds=1):
 
 def claims(tables):
     """Article 001's claims on LeNet-5 (dropout, early stopping,
-    augmentation, DSD), each with a status that follows from `tables`
-    (`table`, `dropout`, `early_stopping`, `augmentation`, `dsd`,
-    `dsd_zeros` as written; sections not run give `not tested`)."""
+    augmentation, DSD, the input layer), each with a status that follows
+    from `tables` (`dropout`, `early_stopping`, `augmentation`, `dsd`,
+    `dsd_zeros`, `input_noise` as written; sections not run give `not
+    tested`)."""
     ledger = []
 
     def add(claim, status, ours, evidence, why="", article_value=""):
@@ -747,12 +829,15 @@ def claims(tables):
                                      + ", ".join(f"{m}.csv" for m in missing)))
         return bool(missing)
 
-    def gap_tail(frame, variant):
-        """Mean and sd of train minus test accuracy over the last points."""
-        return tail(curve(frame, variant, "train") - curve(frame, variant, "test"))
+    def gap(frame, variant):
+        """Train minus test accuracy over the last points."""
+        return curve_measure(frame, variant, lambda rows: rows["train"] - rows["test"])
 
-    def error_tail(frame, variant, column):
-        return tail(1 - curve(frame, variant, column))
+    def error(frame, variant, column):
+        return curve_measure(frame, variant, lambda rows: 1 - rows[column])
+
+    def fewest(*frames):
+        return min(seed_count(frame) for frame in frames)
 
     # -- Overfitting, the symptom every technique addresses.
     claim = ("Without regularization LeNet-5 overfits: test error >> "
@@ -762,8 +847,8 @@ def claims(tables):
                  "small set, no augmentation": (tables["augmentation"], "plain")}
         shown, words = [], []
         for name, (frame, variant) in cases.items():
-            test_error = error_tail(frame, variant, "test")
-            train_error = error_tail(frame, variant, "train")
+            test_error = error(frame, variant, "test")
+            train_error = error(frame, variant, "train")
             if beyond_spread(*test_error, *train_error) and \
                     test_error[0] >= ERROR_RATIO * train_error[0]:
                 shown.append(name)
@@ -774,13 +859,14 @@ def claims(tables):
             f"Rule: test error at least {ERROR_RATIO:g} times the training error "
             "and above it beyond both spreads, on the whole training set and on "
             "the small one; partly on one of them. Shown on: "
-            + (", ".join(shown) or "neither") + ". " + SINGLE_SEED)
+            + (", ".join(shown) or "neither") + ". "
+            + spread_words(tables["dropout"], tables["augmentation"]))
 
     claim = ("Overfitting is worst when the training set is small for the "
              "number of parameters")
     if not absent(claim, "dropout", "augmentation"):
-        small = gap_tail(tables["augmentation"], "plain")
-        whole = gap_tail(tables["dropout"], "no_dropout")
+        small = gap(tables["augmentation"], "plain")
+        whole = gap(tables["dropout"], "no_dropout")
         status = versus(*small, *whole)
         add(claim, status, f"train - test gap {mean_sd(*small)} on the small set, "
             f"{mean_sd(*whole)} on the whole set",
@@ -788,34 +874,38 @@ def claims(tables):
             "Rule: the unregularized gap on the small set above that on the "
             "whole set beyond both spreads. "
             + versus_words(status, "Larger", small[0] - whole[0],
-                           spread(*small, *whole)) + " " + SINGLE_SEED)
+                           spread(*small, *whole),
+                           fewest(tables["augmentation"], tables["dropout"]))
+            + " " + spread_words(tables["augmentation"], tables["dropout"]))
 
     # -- Dropout.
     claim = ("Dropout (keep 0.5 after the fully connected layers) reduces "
              "LeNet-5's overfitting: a narrower train - test gap")
     if not absent(claim, "dropout"):
         frame = tables["dropout"]
-        none, drop = gap_tail(frame, "no_dropout"), gap_tail(frame, "dropout")
+        none, drop = gap(frame, "no_dropout"), gap(frame, "dropout")
         status = versus(*none, *drop)
         add(claim, status, f"gap {mean_sd(*drop)} with dropout, {mean_sd(*none)} "
             "without", "dropout.csv: train, test",
             "Rule: the gap without dropout above the gap with it beyond both "
             "spreads. " + versus_words(status, "Narrower with dropout",
-                                       none[0] - drop[0], spread(*none, *drop))
-            + " " + SINGLE_SEED)
+                                       none[0] - drop[0], spread(*none, *drop),
+                                       seed_count(frame))
+            + " " + spread_words(frame))
 
     claim = "Dropout lowers LeNet-5's test error on MNIST"
     if not absent(claim, "dropout"):
         frame = tables["dropout"]
-        none = tail(curve(frame, "no_dropout", "test"))
-        drop = tail(curve(frame, "dropout", "test"))
+        none = curve_measure(frame, "no_dropout", lambda rows: rows["test"])
+        drop = curve_measure(frame, "dropout", lambda rows: rows["test"])
         status = versus(*drop, *none)
         add(claim, status, f"test accuracy {mean_sd(*drop)} with dropout, "
             f"{mean_sd(*none)} without", "dropout.csv: test",
             "Rule: test accuracy with dropout above that without beyond both "
             "spreads. " + versus_words(status, "Higher with dropout",
-                                       drop[0] - none[0], spread(*drop, *none))
-            + " " + SINGLE_SEED)
+                                       drop[0] - none[0], spread(*drop, *none),
+                                       seed_count(frame))
+            + " " + spread_words(frame))
 
     ledger.append(not_tested(
         "001", "The article's LeNet-5 dropout figure (its curves)",
@@ -832,82 +922,7 @@ def claims(tables):
         "An explanation, not a measurement; nothing here measures "
         "co-adaptation or compares with an explicit ensemble."))
 
-    # -- Early stopping.
-    stopping = tables.get("early_stopping")
-    if stopping is not None:
-        stopping = stopping.sort_values("epoch")
-        chosen = int(stopping.loc[stopping["chosen"].astype(bool), "epoch"].iloc[0])
-        at = stopping.set_index("epoch")
-        after = stopping[stopping["epoch"] > chosen]
-        later_val = ((after["val_loss"].mean(), after["val_loss"].std(ddof=1))
-                     if len(after) > 1 else (np.nan, np.nan))
-        rises = len(after) > 1 and beyond_spread(*later_val,
-                                                 at.at[chosen, "val_loss"], np.nan)
-
-    claim = ("Training error keeps falling while validation error rises, "
-             "after some epoch")
-    if not absent(claim, "early_stopping"):
-        falls = at.at[stopping["epoch"].iloc[-1], "loss"] < at.at[chosen, "loss"]
-        add(claim, decide(falls and rises, falls or rises),
-            f"chosen epoch {chosen} of {len(stopping)}; training loss "
-            f"{at.at[chosen, 'loss']:.4f} there, {stopping['loss'].iloc[-1]:.4f} "
-            f"at the end; validation loss {at.at[chosen, 'val_loss']:.4f} there, "
-            f"{mean_sd(*later_val)} after it",
-            "early_stopping.csv: loss, val_loss",
-            "Rule: the training loss lower at the last epoch than at the epoch of "
-            "least validation loss, and the validation loss after that epoch "
-            "above it by more than its sd there. Training loss "
-            + ("falls" if falls else "does not fall") + "; validation loss "
-            + ("rises" if rises else "does not rise beyond its spread") + ".")
-
-    claim = ("After that epoch test error gets worse: the lowest validation "
-             "loss marks the minimum test error")
-    if not absent(claim, "early_stopping"):
-        at_chosen = at.at[chosen, "test_accuracy"]
-        later = (after["test_accuracy"].mean(), after["test_accuracy"].std(ddof=1)) \
-            if len(after) > 1 else (np.nan, np.nan)
-        worse = len(after) > 1 and beyond_spread(at_chosen, np.nan, *later)
-        better = len(after) > 1 and beyond_spread(*later, at_chosen, np.nan)
-        status = decide(worse, not better and len(after) > 1)
-        if worse:
-            how = "falls after it, beyond its spread."
-        elif better:
-            how = ("rises after it beyond its spread: the validation loss "
-                   "turned up before the test error did.")
-        else:
-            how = "stays within its spread after it: the test error flattens."
-            if rises:
-                how += (" Meanwhile the validation loss rises beyond its spread. "
-                        "A hypothesis, not measured here (the test loss is not "
-                        "recorded): the loss grows with the confidence of a few "
-                        "wrong predictions before the error does, so stopping "
-                        "on validation loss picks an earlier epoch than "
-                        "stopping on validation error would.")
-        add(claim, status,
-            f"test accuracy {at_chosen:.4f} at epoch {chosen}, {mean_sd(*later)} "
-            f"after it (last epoch {stopping['test_accuracy'].iloc[-1]:.4f})",
-            "early_stopping.csv: test_accuracy, chosen",
-            "Rule: the mean test accuracy after the chosen epoch below the "
-            "chosen epoch's by more than its sd; partly when within it. Test "
-            "accuracy " + how + " " + SINGLE_SEED)
-
-    claim = ("Keeping checkpoints and picking the best after the fact gives "
-             "the chosen epoch's model")
-    if not absent(claim, "early_stopping", "table"):
-        table = tables["table"]
-        rows = table[(table["section"] == "early_stopping")
-                     & (table["quantity"] == "test accuracy, restored best weights")]
-        restored = float(rows["value"].iloc[0])
-        at_chosen = at.at[chosen, "test_accuracy"]
-        lowest = int(stopping.loc[stopping["val_loss"].idxmin(), "epoch"])
-        same = abs(restored - at_chosen) < 1e-6 and lowest == chosen
-        add(claim, decide(same), f"restored {restored:.4f}, recorded at epoch "
-            f"{chosen} {at_chosen:.4f}; least validation loss at epoch {lowest}",
-            "table.csv: test accuracy, restored best weights; "
-            "early_stopping.csv: test_accuracy, val_loss",
-            "Rule: the restored model tests as the chosen epoch did (within "
-            "1e-6), and the chosen epoch has the least validation loss"
-            + ("." if same else "; it does not."))
+    stopping_claims(tables, add, absent)
 
     # -- Data augmentation.
     claim = ("An overfitting model performs better with more data: "
@@ -915,17 +930,18 @@ def claims(tables):
              "on a small training set")
     if not absent(claim, "augmentation"):
         frame = tables["augmentation"]
-        plain = tail(curve(frame, "plain", "test"))
-        augmented = tail(curve(frame, "augmented", "test"))
-        fit = curve(frame, "plain", "train")[-1]
+        plain = curve_measure(frame, "plain", lambda rows: rows["test"])
+        augmented = curve_measure(frame, "augmented", lambda rows: rows["test"])
+        fit = np.mean([rows["train"].iloc[-1] for rows in seed_groups(frame, "plain")])
         status = versus(*augmented, *plain)
         add(claim, status, f"test accuracy {mean_sd(*augmented)} augmented, "
             f"{mean_sd(*plain)} plain (plain training accuracy {fit:.4f})",
             "augmentation.csv: train, test",
             "Rule: augmented test accuracy above plain beyond both spreads. "
             + versus_words(status, "Higher with augmentation",
-                           augmented[0] - plain[0], spread(*augmented, *plain))
-            + " " + SINGLE_SEED)
+                           augmented[0] - plain[0], spread(*augmented, *plain),
+                           seed_count(frame))
+            + " " + spread_words(frame))
     for claim, why in (
             ("Better data helps independently of the architecture",
              "One architecture (LeNet-5) is trained here."),
@@ -934,105 +950,7 @@ def claims(tables):
     ):
         ledger.append(not_tested("001", claim, why))
 
-    # -- Dense-sparse-dense.
-    dsd = tables.get("dsd")
-
-    def phase(name):
-        rows = dsd[(dsd["variant"] == "dsd") & (dsd["phase"] == name)]
-        return rows.sort_values("epoch")
-
-    claim = ("Pruning the small weights and retraining sparse keeps the "
-             "accuracy: capacity reduced, accuracy maintained")
-    if not absent(claim, "dsd"):
-        dense, sparse = phase("dense"), phase("sparse")
-        before = dense["test"].iloc[-1]
-        kept = tail(sparse["test"])
-        zeros = sparse["sparsity"].to_numpy()
-        held = len(zeros) > 0 and zeros.min() == zeros.max() > 0
-        worse = beyond_spread(before, np.nan, *kept)
-        add(claim, decide(held and not worse, held),
-            f"test accuracy {before:.4f} dense, {mean_sd(*kept)} sparse with "
-            f"{zeros[-1]:.1%} of kernel weights zero",
-            "dsd.csv: test, sparsity, phase",
-            "Rule: the sparsity constant and above 0 through the sparse phase, "
-            "and the sparse phase's test accuracy not below the dense phase's "
-            "last by more than its spread. "
-            + ("The sparse network keeps its accuracy." if not worse else
-               "The sparse network loses accuracy beyond its spread.")
-            + " " + SINGLE_SEED)
-
-    claim = ("Re-densing with a small learning rate adds back capacity: DSD "
-             "ends above plain training of the same length (Han et al. "
-             "report gains)")
-    if not absent(claim, "dsd"):
-        redense = phase("redense")
-        plain = dsd[dsd["variant"] == "plain"].sort_values("epoch")
-        n = min(TAIL, len(redense))
-        end = tail(redense["test"].to_numpy()[-n:])
-        base = tail(plain["test"].to_numpy()[-n:])
-        sparse_end = tail(phase("sparse")["test"])
-        above_plain = beyond_spread(*end, *base)
-        above_sparse = beyond_spread(*end, *sparse_end)
-        add(claim, decide(above_plain, above_sparse),
-            f"test accuracy {mean_sd(*end)} after re-dense, {mean_sd(*base)} "
-            f"plain, {mean_sd(*sparse_end)} after the sparse phase",
-            "dsd.csv: test, phase",
-            "Rule: the re-dense phase's test accuracy above plain training's "
-            "over the same last epochs beyond both spreads; partly when above "
-            "the sparse phase's only. Above plain: "
-            + ("yes" if above_plain else "no") + "; above the sparse phase: "
-            + ("yes" if above_sparse else "no") + ". Han et al. trained for "
-            "far longer, on larger models. " + SINGLE_SEED)
-
-    claim = ("Re-densing restores the pruned connections (they train again "
-             "from zero)")
-    if not absent(claim, "dsd"):
-        final = phase("redense")["sparsity"].iloc[-1]
-        pruned = phase("sparse")["sparsity"].iloc[-1]
-        status = decide(final <= RESTORED, final < pruned)
-        why = (f"Rule: at most {RESTORED:.0%} of the kernel weights still "
-               "exactly zero after re-dense; partly when below the sparse "
-               "phase's.")
-        census = tables.get("dsd_zeros")
-        if census is None or not (census["variant"] == "dsd").any():
-            why += " Why some stay zero is not measured in these results."
-        else:
-            rows = census[census["variant"] == "dsd"]
-            zeros, dead = rows["zeros"].sum(), rows["zeros_of_dead_units"].sum()
-            share = dead / zeros if zeros else np.nan
-            units = ", ".join(f"{r.layer} {r.dead_outputs}/{r.outputs}"
-                              for r in rows.itertuples() if r.dead_outputs)
-            plain_rows = census[census["variant"] == "plain"]
-            plain_units = ", ".join(f"{r.layer} {r.dead_outputs}/{r.outputs}"
-                                    for r in plain_rows.itertuples()
-                                    if r.dead_outputs)
-            why += (f" Hypothesis tested: a weight whose input is 0 on every "
-                    "training digit, or whose ReLU unit never fires, gets an "
-                    "exactly zero gradient, so a pruned weight there stays 0. "
-                    f"Of the {zeros:,} exact zeros, {dead:,} ("
-                    + ("no zeros" if not zeros else f"{share:.1%}")
-                    + ") are such weights; dead ReLU units after DSD: "
-                    + (units or "none") + "; after plain training: "
-                    + (plain_units or "none") + ". "
-                    + ("The dead units account for the zeros."
-                       if zeros and share >= 0.9 else
-                       "The dead units do not account for most of the zeros."
-                       if zeros else ""))
-            dead_dsd = int(rows["dead_outputs"].sum())
-            dead_plain = int(plain_rows["dead_outputs"].sum())
-            if len(plain_rows) and dead_dsd:
-                why += (
-                    f" Plain training has about as many dead units ({dead_plain} "
-                    f"against {dead_dsd}): the pruning did not kill them, it "
-                    "zeroed weights that no gradient reaches."
-                    if dead_plain >= 0.8 * dead_dsd else
-                    f" Plain training has fewer dead units ({dead_plain} against "
-                    f"{dead_dsd}): the pruning killed some.")
-        add(claim, status, f"{final:.2%} of kernel weights exactly zero after "
-            f"re-dense, {pruned:.2%} in the sparse phase",
-            "dsd.csv: sparsity; dsd_zeros.csv: zeros, zeros_of_dead_units, "
-            "dead_outputs", why.strip())
-
+    dsd_claims(tables, add, absent)
     for claim, why in (
             ("DSD's first dense phase serves to find which weights matter, not "
              "their final values", "A statement of purpose; the dense phase's "
@@ -1058,6 +976,234 @@ def claims(tables):
     ):
         ledger.append(not_tested("001", claim, why))
     return ledger
+
+
+def stopping_claims(tables, add, absent):
+    """Early stopping's three claims, each seed's run judged on its own
+    chosen epoch; with several seeds the test accuracies are compared as
+    mean ± sd over them."""
+    stopping = tables.get("early_stopping")
+    seeds = []
+    for rows in ([] if stopping is None else seed_groups(stopping)):
+        chosen = int(rows.loc[rows["chosen"].astype(bool), "epoch"].iloc[0])
+        at = rows.set_index("epoch")
+        after = rows[rows["epoch"] > chosen]
+        later_val = ((after["val_loss"].mean(), after["val_loss"].std(ddof=1))
+                     if len(after) > 1 else (np.nan, np.nan))
+        seeds.append({
+            "seed": rows["seed"].iloc[0] if "seed" in rows else None,
+            "rows": rows, "chosen": chosen, "at": at, "after": after,
+            "later_val": later_val,
+            "falls": at.at[rows["epoch"].iloc[-1], "loss"] < at.at[chosen, "loss"],
+            "rises": len(after) > 1 and beyond_spread(
+                *later_val, at.at[chosen, "val_loss"], np.nan)})
+
+    def each(text_of):
+        """One text per seed, named by its seed when there are several."""
+        if len(seeds) == 1:
+            return text_of(seeds[0])
+        return "; ".join(f"seed {r['seed']}: {text_of(r)}" for r in seeds)
+
+    def count(key):
+        return f"{sum(bool(r[key]) for r in seeds)} of {len(seeds)} seeds"
+
+    claim = ("Training error keeps falling while validation error rises, "
+             "after some epoch")
+    if not absent(claim, "early_stopping"):
+        falls = all(r["falls"] for r in seeds)
+        rises = all(r["rises"] for r in seeds)
+        some = any(r["falls"] or r["rises"] for r in seeds)
+        add(claim, decide(falls and rises, some),
+            each(lambda r: f"chosen epoch {r['chosen']} of {len(r['rows'])}; "
+                 f"training loss {r['at'].at[r['chosen'], 'loss']:.4f} there, "
+                 f"{r['rows']['loss'].iloc[-1]:.4f} at the end; validation loss "
+                 f"{r['at'].at[r['chosen'], 'val_loss']:.4f} there, "
+                 f"{mean_sd(*r['later_val'])} after it"),
+            "early_stopping.csv: loss, val_loss",
+            "Rule: on every seed, the training loss lower at the last epoch "
+            "than at the epoch of least validation loss, and the validation "
+            "loss after that epoch above it by more than its sd there; partly "
+            "when one of them holds on some seed. "
+            + (("Training loss " + ("falls" if falls else "does not fall")
+                + "; validation loss "
+                + ("rises" if rises else "does not rise beyond its spread") + ".")
+               if len(seeds) == 1 else
+               f"Training loss falls on {count('falls')}; validation loss rises "
+               f"beyond its spread on {count('rises')}."))
+
+    claim = ("After that epoch test error gets worse: the lowest validation "
+             "loss marks the minimum test error")
+    if not absent(claim, "early_stopping"):
+        decided = all(len(r["after"]) > 1 for r in seeds)
+        at_chosen = over_seeds((r["at"].at[r["chosen"], "test_accuracy"], np.nan)
+                               for r in seeds)
+        later = over_seeds((r["after"]["test_accuracy"].mean(),
+                            r["after"]["test_accuracy"].std(ddof=1))
+                           if len(r["after"]) > 1 else (np.nan, np.nan)
+                           for r in seeds)
+        worse = decided and beyond_spread(*at_chosen, *later)
+        better = decided and beyond_spread(*later, *at_chosen)
+        status = decide(worse, not better and decided)
+        if worse:
+            how = "falls after it, beyond the spread."
+        elif better:
+            how = ("rises after it beyond the spread: the validation loss "
+                   "turned up before the test error did.")
+        else:
+            how = "stays within the spread after it: the test error flattens."
+            if all(r["rises"] for r in seeds):
+                how += (" Meanwhile the validation loss rises beyond its spread. "
+                        "A hypothesis, not measured here (the test loss is not "
+                        "recorded): the loss grows with the confidence of a few "
+                        "wrong predictions before the error does, so stopping "
+                        "on validation loss picks an earlier epoch than "
+                        "stopping on validation error would.")
+        last = np.mean([r["rows"]["test_accuracy"].iloc[-1] for r in seeds])
+        chosen = ", ".join(str(r["chosen"]) for r in seeds)
+        add(claim, status,
+            f"test accuracy {mean_sd(*at_chosen)} at the chosen epoch "
+            f"({chosen}), {mean_sd(*later)} after it (last epoch {last:.4f})",
+            "early_stopping.csv: test_accuracy, chosen",
+            "Rule: the test accuracy after the chosen epoch (its mean there) "
+            "below the chosen epoch's by more than the spread; partly when "
+            "within it. Test accuracy " + how + " "
+            + (SINGLE_SEED if len(seeds) == 1 else
+               f"Over {len(seeds)} seeds: mean ± sd over the seeds of the "
+               "chosen epoch's test accuracy and of the mean after it."))
+
+    claim = ("Keeping checkpoints and picking the best after the fact gives "
+             "the chosen epoch's model")
+    if not absent(claim, "early_stopping"):
+        for r in seeds:
+            r["restored"] = float(r["at"].at[r["chosen"], "restored_test_accuracy"])
+            r["lowest"] = int(r["rows"].loc[r["rows"]["val_loss"].idxmin(), "epoch"])
+            r["same"] = (abs(r["restored"] - r["at"].at[r["chosen"], "test_accuracy"])
+                         < 1e-6 and r["lowest"] == r["chosen"])
+        same = all(r["same"] for r in seeds)
+        add(claim, decide(same),
+            each(lambda r: f"restored {r['restored']:.4f}, recorded at epoch "
+                 f"{r['chosen']} {r['at'].at[r['chosen'], 'test_accuracy']:.4f}; "
+                 f"least validation loss at epoch {r['lowest']}"),
+            "early_stopping.csv: restored_test_accuracy, test_accuracy, val_loss",
+            "Rule: on every seed, the restored model tests as the chosen epoch "
+            "did (within 1e-6), and the chosen epoch has the least validation "
+            "loss" + ("." if same else f"; it holds on {count('same')}."))
+
+
+def dsd_claims(tables, add, absent):
+    """Dense-sparse-dense's three measured claims; accuracies over seeds, the
+    census of exact zeros on the first seed."""
+    dsd = tables.get("dsd")
+    seeds = [] if dsd is None else seed_groups(dsd, "dsd")
+    plains = [] if dsd is None else seed_groups(dsd, "plain")
+
+    def phase(rows, name):
+        return rows[rows["phase"] == name]
+
+    def mean_of(values):
+        return float(np.mean(list(values)))
+
+    claim = ("Pruning the small weights and retraining sparse keeps the "
+             "accuracy: capacity reduced, accuracy maintained")
+    if not absent(claim, "dsd"):
+        before = over_seeds((phase(rows, "dense")["test"].iloc[-1], np.nan)
+                            for rows in seeds)
+        kept = over_seeds(tail(phase(rows, "sparse")["test"]) for rows in seeds)
+        zeros = [phase(rows, "sparse")["sparsity"].to_numpy() for rows in seeds]
+        held = all(len(z) > 0 and z.min() == z.max() > 0 for z in zeros)
+        worse = beyond_spread(*before, *kept)
+        add(claim, decide(held and not worse, held),
+            f"test accuracy {mean_sd(*before)} dense, {mean_sd(*kept)} sparse with "
+            f"{mean_of(z[-1] for z in zeros):.1%} of kernel weights zero",
+            "dsd.csv: test, sparsity, phase",
+            "Rule: the sparsity constant and above 0 through the sparse phase, "
+            "and the sparse phase's test accuracy not below the dense phase's "
+            "last by more than the spread. "
+            + ("The sparse network keeps its accuracy." if not worse else
+               "The sparse network loses accuracy beyond the spread.")
+            + " " + spread_words(dsd))
+
+    claim = ("Re-densing with a small learning rate adds back capacity: DSD "
+             "ends above plain training of the same length (Han et al. "
+             "report gains)")
+    if not absent(claim, "dsd"):
+        n = min(TAIL, len(phase(seeds[0], "redense")))
+        end = over_seeds(tail(phase(rows, "redense")["test"].to_numpy()[-n:])
+                         for rows in seeds)
+        base = over_seeds(tail(rows["test"].to_numpy()[-n:]) for rows in plains)
+        sparse_end = over_seeds(tail(phase(rows, "sparse")["test"]) for rows in seeds)
+        above_plain = beyond_spread(*end, *base)
+        above_sparse = beyond_spread(*end, *sparse_end)
+        add(claim, decide(above_plain, above_sparse),
+            f"test accuracy {mean_sd(*end)} after re-dense, {mean_sd(*base)} "
+            f"plain, {mean_sd(*sparse_end)} after the sparse phase",
+            "dsd.csv: test, phase",
+            "Rule: the re-dense phase's test accuracy above plain training's "
+            "over the same last epochs beyond both spreads; partly when above "
+            "the sparse phase's only. Above plain: "
+            + ("yes" if above_plain else "no") + "; above the sparse phase: "
+            + ("yes" if above_sparse else "no") + ". Han et al. trained for "
+            "far longer, on larger models. " + spread_words(dsd))
+
+    claim = ("Re-densing restores the pruned connections (they train again "
+             "from zero)")
+    if not absent(claim, "dsd"):
+        final = mean_of(phase(rows, "redense")["sparsity"].iloc[-1] for rows in seeds)
+        pruned = mean_of(phase(rows, "sparse")["sparsity"].iloc[-1] for rows in seeds)
+        status = decide(final <= RESTORED, final < pruned)
+        over = f" (mean over {len(seeds)} seeds)" if len(seeds) > 1 else ""
+        why = (f"Rule: at most {RESTORED:.0%} of the kernel weights still "
+               "exactly zero after re-dense, mean over the seeds; partly when "
+               "below the sparse phase's.")
+        census = tables.get("dsd_zeros")
+        if census is None or not (census["variant"] == "dsd").any():
+            why += " Why some stay zero is not measured in these results."
+        else:
+            if "seed" in census:
+                first = census["seed"].min()
+                census = census[census["seed"] == first]
+                why += f" Census of seed {first}:"
+            why += census_words(census)
+        add(claim, status, f"{final:.2%} of kernel weights exactly zero after "
+            f"re-dense, {pruned:.2%} in the sparse phase{over}",
+            "dsd.csv: sparsity; dsd_zeros.csv: zeros, zeros_of_dead_units, "
+            "dead_outputs", why.strip())
+
+
+def census_words(census):
+    """What `dsd_zeros.csv` (one seed's rows) says of the exact zeros left
+    after re-densing: the dead-unit hypothesis, tested."""
+    rows = census[census["variant"] == "dsd"]
+    zeros, dead = rows["zeros"].sum(), rows["zeros_of_dead_units"].sum()
+    share = dead / zeros if zeros else np.nan
+    units = ", ".join(f"{r.layer} {r.dead_outputs}/{r.outputs}"
+                      for r in rows.itertuples() if r.dead_outputs)
+    plain_rows = census[census["variant"] == "plain"]
+    plain_units = ", ".join(f"{r.layer} {r.dead_outputs}/{r.outputs}"
+                            for r in plain_rows.itertuples() if r.dead_outputs)
+    why = (" Hypothesis tested: a weight whose input is 0 on every "
+           "training digit, or whose ReLU unit never fires, gets an "
+           "exactly zero gradient, so a pruned weight there stays 0. "
+           f"Of the {zeros:,} exact zeros, {dead:,} ("
+           + ("no zeros" if not zeros else f"{share:.1%}")
+           + ") are such weights; dead ReLU units after DSD: "
+           + (units or "none") + "; after plain training: "
+           + (plain_units or "none") + ". "
+           + ("The dead units account for the zeros."
+              if zeros and share >= 0.9 else
+              "The dead units do not account for most of the zeros."
+              if zeros else ""))
+    dead_dsd = int(rows["dead_outputs"].sum())
+    dead_plain = int(plain_rows["dead_outputs"].sum())
+    if len(plain_rows) and dead_dsd:
+        why += (
+            f" Plain training has about as many dead units ({dead_plain} "
+            f"against {dead_dsd}): the pruning did not kill them, it "
+            "zeroed weights that no gradient reaches."
+            if dead_plain >= 0.8 * dead_dsd else
+            f" Plain training has fewer dead units ({dead_plain} against "
+            f"{dead_dsd}): the pruning killed some.")
+    return why
 
 
 def input_claims(tables, add, absent):
@@ -1119,10 +1265,16 @@ def spread(mean_a, sd_a, mean_b, sd_b):
     return sum(0.0 if np.isnan(sd) else sd for sd in (sd_a, sd_b))
 
 
-def notes(data, args, results):
-    """The method notes below the ledger, worded for the data the run had.
-    What the numbers show is in the claims ledger, not here."""
+def notes(data, args, runs, section_seconds):
+    """The method notes below the ledger, worded for the data the run had
+    and the seconds its sections took. What the numbers show is in the
+    claims ledger, not here."""
     test_size, train_size = len(data.y_test), len(data.x_train)
+    whole = [section_seconds[s] for s in WHOLE_SET if s in section_seconds]
+    whole_set_cost = (f"{sum(whole) / args.whole_set_seeds / 60:.0f} minutes a "
+                      f"seed in this run, {os.cpu_count()} CPU cores"
+                      if len(whole) == len(WHOLE_SET) else
+                      "not all of these sections ran")
     return f"""\
 Notes on the method:
 
@@ -1130,14 +1282,18 @@ Notes on the method:
   and it gives no training settings; there is nothing numeric to compare
   against. One test digit is {100 / test_size:.3g} % of accuracy here
   ({test_size:,} test digits).
-- Noisy comparisons in the ledger: the dropout, early-stopping,
-  augmentation and DSD sections are single runs with one seed, so there is
-  no spread over seeds. A curve's value is the mean of its last {TAIL} recorded points
-  and its spread their standard deviation (epoch-to-epoch, not seed-to-seed);
-  a difference counts when it exceeds both spreads
-  (`harness.results.claims.beyond_spread`). The input-noise section runs
-  {args.seeds} seeds per variant (`--seeds`) and decides on the mean and sd
-  over them.
+- Noisy comparisons in the ledger are decided on the mean and sd over seeds
+  where a section ran several: {args.whole_set_seeds} seed(s) for dropout,
+  early stopping and DSD on the whole training set (`--whole-set-seeds`;
+  {whole_set_cost}), {args.seeds} for augmentation and input noise on the
+  small set (`--seeds`). A seed changes the initial
+  weights, the batch order, the dropout masks and the augmentation draws;
+  the data and the small set stay those of `--seed`. A curve's value is the
+  mean of its last {TAIL} recorded points; with one seed its spread is their
+  standard deviation (epoch to epoch), with several the sd over the seeds.
+  A difference counts when it exceeds both spreads
+  (`harness.results.claims.beyond_spread`). The figures draw the first
+  seed's curves.
 - Training set: {train_size:,} digits for dropout, early stopping and DSD;
   augmentation and input noise train on a stratified {args.augment_size:,} of
   them by design, since their claims ("an overfitting model performs better
@@ -1162,30 +1318,47 @@ Notes on the method:
 """
 
 
+# Sections trained once per seed; input noise loops over its seeds itself.
+WHOLE_SET = ("dropout", "early_stopping", "dsd")
+RUNNERS = {"dropout": run_dropout, "early_stopping": run_early_stopping,
+           "augmentation": run_augmentation, "dsd": run_dsd}
+
+
+def seeds_of(section, args):
+    """The seeds a section trains with: `--whole-set-seeds` for the sections
+    on the whole training set, `--seeds` for those on the small one."""
+    count = args.whole_set_seeds if section in WHOLE_SET else args.seeds
+    return range(args.seed, args.seed + count)
+
+
+def run_section(section, data, args):
+    """A section's runs, one per seed (input noise: one result, every seed)."""
+    if section == "input_noise":
+        return run_input_noise(data, args)
+    return [RUNNERS[section](data, args, seed) for seed in seeds_of(section, args)]
+
+
 def main(argv=None):
     args = parse_args(argv)
     wall_start = time.perf_counter()
     data = prepare_data(args)
     print(f"[kreg] {run_label(args)}; sections: {', '.join(args.sections)}; "
           f"training digits: {len(data.x_train):,}")
-    runners = {"dropout": run_dropout, "early_stopping": run_early_stopping,
-               "augmentation": run_augmentation, "dsd": run_dsd,
-               "input_noise": run_input_noise}
-    results, section_seconds = {}, {}
+    runs, section_seconds = {}, {}
     for section in args.sections:
         start = time.perf_counter()
-        results[section] = runners[section](data, args)
+        runs[section] = run_section(section, data, args)
         section_seconds[section] = time.perf_counter() - start
-    table = headline_rows(results, args)
+    table = headline_rows(runs, args)
     write_results(
         args.out, "Dropout, early stopping, augmentation, DSD on LeNet-5 "
         "(article 001)", f"{run_label(args)}; data: {data.description}",
-        [("table", table, None)], make_figures(results, args, data),
-        metadata(results, data, args, time.perf_counter() - wall_start,
+        [("table", table, None)], make_figures(runs, args, data),
+        metadata(runs, data, args, time.perf_counter() - wall_start,
                  section_seconds),
-        notes(data, args, results), csv_files=curve_frames(results),
+        notes(data, args, runs, section_seconds), csv_files=curve_frames(runs),
         claims=claims)
-    return table, results
+    return table, runs
 
 
 if __name__ == "__main__":

@@ -70,6 +70,7 @@ BAD_FLAGS = [
     (regularization_overview, ["--dsd-sparsity", "1"], "argument --dsd-sparsity: expected a finite number in (0, 1)"),
     (regularization_overview, ["--dropout-rate", "1"], "argument --dropout-rate: expected a finite number in [0, 1)"),
     (regularization_overview, ["--rotate", "-5"], "argument --rotate: expected a finite number >= 0"),
+    (regularization_overview, ["--whole-set-seeds", "0"], "argument --whole-set-seeds: expected a positive integer"),
     (toy_regression, ["--epochs", "2"], "argument --epochs: expected an integer >= 4"),
     (toy_regression, ["--only", "baseline,bogus"], "argument --only: unknown ['bogus']"),
     (toy_regression, ["--only", "caution,autoencoder"], "argument --only: expected at least one method of baseline, dropout, batchnorm, l2, dropconnect; received 'caution,autoencoder'"),

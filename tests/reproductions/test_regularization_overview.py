@@ -11,10 +11,11 @@ import os
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 import regularization_overview as script
 
-from harness.results.claims import STATUSES, beyond_spread
+from harness.results.claims import STATUSES, beyond_spread, mean_sd
 from harness.results.tables import read_tables
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.stored_numbers import stored
@@ -29,11 +30,9 @@ def quick_args(*extra):
 def quick_run():
     args = quick_args()
     data = script.prepare_data(args, log=lambda _: None)
-    results = {"dropout": script.run_dropout(data, args),
-               "early_stopping": script.run_early_stopping(data, args),
-               "augmentation": script.run_augmentation(data, args),
-               "dsd": script.run_dsd(data, args)}
-    return args, data, results
+    runs = {section: script.run_section(section, data, args)
+            for section in ("dropout", "early_stopping", "augmentation", "dsd")}
+    return args, data, runs
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +40,8 @@ def run():
     return quick_run()
 
 
-def summary(results, args):
-    table = script.headline_rows(results, args)
+def summary(runs, args):
+    table = script.headline_rows(runs, args)
     return {f"{row.section}: {row.quantity}": float(row.value)
             for row in table.itertuples()}
 
@@ -52,8 +51,8 @@ GOLDEN = "regularization_overview_quick"
 
 def golden_values():
     """The numbers of the numeric golden (tests/reproductions/spread.py)."""
-    args, _, results = quick_run()
-    return summary(results, args)
+    args, _, runs = quick_run()
+    return summary(runs, args)
 
 
 def resolution(key):
@@ -67,32 +66,33 @@ def resolution(key):
 
 
 def test_numeric_golden_of_quick_run(run):
-    args, _, results = run
-    check_golden(GOLDEN, summary(results, args))
+    args, _, runs = run
+    check_golden(GOLDEN, summary(runs, args))
 
 
 def test_same_seed_same_numbers(run):
-    args, data, results = run
-    again = script.run_dsd(data, args)
+    args, data, runs = run
+    again = script.run_dsd(data, args, args.seed)
     for name in ("plain", "dsd"):
-        assert again[name]["curves"] == results["dsd"][name]["curves"]
-        assert again[name]["sparsity"] == results["dsd"][name]["sparsity"]
+        assert again[name]["curves"] == runs["dsd"][0][name]["curves"]
+        assert again[name]["sparsity"] == runs["dsd"][0][name]["sparsity"]
 
 
 def test_dropout_narrows_the_train_test_gap(run):
-    _, _, results = run
-    gap = {name: r["curves"]["train"][-1] - r["curves"]["test"][-1]
-           for name, r in results["dropout"].items()}
+    _, _, runs = run
+    first = runs["dropout"][0]
+    gap = {name: first[name]["curves"]["train"][-1] - first[name]["curves"]["test"][-1]
+           for name in ("no_dropout", "dropout")}
     assert gap["dropout"] < gap["no_dropout"]
-    assert results["dropout"]["dropout"]["curves"]["test"][-1] >= \
-        results["dropout"]["no_dropout"]["curves"]["test"][-1]
+    assert first["dropout"]["curves"]["test"][-1] >= \
+        first["no_dropout"]["curves"]["test"][-1]
 
 
 def test_early_stopping_restores_the_best_epoch(run):
     """Training loss keeps falling while validation loss rises; the model
     keeps the weights of the epoch with the lowest validation loss."""
-    args, _, results = run
-    r = results["early_stopping"]
+    args, _, runs = run
+    r = runs["early_stopping"][0]
     best = r["best_epoch"]
     assert r["val_loss"][best - 1] == min(r["val_loss"])
     assert r["stopped_early"] and r["epochs_run"] == best + args.patience
@@ -103,8 +103,8 @@ def test_early_stopping_restores_the_best_epoch(run):
 
 
 def test_augmentation_helps_on_a_small_set(run):
-    _, _, results = run
-    r = results["augmentation"]
+    _, _, runs = run
+    r = runs["augmentation"][0]
     plain, augmented = r["plain"]["curves"], r["augmented"]["curves"]
     assert augmented["test"][-1] > plain["test"][-1]
     # The plain network memorizes its 200 digits; augmented ones are harder.
@@ -115,9 +115,9 @@ def test_augmentation_helps_on_a_small_set(run):
 
 
 def test_dsd_phases_and_sparsity(run):
-    args, _, results = run
+    args, _, runs = run
     dense, sparse, redense = args.dsd_epochs
-    dsd, plain = results["dsd"]["dsd"], results["dsd"]["plain"]
+    dsd, plain = runs["dsd"][0]["dsd"], runs["dsd"][0]["plain"]
     assert dsd["phases"] == ["dense"] * dense + ["sparse"] * sparse + ["redense"] * redense
     assert dsd["sparsity"][:dense] == [0.0] * dense
     np.testing.assert_allclose(dsd["sparsity"][dense:dense + sparse], args.dsd_sparsity,
@@ -129,18 +129,19 @@ def test_dsd_phases_and_sparsity(run):
 
 
 def figure_numbers():
-    """What the figures are drawn from."""
-    args, data, results = quick_run()
-    return {"results": results, "args": args,
-            "data": argparse.Namespace(source=data.source)}
+    """What the figures are drawn from: each section's first seed."""
+    args, data, runs = quick_run()
+    return {"results": {section: seeds[0] for section, seeds in runs.items()},
+            "args": args, "data": argparse.Namespace(source=data.source)}
 
 
 @pytest.fixture(scope="module")
 def figures():
     """Drawn from stored numbers: the drawing is tested, not a CPU's last
     bits."""
-    return script.make_figures(**stored("regularization_overview",
-                                        figure_numbers))
+    numbers = stored("regularization_overview", figure_numbers)
+    runs = {section: [result] for section, result in numbers["results"].items()}
+    return script.make_figures(runs, numbers["args"], numbers["data"])
 
 
 @pytest.mark.parametrize("name", ["dropout.png", "early_stopping.png", "augmentation.png",
@@ -186,8 +187,10 @@ def test_quick_run_writes_labelled_results(tmp_path):
 def test_notes_are_worded_from_the_run(run):
     """The notes give this run's sizes and the method; what the numbers show
     is the ledger's, not theirs."""
-    args, data, results = run
-    text = script.notes(data, args, results)
+    args, data, runs = run
+    seconds = {"dropout": 600.0, "early_stopping": 300.0, "dsd": 900.0}
+    text = script.notes(data, args, runs, seconds)
+    assert "30 minutes a seed in this run" in text
     assert f"({len(data.y_test):,} test digits)" in text
     assert f"last {script.TAIL} recorded points" in text
     for claim_words in ("points without dropout", "picks an earlier epoch",
@@ -201,10 +204,10 @@ def test_notes_are_worded_from_the_run(run):
 def written_tables(run, folder):
     """The quick run's tables as `write_results` hands them to `claims`:
     written as CSV and read back."""
-    args, _, results = run
+    args, _, runs = run
     folder.mkdir(exist_ok=True)
-    script.headline_rows(results, args).to_csv(folder / "table.csv", index=False)
-    for name, frame in script.curve_frames(results).items():
+    script.headline_rows(runs, args).to_csv(folder / "table.csv", index=False)
+    for name, frame in script.curve_frames(runs).items():
         frame.to_csv(folder / f"{name}.csv", index=False)
     return read_tables(folder)
 
@@ -237,7 +240,8 @@ def expected_versus(a, b):
 
 
 def test_claims_follow_their_rules_on_the_quick_run(run, tables):
-    _, _, results = run
+    _, _, runs = run
+    results = {section: seeds[0] for section, seeds in runs.items()}
     ledger = ledger_of(tables)
     assert all(c.article == "001" and c.status in STATUSES for c in ledger.values())
     decided = [c for c in ledger.values() if c.status != "not tested"]
@@ -308,6 +312,76 @@ def test_claims_of_sections_not_run_are_not_tested(tables):
     # Without the census the zeros are counted but not explained.
     without = ledger_of({name: tables[name] for name in ("table", "dsd")})
     assert "not measured" in find(without, "Re-densing restores").why
+
+
+def test_sections_train_once_per_seed():
+    """The whole-set sections take `--whole-set-seeds`, the small-set ones
+    `--seeds`; each seed is a different network, and the table gives the
+    mean and sd over them."""
+    args = quick_args("--whole-set-seeds", "2", "--seeds", "3", "--train-limit",
+                      "300", "--dsd-epochs", "1,1,1")
+    for section in ("dropout", "early_stopping", "dsd"):
+        assert list(script.seeds_of(section, args)) == [0, 1]
+    assert list(script.seeds_of("augmentation", args)) == [0, 1, 2]
+    data = script.prepare_data(args, log=lambda _: None)
+    runs = script.run_section("dsd", data, args)
+    assert [r["seed"] for r in runs] == [0, 1]
+    assert runs[0]["plain"]["curves"]["test"] != runs[1]["plain"]["curves"]["test"]
+    table = script.headline_rows({"dsd": runs}, args).set_index("quantity")
+    row = table.loc["plain training at epoch 3: test accuracy"]
+    finals = [r["plain"]["curves"]["test"][-1] for r in runs]
+    assert row["seeds"] == 2
+    assert row["value"] == pytest.approx(np.mean(finals))
+    assert row["sd"] == pytest.approx(np.std(finals, ddof=1))
+    frames = script.curve_frames({"dsd": runs})
+    assert sorted(frames["dsd"]["seed"].unique()) == [0, 1]
+    assert sorted(frames["dsd_zeros"]["seed"].unique()) == [0, 1]
+
+
+def with_second_seed(tables, change):
+    """The quick run's tables as if a second seed had run: seed 1 is seed 0
+    edited by `change(name, frame)`."""
+    out = {}
+    for name, frame in tables.items():
+        if "seed" not in frame:
+            out[name] = frame
+            continue
+        second = change(name, frame.copy().assign(seed=1))
+        out[name] = pd.concat([frame, second], ignore_index=True)
+    return out
+
+
+def test_claims_over_seeds_decide_on_the_spread_over_seeds(tables):
+    """With several seeds each seed's curve gives one value (its tail mean)
+    and a claim compares mean ± sd over the seeds, not the spread within a
+    run."""
+    def shift(name, frame):
+        if name == "dropout":
+            frame.loc[frame["variant"] == "dropout", "test"] += 0.01
+        return frame
+
+    ledger = ledger_of(with_second_seed(tables, shift))
+    frame = tables["dropout"]
+    drop = frame[frame["variant"] == "dropout"].sort_values("epoch")["test"]
+    seeds = [tail_of(drop)[0], tail_of(drop + 0.01)[0]]
+    claim = find(ledger, "Dropout lowers")
+    assert mean_sd(np.mean(seeds), np.std(seeds, ddof=1)) in claim.ours
+    assert "Over 2 seeds" in claim.why and "One seed" not in claim.why
+    # Each seed's early stopping is judged on its own chosen epoch.
+    checkpoints = find(ledger, "Keeping checkpoints")
+    assert checkpoints.status == "reproduced"
+    assert "seed 0:" in checkpoints.ours and "seed 1:" in checkpoints.ours
+    assert "Census of seed 0" in find(ledger, "Re-densing restores").why
+
+    def misrestored(name, frame):
+        if name == "early_stopping":
+            frame["restored_test_accuracy"] -= 0.05
+        return frame
+
+    broken = find(ledger_of(with_second_seed(tables, misrestored)),
+                  "Keeping checkpoints")
+    assert broken.status == "not reproduced"
+    assert "it holds on 1 of 2 seeds" in broken.why
 
 
 def test_zero_census_finds_dead_inputs_and_units():

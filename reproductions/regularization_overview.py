@@ -1100,9 +1100,6 @@ def dsd_claims(tables, add, absent):
     def phase(rows, name):
         return rows[rows["phase"] == name]
 
-    def mean_of(values):
-        return float(np.mean(list(values)))
-
     claim = ("Pruning the small weights and retraining sparse keeps the "
              "accuracy: capacity reduced, accuracy maintained")
     if not absent(claim, "dsd"):
@@ -1114,7 +1111,7 @@ def dsd_claims(tables, add, absent):
         worse = beyond_spread(*before, *kept)
         add(claim, decide(held and not worse, held),
             f"test accuracy {mean_sd(*before)} dense, {mean_sd(*kept)} sparse with "
-            f"{mean_of(z[-1] for z in zeros):.1%} of kernel weights zero",
+            f"{np.mean([z[-1] for z in zeros]):.1%} of kernel weights zero",
             "dsd.csv: test, sparsity, phase",
             "Rule: the sparsity constant and above 0 through the sparse phase, "
             "and the sparse phase's test accuracy not below the dense phase's "
@@ -1148,8 +1145,10 @@ def dsd_claims(tables, add, absent):
     claim = ("Re-densing restores the pruned connections (they train again "
              "from zero)")
     if not absent(claim, "dsd"):
-        final = mean_of(phase(rows, "redense")["sparsity"].iloc[-1] for rows in seeds)
-        pruned = mean_of(phase(rows, "sparse")["sparsity"].iloc[-1] for rows in seeds)
+        final = float(np.mean([phase(rows, "redense")["sparsity"].iloc[-1]
+                               for rows in seeds]))
+        pruned = float(np.mean([phase(rows, "sparse")["sparsity"].iloc[-1]
+                                for rows in seeds]))
         status = decide(final <= RESTORED, final < pruned)
         over = f" (mean over {len(seeds)} seeds)" if len(seeds) > 1 else ""
         why = (f"Rule: at most {RESTORED:.0%} of the kernel weights still "

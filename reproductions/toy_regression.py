@@ -22,7 +22,8 @@ Outputs, in `results/toy_regression/` (replaced atomically):
     bn_caution.csv/.md      the same models under different floating-point
                             conditions (threads, oneDNN, float64)
     autoencoder.csv/.md     reconstruction error, dead and all-black hidden
-                            units, roughness of the weight images
+                            units, roughness of the weight images (mean and
+                            sd over --ae-seeds seeds)
     claims.csv              every claim of the article, its status and why
     predictions_<setting>.png   learned function over the data, per method
     errors_<setting>.png        train and test error against epoch, per method
@@ -104,6 +105,11 @@ PARAMETERS = (
             help="floating-point conditions of the batch-norm caution"),
     Setting("--ae-epochs", positive_int, full=30, quick=5,
             help="autoencoder epochs"),
+    Setting("--ae-seeds", positive_int, full=3, quick=1,
+            help="training seeds per autoencoder (initial weights, batch "
+            "order, dropout masks; the data stay those of --seed): "
+            "autoencoder.csv gives the mean and sd over them, the figures the "
+            "first"),
 )
 
 
@@ -411,14 +417,18 @@ def build_autoencoder(variant, args, seed):
     return model
 
 
-def train_autoencoder(variant, data, args):
-    keras.utils.set_random_seed(args.seed)
-    model = build_autoencoder(variant, args, args.seed)
+def train_autoencoder(variant, data, args, seed=None):
+    """Trains one autoencoder; `seed` (default `--seed`) sets the initial
+    weights, the batch order and the dropout masks."""
+    seed = args.seed if seed is None else seed
+    keras.utils.set_random_seed(seed)
+    model = build_autoencoder(variant, args, seed)
     loop = CompiledLoop(model, data.x_train, data.x_train)
     steps = args.ae_epochs * (len(data.x_train) // 32)
-    indices = epoch_batch_indices(len(data.x_train), 32, steps, seed=args.seed)
+    indices = epoch_batch_indices(len(data.x_train), 32, steps, seed=seed)
     start = time.perf_counter()
-    for first in tqdm(range(0, steps, 500), desc=f"ae {variant:>14}", file=sys.stdout):
+    desc = f"ae {variant:>14}{'' if seed == args.seed else f' s{seed}'}"
+    for first in tqdm(range(0, steps, 500), desc=desc, file=sys.stdout):
         loop.run(indices[first:first + 500])
     seconds = time.perf_counter() - start
     encoder = keras.Model(model.input, model.get_layer("encoder").output)
@@ -427,15 +437,17 @@ def train_autoencoder(variant, data, args):
     active_share = (hidden > 0).mean(axis=0)
     kernel = keras.ops.convert_to_numpy(model.get_layer("encoder").kernel)
     positive = np.maximum(kernel, 0.0)
+    weight_roughness = roughness(positive)
+    shuffled_roughness = roughness(np.random.default_rng(seed).permuted(positive, axis=0))
     return {
         "model": model, "reconstructions": recon, "seconds": seconds,
         "test_mse": float(np.mean((recon - data.x_test) ** 2)),
         "dead_fraction": float(np.mean(active_share == 0)),
         "rare_fraction": float(np.mean(active_share < 0.01)),
         "dark_fraction": float(np.mean(positive.max(axis=0) < DARK * positive.max())),
-        "weight_roughness": roughness(positive),
-        "shuffled_roughness": roughness(
-            np.random.default_rng(args.seed).permuted(positive, axis=0)),
+        "weight_roughness": weight_roughness,
+        "shuffled_roughness": shuffled_roughness,
+        "relative_roughness": weight_roughness / shuffled_roughness,
         "encoder_kernel": kernel,
     }
 
@@ -453,15 +465,28 @@ AE_ARTICLE = {
 }
 
 
-def autoencoder_table(results):
-    return pd.DataFrame([{
-        "variant": v, "test_mse": r["test_mse"],
-        "dead_fraction": r["dead_fraction"],
-        "rarely_active_fraction": r["rare_fraction"],
-        "dark_unit_fraction": r["dark_fraction"],
-        "weight_roughness": r["weight_roughness"],
-        "shuffled_roughness": r["shuffled_roughness"],
-        "runtime_s": r["seconds"], "article": AE_ARTICLE[v]} for v, r in results.items()])
+def run_autoencoders(data, args):
+    """Every autoencoder variant on every seed of `--ae-seeds`:
+    `{seed: {variant: result}}`, `--seed` first."""
+    return {seed: {v: train_autoencoder(v, data, args, seed) for v in AE_VARIANTS}
+            for seed in training_seeds(args, args.ae_seeds)}
+
+
+def autoencoder_table(repeats):
+    """One row per variant: each measure's mean over the seeds of `repeats`
+    (`run_autoencoders`), its sd (`<column>_sd`) and `seeds`."""
+    rows = [{"variant": v, "seed": seed, "test_mse": r["test_mse"],
+             "dead_fraction": r["dead_fraction"],
+             "rarely_active_fraction": r["rare_fraction"],
+             "dark_unit_fraction": r["dark_fraction"],
+             "weight_roughness": r["weight_roughness"],
+             "shuffled_roughness": r["shuffled_roughness"],
+             "relative_roughness": r["relative_roughness"],
+             "runtime_s": r["seconds"]}
+            for seed, results in repeats.items() for v, r in results.items()]
+    table = over_seeds(rows, ["variant"])
+    table["article"] = table["variant"].map(AE_ARTICLE)
+    return table
 
 
 # ---------------------------------------------------------------------------
@@ -537,8 +562,11 @@ def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args):
             f"{label}", "epoch", "test MSE")
 
     if ae:
+        ae_seeds = getattr(args, "ae_seeds", 1)
         ae_label = (f"{'QUICK run, ' if args.quick else ''}{args.ae_epochs} "
-                    "autoencoder epochs")
+                    "autoencoder epochs" + (f", seed {args.seed} of {ae_seeds} (the "
+                                            "table and ledger: every seed)"
+                                            if ae_seeds > 1 else ""))
         images = [ae_data.x_test[:10].T] + [r["reconstructions"][:10].T
                                               for r in ae.values()]
         labels = ["test"] * 10 + sum([[v] * 10 for v in ae], [])
@@ -657,7 +685,7 @@ Notes on the comparison:
   mean over the seeds and its sd (`<column>_sd`; `seeds` counts them);
   history.csv holds every seed's curves. The figures show the first seed.
   `final_tail_test_mse` is a run's mean test error over the last tenth of
-  the epochs. The autoencoder and the batch-norm caution run one seed.
+  the epochs. The batch-norm caution runs one seed.
 - Settings from the article's figure names: dropout with the noise feature
   at drop rate 0.12 ("Dropout-0.12"); the plain setting at 0.1
   ("Dropout-0.1"); the `strength` column gives each method's. The names'
@@ -681,7 +709,12 @@ Notes on the comparison:
   colour scale). `weight_roughness` is the mean absolute difference of
   neighbouring pixels of those images over their mean absolute value
   (harness.analysis.image_smoothness); `shuffled_roughness` the same with
-  each image's pixels shuffled: the score of noise with the same values.
+  each image's pixels shuffled: the score of noise with the same values;
+  `relative_roughness` their ratio (1: as rough as noise).
+- Each autoencoder is trained on every seed of `--ae-seeds` (initial
+  weights, batch order, dropout masks; the same MNIST split): autoencoder.csv
+  gives the mean over the seeds and its sd (`<column>_sd`; `seeds` counts
+  them). The figures show the first seed.
 """
 
 
@@ -699,9 +732,9 @@ def metadata(args, ae_data, wall_seconds, seconds):
         wall_seconds=wall_seconds)
 
 
-def training_seeds(args):
-    """The toy regression's training seeds, `--seed` first."""
-    return [args.seed + offset for offset in range(args.seeds)]
+def training_seeds(args, count):
+    """`count` training seeds, `--seed` first."""
+    return [args.seed + offset for offset in range(count)]
 
 
 def run_toy(args):
@@ -713,7 +746,7 @@ def run_toy(args):
     datasets = {s: make_toy_regression(seed=args.seed, noise_feature=(s == "noise"))
                 for s in SETTINGS}
     repeats = {}
-    for seed in training_seeds(args):
+    for seed in training_seeds(args, args.seeds):
         runs = {s: {m: train(m, datasets[s], args, seed=seed) for m in args.methods}
                 for s in SETTINGS}
         lr_runs = {}
@@ -774,8 +807,9 @@ REDUCES = 0.25
 # "vastly different results".
 CHANGED = 0.05
 VAST = 0.20
-# The autoencoder (one seed): a difference of reconstruction error or
-# roughness counts when beyond this relative margin.
+# The autoencoder: a difference of reconstruction error or roughness counts
+# when beyond the spread over its seeds (`--ae-seeds`); with one seed, when
+# beyond this relative margin.
 AE_MARGIN = 0.05
 # Noise-like weight images: roughness at least this share of the same
 # pixels shuffled.
@@ -1292,53 +1326,65 @@ def claims(tables):
                                      "this run"))
     else:
         a = ae.set_index("variant")
-        mse = {v: float(a.at[v, "test_mse"]) for v in AE_VARIANTS}
+        ae_seeds = int(a["seeds"].min()) if "seeds" in a else 1
 
-        def above(x, y):
-            return x > (1 + AE_MARGIN) * y
+        def measured(variant, column):
+            """`(mean, sd)` over the seeds (sd NaN for one seed)."""
+            sd = a.at[variant, f"{column}_sd"] if f"{column}_sd" in a else np.nan
+            return float(a.at[variant, column]), float(sd)
 
-        rule = (f" One seed: a difference counts beyond {AE_MARGIN:.0%} "
+        def above(column, x, y):
+            """Variant `x`'s `column` above `y`'s: beyond both sds over the
+            seeds; with one seed, by over AE_MARGIN (relative)."""
+            if ae_seeds > 1:
+                return beyond_spread(*measured(x, column), *measured(y, column))
+            return measured(x, column)[0] > (1 + AE_MARGIN) * measured(y, column)[0]
+
+        def values_text(column, digits):
+            return ", ".join(f"{v} {mean_sd(*measured(v, column), digits=digits)}"
+                             for v in AE_VARIANTS)
+
+        rule = (f" Mean ± sd over {ae_seeds} seeds: a difference counts beyond "
+                "both sds." if ae_seeds > 1 else
+                f" One seed: a difference counts beyond {AE_MARGIN:.0%} "
                 "(relative); the seed-to-seed spread is not measured.")
-        mse_text = ", ".join(f"{v} {m:.5f}" for v, m in mse.items())
-        best = [v for v in AE_VARIANTS[1:] if above(mse[v], mse["none"])]
+        mse_text = values_text("test_mse", 5)
+        best = [v for v in AE_VARIANTS[1:] if above("test_mse", v, "none")]
         add(ae_claims[0], decide(len(best) == 2), mse_text,
             "autoencoder.csv: test_mse",
             "Rule: none's pixel MSE below both dropout variants'." + rule)
-        add(ae_claims[1], decide(above(mse["input_dropout"], mse["none"])),
+        add(ae_claims[1], decide(above("test_mse", "input_dropout", "none")),
             mse_text, "autoencoder.csv: test_mse; ae_reconstructions.png",
             "Rule: input dropout's pixel MSE above none's (blur read as "
             "reconstruction error)." + rule)
-        add(ae_claims[2], decide(above(mse["hidden_dropout"], mse["input_dropout"])),
+        add(ae_claims[2], decide(above("test_mse", "hidden_dropout", "input_dropout")),
             mse_text, "autoencoder.csv: test_mse; ae_reconstructions.png",
             "Rule: embedding dropout's pixel MSE above input dropout's." + rule)
-        if "weight_roughness" not in a.columns:
+        if "relative_roughness" not in a.columns:
             for text in ae_claims[3:6]:
                 ledger.append(not_tested("003", text, "not in this run: column "
-                                         "weight_roughness"))
+                                         "relative_roughness"))
         else:
-            noisy = {v: float(a.at[v, "weight_roughness"] / a.at[v, "shuffled_roughness"])
-                     for v in AE_VARIANTS}
-            noisy_text = ", ".join(f"{v} {n:.2f}" for v, n in noisy.items())
-            evidence = ("autoencoder.csv: weight_roughness, shuffled_roughness; "
-                        "ae_weights_*.png")
+            noisy_text = "roughness over shuffled: " + values_text("relative_roughness", 3)
+            evidence = ("autoencoder.csv: relative_roughness (weight_roughness "
+                        "over shuffled_roughness); ae_weights_*.png")
             border = (" The measure takes the whole image as drawn: the border "
                       "pixels, where no digit has ink, keep their random "
                       "initial weights in every variant; an ink-only measure "
                       "is not made here.")
-            holds = noisy["none"] >= NOISE_LIKE
-            add(ae_claims[3], decide(holds),
-                f"roughness over shuffled: {noisy_text}", evidence,
+            holds = measured("none", "relative_roughness")[0] >= NOISE_LIKE
+            add(ae_claims[3], decide(holds), noisy_text, evidence,
                 f"Rule: none's images at least {NOISE_LIKE} as rough as the "
-                "same pixels shuffled (noise)." + ("" if holds else border))
-            holds = above(noisy["none"], noisy["input_dropout"])
-            add(ae_claims[4], decide(holds),
-                f"roughness over shuffled: {noisy_text}", evidence,
+                "same pixels shuffled (noise), on the mean over seeds."
+                + ("" if holds else border))
+            holds = above("relative_roughness", "none", "input_dropout")
+            add(ae_claims[4], decide(holds), noisy_text, evidence,
                 "Rule: input dropout's images smoother (relative roughness "
                 "lower) than none's." + rule + ("" if holds else border))
-            holds = (above(noisy["input_dropout"], noisy["hidden_dropout"])
-                     and above(noisy["none"], noisy["hidden_dropout"]))
-            add(ae_claims[5], decide(holds, above(noisy["none"], noisy["hidden_dropout"])),
-                f"roughness over shuffled: {noisy_text}", evidence,
+            smoother_than_none = above("relative_roughness", "none", "hidden_dropout")
+            holds = (above("relative_roughness", "input_dropout", "hidden_dropout")
+                     and smoother_than_none)
+            add(ae_claims[5], decide(holds, smoother_than_none), noisy_text, evidence,
                 "Rule: embedding dropout's images smoother than both other "
                 "variants'; partly than none's only." + rule
                 + ("" if holds else border))
@@ -1347,8 +1393,13 @@ def claims(tables):
                 ledger.append(not_tested("003", text, "not in this run: column "
                                          "dark_unit_fraction"))
         else:
-            unused = {v: max(float(a.at[v, "dark_unit_fraction"]),
-                             float(a.at[v, "dead_fraction"])) for v in AE_VARIANTS}
+            # A unit is unused when drawn all black or dead: the larger of
+            # the two shares, with its sd over the seeds.
+            unused = {v: max(measured(v, "dark_unit_fraction"),
+                             measured(v, "dead_fraction"), key=lambda m: m[0])
+                      for v in AE_VARIANTS}
+            more = (beyond_spread(*unused["input_dropout"], *unused["none"])
+                    if ae_seeds > 1 else unused["input_dropout"][0] > unused["none"][0])
             unused_text = ", ".join(
                 f"{v} {a.at[v, 'dark_unit_fraction']:.1%} dark, "
                 f"{a.at[v, 'dead_fraction']:.1%} dead, "
@@ -1356,17 +1407,18 @@ def claims(tables):
                 for v in AE_VARIANTS)
             evidence = ("autoencoder.csv: dark_unit_fraction, dead_fraction, "
                         "rarely_active_fraction; ae_weights_*.png")
-            many = unused["input_dropout"] >= MANY
-            add(ae_claims[6], decide(many and unused["input_dropout"] > unused["none"],
-                                     many or unused["input_dropout"] > unused["none"]),
+            many = unused["input_dropout"][0] >= MANY
+            add(ae_claims[6], decide(many and more, many or more),
                 unused_text, evidence,
                 f"Rule: at least {MANY:.0%} of input dropout's units drawn all "
-                "black or dead, more than none's; partly one of them.")
+                "black or dead, more than none's; partly one of them. Means "
+                "over the seeds" + (", more beyond both sds." if ae_seeds > 1 else "."))
             rare = float(a.at["hidden_dropout", "rarely_active_fraction"])
-            add(ae_claims[7], decide(max(unused["hidden_dropout"], rare) <= ALMOST_ALL),
+            add(ae_claims[7],
+                decide(max(unused["hidden_dropout"][0], rare) <= ALMOST_ALL),
                 unused_text, evidence,
                 f"Rule: at most {ALMOST_ALL:.0%} of embedding dropout's units "
-                "drawn all black, dead or rarely active.")
+                "drawn all black, dead or rarely active (means over the seeds).")
 
     # --- What nothing here decides -----------------------------------------
     for text, why in (
@@ -1409,18 +1461,18 @@ def main(argv=None):
     ae_data = load_mnist(args.data, seed=args.seed) if args.autoencoder else None
     print(f"[kreg] {run_label(args)}; methods: {', '.join(args.methods)}")
     datasets, runs, lr_runs, repeats = run_toy(args)
-    ae = {}
-    if ae_data is not None:
-        ae = {v: train_autoencoder(v, ae_data, args) for v in AE_VARIANTS}
+    ae = run_autoencoders(ae_data, args) if ae_data is not None else {}
     caution = run_caution(args) if args.caution else {}
     tables, csv_files = result_tables(repeats, caution, ae, args)
     seconds = {f"{s}.{m}": r["seconds"] for s, rs in runs.items()
                for m, r in rs.items()}
-    seconds.update({f"autoencoder.{v}": r["seconds"] for v, r in ae.items()})
+    seconds.update({f"autoencoder.{v}.seed{seed}": r["seconds"]
+                    for seed, results in ae.items() for v, r in results.items()})
     write_results(
         args.out, "Dropout vs batch norm vs L2 (Chen, UBC CPSC 522)",
         run_label(args), tables,
-        make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args),
+        make_figures(runs, datasets, lr_runs, caution, ae.get(args.seed, {}),
+                     ae_data, args),
         metadata(args, ae_data, time.perf_counter() - wall_start, seconds),
         NOTES, csv_files=csv_files, claims=claims)
     return tables[0][1]

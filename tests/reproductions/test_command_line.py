@@ -72,6 +72,7 @@ BAD_FLAGS = [
     (regularization_overview, ["--rotate", "-5"], "argument --rotate: expected a finite number >= 0"),
     (regularization_overview, ["--whole-set-seeds", "0"], "argument --whole-set-seeds: expected a positive integer"),
     (toy_regression, ["--epochs", "2"], "argument --epochs: expected an integer >= 4"),
+    (toy_regression, ["--ae-seeds", "0"], "argument --ae-seeds: expected a positive integer"),
     (toy_regression, ["--only", "baseline,bogus"], "argument --only: unknown ['bogus']"),
     (toy_regression, ["--only", "caution,autoencoder"], "argument --only: expected at least one method of baseline, dropout, batchnorm, l2, dropconnect; received 'caution,autoencoder'"),
     (toy_regression, ["--dropout-rate", "1.0"], "argument --dropout-rate: expected a finite number in [0, 1)"),

@@ -151,7 +151,7 @@ import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from harness.analysis.dropout_expectation import dropout_expectation  # noqa: E402
-from harness.analysis.over_seeds import mean_and_sd, seed_statistics  # noqa: E402
+from harness.analysis.over_seeds import mean_and_sd, seed_range, seed_statistics  # noqa: E402
 from harness.analysis.weight_statistics import (  # noqa: E402
     kernels,
     max_unit_norm,
@@ -286,7 +286,7 @@ ACCURACIES = ("test_accuracy", "validation_accuracy", "train_accuracy",
 
 def seeds(args):
     """The seeds of the sections that compare accuracies: `--seed` first."""
-    return [args.seed + offset for offset in range(args.seeds)]
+    return seed_range(args.seed, args.seeds)
 
 
 def run_row(result, **keys):

@@ -119,7 +119,7 @@ from harness.analysis.image_smoothness import (  # noqa: E402
     image_correlation,
     roughness,
 )
-from harness.analysis.over_seeds import per_seed  # noqa: E402
+from harness.analysis.over_seeds import per_seed, seed_range  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.ink import ink_pixels  # noqa: E402
@@ -165,7 +165,7 @@ PUBLISHED = pd.DataFrame(
 
 
 def seeds(args):
-    return [args.seed + i for i in range(args.seeds)]
+    return seed_range(args.seed, args.seeds)
 
 
 # ---------------------------------------------------------------------------

@@ -165,6 +165,7 @@ import pandas as pd  # noqa: E402
 from harness.analysis.over_seeds import (  # noqa: E402
     mean_and_sd,
     per_seed,
+    seed_range,
     seed_statistics,
 )
 from harness.cli.run import run_script  # noqa: E402
@@ -373,7 +374,7 @@ def run_input_noise(data, args):
                                          args.augment_size, seed=args.seed)
     rows = []
     for name, (kind, value) in input_variants(args).items():
-        for seed in range(args.seed, args.seed + args.seeds):
+        for seed in seeds_of("input_noise", args):
             print(f"\n[input noise] LeNet-5 on {len(x_small)} digits, {name}, "
                   f"seed {seed}")
             model = lenet(args, seed, augmentation=input_layer(kind, value, seed))
@@ -1327,7 +1328,7 @@ def seeds_of(section, args):
     """The seeds a section trains with: `--whole-set-seeds` for the sections
     on the whole training set, `--seeds` for those on the small one."""
     count = args.whole_set_seeds if section in WHOLE_SET else args.seeds
-    return range(args.seed, args.seed + count)
+    return seed_range(args.seed, count)
 
 
 def run_section(section, data, args):

@@ -139,7 +139,12 @@ import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from harness.analysis.image_smoothness import roughness  # noqa: E402
-from harness.analysis.over_seeds import per_seed, seed_statistics  # noqa: E402
+from harness.analysis.over_seeds import (  # noqa: E402
+    mean_and_sd,
+    per_seed,
+    seed_range,
+    seed_statistics,
+)
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.toy_regression import make_toy_regression, true_function  # noqa: E402
@@ -469,7 +474,7 @@ def run_autoencoders(data, args):
     """Every autoencoder variant on every seed of `--ae-seeds`:
     `{seed: {variant: result}}`, `--seed` first."""
     return {seed: {v: train_autoencoder(v, data, args, seed) for v in AE_VARIANTS}
-            for seed in training_seeds(args, args.ae_seeds)}
+            for seed in seed_range(args.seed, args.ae_seeds)}
 
 
 def autoencoder_table(repeats):
@@ -732,11 +737,6 @@ def metadata(args, ae_data, wall_seconds, seconds):
         wall_seconds=wall_seconds)
 
 
-def training_seeds(args, count):
-    """`count` training seeds, `--seed` first."""
-    return [args.seed + offset for offset in range(count)]
-
-
 def run_toy(args):
     """Every method in both settings, and baseline and batch norm at lr/16,
     on every training seed. Returns the data sets, the first seed's `runs`
@@ -746,7 +746,7 @@ def run_toy(args):
     datasets = {s: make_toy_regression(seed=args.seed, noise_feature=(s == "noise"))
                 for s in SETTINGS}
     repeats = {}
-    for seed in training_seeds(args, args.seeds):
+    for seed in seed_range(args.seed, args.seeds):
         runs = {s: {m: train(m, datasets[s], args, seed=seed) for m in args.methods}
                 for s in SETTINGS}
         lr_runs = {}
@@ -1329,9 +1329,7 @@ def claims(tables):
         ae_seeds = int(a["seeds"].min()) if "seeds" in a else 1
 
         def measured(variant, column):
-            """`(mean, sd)` over the seeds (sd NaN for one seed)."""
-            sd = a.at[variant, f"{column}_sd"] if f"{column}_sd" in a else np.nan
-            return float(a.at[variant, column]), float(sd)
+            return mean_and_sd(a.loc[variant], column)
 
         def above(column, x, y):
             """Variant `x`'s `column` above `y`'s: beyond both sds over the

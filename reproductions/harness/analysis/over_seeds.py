@@ -10,6 +10,12 @@ import numpy as np
 import pandas as pd
 
 
+def seed_range(first, count):
+    """The seeds a script trains over: `count` consecutive seeds from `first`
+    (its `--seed`), `--seed` first."""
+    return list(range(first, first + count))
+
+
 def per_seed(values):
     """Mean and sd (ddof 1; NaN for one value) of one number per seed."""
     values = np.asarray(values, dtype=np.float64)

@@ -2,7 +2,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from harness.analysis.over_seeds import mean_and_sd, per_seed, seed_statistics
+from harness.analysis.over_seeds import (
+    mean_and_sd,
+    per_seed,
+    seed_range,
+    seed_statistics,
+)
 
 
 def test_per_seed_is_the_mean_and_the_sample_sd():
@@ -33,3 +38,9 @@ def test_seed_statistics_over_two_keys_and_a_table_without_sds():
     assert stats["accuracy"].tolist() == pytest.approx([0.2, 0.4])
     mean, sd = mean_and_sd(pd.DataFrame({"accuracy": [0.9]}), "accuracy")
     assert mean == 0.9 and np.isnan(sd)
+
+
+def test_seed_range_starts_at_the_first_seed():
+    assert seed_range(0, 3) == [0, 1, 2]
+    assert seed_range(7, 1) == [7]
+    assert seed_range(5, 2) != seed_range(0, 2)

@@ -69,7 +69,6 @@ softmax cross-entropy (the mean over the batch; penalties are added to it
 as the notes add them to the objective).
 """
 
-import os
 import sys
 import time
 
@@ -84,6 +83,7 @@ from harness.cli.arguments import (
     positive_int,
     rate,
     script_parser,
+    settle_data,
 )
 from harness.cli.settings import Setting
 
@@ -142,7 +142,9 @@ if __name__ == "__main__":
     # the heavy stack below is imported.
     parse_args()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from harness.quiet_backend import start_backend_quietly  # noqa: E402
+
+start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
@@ -1216,7 +1218,7 @@ def notes(data, args, results):
 def prepare_data(args, log=print):
     """MNIST with its training set cut to `--train-size` digits, class by
     class; validation and test sets whole."""
-    data = load_mnist(args.data, seed=args.seed, log=log)
+    data = settle_data(args, load_mnist(args.data, seed=args.seed, log=log))
     if args.train_size < len(data.x_train):
         data.x_train, data.y_train = stratified_subset(
             data.x_train, data.y_train, args.train_size, seed=args.seed)

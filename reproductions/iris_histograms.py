@@ -48,7 +48,6 @@ included: all weights and biases are penalized here too. The article does
 not state its strength; `--strength` (default 0.01) is ours.
 """
 
-import os
 import sys
 import time
 
@@ -94,7 +93,9 @@ if __name__ == "__main__":
     # the heavy stack below is imported.
     parse_args()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from harness.quiet_backend import start_backend_quietly  # noqa: E402
+
+start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402

@@ -40,7 +40,6 @@ variant), batch 32, 150,000 steps, test accuracy every 1,000 steps, truncated
 normal init with stddev 0.075.
 """
 
-import os
 import sys
 import time
 
@@ -53,6 +52,7 @@ from harness.cli.arguments import (
     positive_int,
     rate,
     script_parser,
+    settle_data,
 )
 from harness.cli.settings import Setting
 from harness.jobs import ONE_THREAD, Job, default_workers, run_jobs
@@ -107,7 +107,9 @@ if __name__ == "__main__":
     # the heavy stack below is imported.
     parse_args()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from harness.quiet_backend import start_backend_quietly  # noqa: E402
+
+start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -715,7 +717,7 @@ Notes on the comparison:
 def main(argv=None):
     args = parse_args(argv)
     wall_start = time.perf_counter()
-    data = load_mnist(args.data, seed=args.seed)
+    data = settle_data(args, load_mnist(args.data, seed=args.seed))
     print(f"[kreg] {run_label(args)}; variants: {', '.join(args.variants)}")
     numbers = run(data, args)
     label = f"{run_label(args)}; data: {data.source}"

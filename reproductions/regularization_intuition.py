@@ -129,7 +129,9 @@ if __name__ == "__main__":
     # the heavy stack below is imported.
     parse_args()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from harness.quiet_backend import start_backend_quietly  # noqa: E402
+
+start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import keras  # noqa: E402
 import keras_tuner as kt  # noqa: E402

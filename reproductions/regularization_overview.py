@@ -86,6 +86,7 @@ from harness.cli.arguments import (
     positive_int,
     rate,
     script_parser,
+    settle_data,
 )
 from harness.cli.settings import Setting
 
@@ -155,7 +156,9 @@ if __name__ == "__main__":
     # the heavy stack below is imported.
     parse_args()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from harness.quiet_backend import start_backend_quietly  # noqa: E402
+
+start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
@@ -206,7 +209,7 @@ ARTICLE_SAYS = {
 # Data and model.
 # ---------------------------------------------------------------------------
 def prepare_data(args, log=print):
-    data = load_mnist(args.data, seed=args.seed, log=log)
+    data = settle_data(args, load_mnist(args.data, seed=args.seed, log=log))
     if args.train_limit:
         data.x_train, data.y_train = stratified_subset(
             data.x_train, data.y_train, args.train_limit, seed=args.seed)

@@ -59,6 +59,7 @@ from harness.cli.arguments import (
     positive_int,
     rate,
     script_parser,
+    settle_data,
 )
 from harness.cli.settings import Setting
 
@@ -131,7 +132,9 @@ if __name__ == "__main__":
     # the heavy stack below is imported.
     parse_args()
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from harness.quiet_backend import start_backend_quietly  # noqa: E402
+
+start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -1456,7 +1459,8 @@ def main(argv=None):
     wall_start = time.perf_counter()
     # The MNIST of the autoencoder is read first: a bad file stops the run
     # before any training.
-    ae_data = load_mnist(args.data, seed=args.seed) if args.autoencoder else None
+    ae_data = (settle_data(args, load_mnist(args.data, seed=args.seed))
+               if args.autoencoder else None)
     print(f"[kreg] {run_label(args)}; methods: {', '.join(args.methods)}")
     datasets, runs, lr_runs, repeats = run_toy(args)
     ae = run_autoencoders(ae_data, args) if ae_data is not None else {}

@@ -17,6 +17,7 @@ import pytest
 from harness.data import load_mnist
 from harness.data.ink import ink_pixels
 from tests.reproductions.goldens import check_golden
+from tests.reproductions.real_data import NO_FULL_MNIST, full_mnist
 from tests.reproductions.stored_numbers import stored
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -264,22 +265,7 @@ def test_quick_and_shortened_runs_default_to_their_own_folder():
                                                    "mnist_weight_images")
 
 
-def full_mnist():
-    """Where full MNIST is on this machine, if anywhere: `$KREG_MNIST`, the
-    developers' `../shared/data/mnist`, or the Keras cache."""
-    from harness.data.mnist import keras_cache_path
-
-    for candidate in (os.environ.get("KREG_MNIST"),
-                      ROOT.parent / "shared" / "data" / "mnist",
-                      keras_cache_path()):
-        if candidate and os.path.exists(candidate):
-            return str(candidate)
-    return None
-
-
-@pytest.mark.skipif(full_mnist() is None, reason="full MNIST is not on this "
-                    "machine: set KREG_MNIST to its folder or .npz, or put it at "
-                    "../shared/data/mnist or in the Keras cache")
+@pytest.mark.skipif(full_mnist() is None, reason=NO_FULL_MNIST)
 def test_headline_on_full_mnist():
     """On the real 70,000 digits the unregularized model reaches the
     article's neighbourhood (93.2 % after 150,000 steps) early: at least 91 %

@@ -158,7 +158,12 @@ def test_full_setting_trains_on_the_whole_training_set():
     data = script.prepare_data(full, log=log)
     whole = len(script.load_mnist("sample", seed=0, log=log).x_train)
     assert full.train_limit is None and len(data.x_train) == whole
-    assert script.run_label(full) == "full setting, the whole training set"
+    # The sample is not the article's data: the whole of it is a shortened run.
+    assert script.run_label(full) == (
+        "SHORTENED run (--data sample: not the article's data), the whole "
+        "training set; NOT the full setting")
+    assert script.run_label(script.parse_args([])) == (
+        "full setting, the whole training set")
     capped = script.parse_args(["--data", "sample", "--train-limit", "300"])
     assert len(script.prepare_data(capped, log=log).x_train) == 300
     assert "capped at 300" in script.run_label(capped)

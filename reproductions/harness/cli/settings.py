@@ -3,10 +3,10 @@
 Each `Setting` holds a flag, its type, its value at the full setting, its
 value with `--quick` (when that differs) and its help. From the declaration
 `script_parser` derives the flag, its help with both defaults shown, the value
-a run gets when the flag is left out, and whether a run is the full setting:
-a run is the full setting when it is not `--quick` and every setting that
-`defines_run` keeps its full value. So a value is written once, where it is
-declared, and nothing else can disagree with it.
+a run gets when the flag is left out, and what makes a run other than the
+full setting (`differences`: a setting that `defines_run` changed from its
+full value). So a value is written once, where it is declared, and nothing
+else can disagree with it.
 """
 
 import dataclasses
@@ -79,7 +79,9 @@ def fill_settings(settings, args):
             setattr(args, setting.name, setting.value(args.quick))
 
 
-def keeps_full_values(settings, args):
-    """Whether every setting that defines the run has its full value."""
-    return all(getattr(args, s.name) == s.value(False)
-               for s in settings if s.defines_run)
+def differences(settings, args):
+    """What makes a run other than the full setting, as the flags that say
+    it: `["--steps 5,000", "--only none"]` (empty for the full setting)."""
+    return [s.flag if s.type is bool else f"{s.flag} {show(getattr(args, s.name))}"
+            for s in settings
+            if s.defines_run and getattr(args, s.name) != s.value(False)]

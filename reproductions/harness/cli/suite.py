@@ -118,7 +118,7 @@ def run_scripts(names, quick, data=None, out_root=None):
             command += ["--out", os.path.join(out_root, name)]
         shown = " ".join([f"python reproductions/{name}.py"] + command[2:])
         print(f"\n=== [{i}/{len(names)}] {shown}", flush=True)
-        started = time.monotonic()
+        started, since = time.monotonic(), time.time()
         process = subprocess.Popen(command)
         try:
             code = process.wait()
@@ -129,8 +129,24 @@ def run_scripts(names, quick, data=None, out_root=None):
                   "previous results are unchanged", file=sys.stderr)
             sys.exit(130)
         rows.append((name, code, time.monotonic() - started,
-                     results_folder(name, quick, out_root) if code == 0 else "-"))
+                     written_folder(name, quick, out_root, since)
+                     if code == 0 else "-"))
     return rows
+
+
+def written_folder(name, quick, out_root, since):
+    """Where a script that ran from `since` (a `time.time()`) wrote: its
+    folder under `results/`, or `results/quick/` where the script found its
+    run shortened (by its data, say) though the suite asked for the full
+    setting; `-` if neither was written since."""
+    candidates = [results_folder(name, quick, out_root)]
+    if not quick and out_root is None:
+        candidates.append(results_folder(name, True))
+    for folder in candidates:
+        metadata = os.path.join(folder, "metadata.json")
+        if os.path.isfile(metadata) and os.path.getmtime(metadata) >= since:
+            return folder
+    return "-"
 
 
 def rederive_ledgers(names, quick, out_root=None):

@@ -178,6 +178,7 @@ def _full(train_test, source, description, files=(), digests=None):
         description = f"{description}, {mnist_files.describe_files(records)}"
     splits = split_like_tf_reader(train, test, VALIDATION_SIZE, source, description)
     splits.files = records
+    splits.canonical = mnist_files.is_canonical(records)
     return splits
 
 

@@ -19,14 +19,15 @@ import numpy as np
 # SHA-256 of the `mnist.npz` that `keras.datasets.mnist.load_data()` caches.
 KERAS_MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
-# SHA-256 of the four original (uncompressed) IDX files, and of Keras's npz.
-CANONICAL_SHA256 = {
+# SHA-256 of the four original (uncompressed) IDX files.
+IDX_SHA256 = {
     "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
     "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
     "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
     "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
-    KERAS_MNIST_SHA256,
 }
+# The files of canonical MNIST, and of Keras's npz, by their SHA-256.
+CANONICAL_SHA256 = IDX_SHA256 | {KERAS_MNIST_SHA256}
 
 IDX_FILES = {
     "x_train": "train-images-idx3-ubyte",
@@ -249,6 +250,13 @@ def provenance(paths, digests=None):
             "canonical_mnist": digest in CANONICAL_SHA256,
         })
     return records
+
+
+def is_canonical(records):
+    """Whether the files read (records of `provenance`) are the article's
+    data: exactly the four canonical IDX files, or Keras's `mnist.npz`."""
+    digests = sorted(record["sha256"] for record in records)
+    return digests in (sorted(IDX_SHA256), [KERAS_MNIST_SHA256])
 
 
 def describe_files(records):

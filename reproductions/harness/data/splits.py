@@ -19,6 +19,9 @@ class Splits:
     description: str
     # What was read: `[{"file", "sha256", "canonical_mnist"}, ...]`.
     files: list = dataclasses.field(default_factory=list)
+    # Whether these are the article's data, as the loader found them (for
+    # MNIST: `harness.data.mnist_files.is_canonical`).
+    canonical: bool = False
 
     @property
     def sizes(self):

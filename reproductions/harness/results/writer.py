@@ -28,7 +28,8 @@ def write_results(out, title, subtitle, tables, figures, metadata, notes,
     a `README.md` with the tables, the claims ledger, the notes and the
     figures. Then rebuilds
     the index of the project's `results/` folder (when `out` lies in it) and
-    prints where the results went and the tables.
+    prints the tables, then, as the last line, where the results went and
+    the run's label (which says QUICK or SHORTENED, and what differs).
 
     Args:
         out: the results folder (see `harness.cli.output_folder`).
@@ -71,8 +72,10 @@ def write_results(out, title, subtitle, tables, figures, metadata, notes,
         write_metadata(folder, metadata)
         write_report(folder, title, subtitle, body, notes)
     index_results_folder(os.path.dirname(os.path.abspath(out)))
-    print(f"\nResults written to {relative(out)} ({metadata.get('run', '')})\n")
-    print(body)
+    print(f"\n{body}\n")
+    # The last line: where the results went, and whether they are the full
+    # setting (a QUICK or SHORTENED run says so, and what differs).
+    print(f"Results written to {relative(out)}: {metadata.get('run', '')}")
     return body
 
 

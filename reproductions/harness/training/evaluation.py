@@ -7,6 +7,8 @@ one call. It is not a `keras.metrics.Metric` (it holds no state and is not
 passed to `compile`): it measures a model, on demand.
 """
 
+import functools
+
 import keras
 import numpy as np
 
@@ -76,11 +78,16 @@ class Evaluator:
         x = tf.constant(x)
         y = tf.constant(self.y)
 
-        @tf.function(jit_compile=jit_compile)
         def compute():
             return self._score(keras.ops, self.model(x, training=self.training), y)
 
-        return lambda: float(compute())
+        # One graph per Evaluator, traced once. TensorFlow counts tracings
+        # per code object, so the closures of many Evaluators (a script
+        # measures dozens of models in one process) would add up to its
+        # "triggered tf.function retracing" warning, though none retraces;
+        # a `partial` has no code object, so each is counted alone.
+        compiled = tf.function(functools.partial(compute), jit_compile=jit_compile)
+        return lambda: float(compiled())
 
     def _compiled_jax(self, x):
         import jax

@@ -66,10 +66,10 @@ def test_all_means_every_script_in_order():
 def test_runs_each_script_in_turn_and_sums_up(tmp_path, monkeypatch, capsys):
     """Scripts stand in for the real ones: each runs in its own process with
     `--quick` passed on; a failing one is reported and fails the command."""
-    (tmp_path / "good.py").write_text(
-        "import sys\nprint('good ran with', sys.argv[1:])\n")
+    (tmp_path / "good.py").write_text(WRITES.format(folder="results/quick/good"))
     (tmp_path / "bad.py").write_text("import sys\nsys.exit(3)\n")
     monkeypatch.setattr(suite, "HERE", tmp_path)
+    monkeypatch.chdir(tmp_path)
     rows = suite.run_scripts(["good", "bad"], quick=True)
     assert [(name, code, folder) for name, code, _, folder in rows] == [
         ("good", 0, "results/quick/good/"), ("bad", 3, "-")]
@@ -80,6 +80,33 @@ def test_runs_each_script_in_turn_and_sums_up(tmp_path, monkeypatch, capsys):
     summary = [line.split() for line in out.splitlines()[-3:]]
     assert [row[:2] for row in summary[:2]] == [["good", "0"], ["bad", "3"]]
     assert summary[0][-1] == "results/quick/good/" and summary[2][0] == "total"
+
+
+# A stand-in script that writes a results folder (its metadata) where told.
+WRITES = """\
+import os, sys
+print('ran with', sys.argv[1:])
+os.makedirs({folder!r}, exist_ok=True)
+open(os.path.join({folder!r}, 'metadata.json'), 'w').write('{{}}')
+"""
+
+
+def test_summary_names_the_folder_a_script_really_wrote(tmp_path, monkeypatch,
+                                                        capsys):
+    """Asked for the full setting, a script whose data turn out not to be the
+    article's writes to results/quick/: the summary says so; one that wrote
+    nothing new shows no folder."""
+    (tmp_path / "offline.py").write_text(WRITES.format(folder="results/quick/offline"))
+    (tmp_path / "full.py").write_text(WRITES.format(folder="results/full"))
+    (tmp_path / "silent.py").write_text("print('wrote nothing')\n")
+    (tmp_path / "results" / "silent").mkdir(parents=True)
+    (tmp_path / "results" / "silent" / "metadata.json").write_text("{}")
+    monkeypatch.setattr(suite, "HERE", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    rows = suite.run_scripts(["offline", "full", "silent"], quick=False)
+    assert [(name, folder) for name, _, _, folder in rows] == [
+        ("offline", "results/quick/offline/"), ("full", "results/full/"),
+        ("silent", "-")]
 
 
 def test_results_index_opens_with_the_main_job_and_cites_each_article(tmp_path):
@@ -98,8 +125,9 @@ def test_results_index_opens_with_the_main_job_and_cites_each_article(tmp_path):
 
 def test_data_goes_to_the_mnist_scripts_and_out_root_to_all(tmp_path, monkeypatch,
                                                             capsys):
-    (tmp_path / "reader.py").write_text("import sys\nprint('ARGV', sys.argv[1:])\n")
-    (tmp_path / "other.py").write_text("import sys\nprint('ARGV', sys.argv[1:])\n")
+    for name in ("reader", "other"):
+        (tmp_path / f"{name}.py").write_text(
+            WRITES.format(folder=str(tmp_path / "out" / name)))
     monkeypatch.setattr(suite, "HERE", tmp_path)
     reader = articles.Script("reader", articles.SCRIPTS[0].article, "", uses_mnist=True)
     monkeypatch.setattr(suite, "script_named",

@@ -7,10 +7,12 @@ import re
 import numpy as np
 import pytest
 
+from harness.cli.arguments import data_source
 from harness.data import mnist, mnist_files
 from harness.data.mnist import load_mnist
 from harness.data.mnist_files import MnistDataError
 from tests.reproductions.harness.data.test_mnist_files import fake_arrays, write_idx_dir
+from tests.reproductions.real_data import NO_FULL_MNIST, full_mnist
 
 
 @pytest.fixture
@@ -142,6 +144,29 @@ def test_files_and_hashes_are_recorded(no_real_sources):
         assert record["sha256"] == mnist_files.uncompressed_sha256(
             folder / record["file"])
         assert record["canonical_mnist"] is False  # fake digits
+    assert not splits.canonical
+
+
+def test_only_the_canonical_files_are_the_articles_data():
+    """The article's data are the four canonical IDX files, or Keras's npz:
+    not three of them, nor a canonical file read twice, nor the sample."""
+    idx = [{"file": f"f{i}", "sha256": digest, "canonical_mnist": True}
+           for i, digest in enumerate(sorted(mnist_files.IDX_SHA256))]
+    npz = [{"file": "mnist.npz", "sha256": mnist_files.KERAS_MNIST_SHA256,
+            "canonical_mnist": True}]
+    assert mnist_files.is_canonical(idx) and mnist_files.is_canonical(npz)
+    assert not mnist_files.is_canonical(idx[:3])
+    assert not mnist_files.is_canonical(idx[:3] + idx[:1])
+    assert not mnist_files.is_canonical(idx + npz)
+    assert not mnist_files.is_canonical([])
+    assert not load_mnist("sample", log=lambda _: None).canonical
+
+
+@pytest.mark.skipif(full_mnist() is None, reason=NO_FULL_MNIST)
+def test_full_mnist_files_are_the_articles_data():
+    splits = load_mnist(data_source(full_mnist()), log=lambda _: None)
+    assert splits.canonical
+    assert splits.sizes == {"train": 55000, "validation": 5000, "test": 10000}
 
 
 @pytest.mark.parametrize("text, message", [

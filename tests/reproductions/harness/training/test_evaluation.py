@@ -29,3 +29,20 @@ def test_training_flag_reaches_the_model():
 def test_rejects_unknown_measure():
     with pytest.raises(ValueError, match="argument `measure`.*Received: measure='mae'"):
         Evaluator(None, np.zeros((1, 1)), np.zeros(1), measure="mae")
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                    reason="TensorFlow's tf.function retracing warning")
+def test_many_evaluators_raise_no_retracing_warning(caplog):
+    """A script measures dozens of models in one process: each Evaluator
+    traces its graph once, and TensorFlow must not read that as retracing
+    (its warning counts tracings per code object)."""
+    x = np.ones((8, 4), "float32")
+    y = np.zeros(8, "int32")
+    with caplog.at_level("WARNING", logger="tensorflow"):
+        for _ in range(12):
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+            evaluate = Evaluator(model, x, y)
+            for _ in range(3):
+                evaluate()
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]

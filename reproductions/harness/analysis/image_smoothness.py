@@ -1,4 +1,5 @@
-"""How smooth a weight image is, and how alike two sets of them are.
+"""How smooth a weight image is, how alike two sets of them are, and how
+alike each is to the digit it stands for.
 
 Article 000 judges its weight images by eye ("salt-and-pepper", "much
 smoother", "the same effect as L2"). These are the measures its ledger
@@ -48,3 +49,25 @@ def image_correlation(a, b):
     b = np.asarray(b, dtype=np.float64)
     return float(np.mean([np.corrcoef(a[:, i], b[:, i])[0, 1]
                           for i in range(a.shape[1])]))
+
+
+def template_correlation(weights, images, labels, mask=None):
+    """How much each weight image looks like its digit: the Pearson
+    correlation of column `d` of `weights` with the mean of the `images` of
+    class `d` (the digit's "shadow"), averaged over the classes.
+
+    Args:
+        weights: `(pixels, classes)`.
+        images: `(n, pixels)`, one image per row.
+        labels: `(n,)` class indices or `(n, classes)` one-hot rows.
+        mask: optional boolean `(pixels,)`: the pixels compared (the inked
+            ones, say; a pixel no image inks has no shadow to match).
+    """
+    weights = np.asarray(weights, dtype=np.float64)
+    images = np.asarray(images, dtype=np.float64)
+    labels = np.asarray(labels)
+    labels = labels.argmax(axis=1) if labels.ndim == 2 else labels
+    keep = np.ones(weights.shape[0], bool) if mask is None else np.asarray(mask, bool)
+    return float(np.mean([
+        np.corrcoef(weights[keep, d], images[labels == d][:, keep].mean(axis=0))[0, 1]
+        for d in range(weights.shape[1])]))

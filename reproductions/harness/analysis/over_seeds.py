@@ -1,7 +1,7 @@
 """Mean and sd over seeds: how the scripts summarize repeated runs.
 
 A noisy comparison in a claims ledger is decided on the mean of several
-seeds, with their sd as the spread (`harness.results.claims.beyond_spread`).
+seeds, with their sd as the spread (`harness.claims.rules`).
 The sd is the sample sd (ddof 1); with one seed it is NaN, which
 `beyond_spread` counts as no spread at all.
 """

@@ -58,7 +58,23 @@ def number(kind=float, low=None, high=None, low_open=False, high_open=False):
 
     parse.expected = expected
     parse.__name__ = expected
+    parse.smallest = _smallest(kind, low, low_open)
     return parse
+
+
+# The least value tried for an open lower bound of a float (a test of the
+# smallest allowed values: `Setting.smallest`).
+OPEN_BOUND_STEP = 1e-6
+
+
+def _smallest(kind, low, low_open):
+    """The smallest value a number type accepts (for an open float bound,
+    the bound plus `OPEN_BOUND_STEP`); `None` without a lower bound."""
+    if low is None:
+        return None
+    if kind is int:
+        return low + 1 if low_open else low
+    return low + OPEN_BOUND_STEP if low_open else float(low)
 
 
 positive_int = number(int, 0, low_open=True)
@@ -88,6 +104,7 @@ def comma_separated(item, length=None):
         return values
 
     parse.expected = expected
+    parse.smallest = [item.smallest] * (length or 1)
     return parse
 
 
@@ -104,6 +121,7 @@ def comma_list(choices):
             )
         return list(dict.fromkeys(items))
 
+    parse.smallest = list(choices[:1])
     return parse
 
 

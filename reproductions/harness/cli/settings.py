@@ -52,6 +52,12 @@ class Setting:
         value = self.full if self.quick is _SAME or not quick else self.quick
         return list(value) if isinstance(value, (list, tuple)) else value
 
+    @property
+    def smallest(self):
+        """The smallest value the flag accepts (its type's), or `None` (a
+        switch, or a type without one)."""
+        return None if self.type is bool else getattr(self.type, "smallest", None)
+
     def help_text(self):
         text = f"{self.help} (default {show(self.full)}"
         if self.quick is not _SAME:

@@ -154,7 +154,7 @@ def rederive_ledgers(names, quick, out_root=None):
     # The scripts and their stack only now: the command line stays light.
     import importlib
 
-    from harness.results.claims import STATUSES, ledger_frame, status_counts
+    from harness.claims.ledger import STATUSES, ledger_frame, status_counts
     from harness.results.writer import rederive_ledger
 
     sys.path.insert(0, str(HERE))
@@ -173,7 +173,7 @@ def claims_counts(folder):
     if folder == "-" or not os.path.isfile(path):
         return "-"
     # pandas only now, after the scripts ran: the command line stays light.
-    from harness.results.claims import STATUSES, read_ledger, status_counts
+    from harness.claims.ledger import STATUSES, read_ledger, status_counts
 
     counts = status_counts(read_ledger(path))
     return "/".join(str(counts[status]) for status in STATUSES)

@@ -4,7 +4,7 @@ import os
 import re
 
 from harness.articles import script_named, script_names
-from harness.results.claims import STATUSES, read_ledger, status_counts
+from harness.claims.ledger import KINDS, STATUSES, read_ledger, status_counts
 
 INDEX_HEADER = """\
 # kreg reproduction results
@@ -42,19 +42,24 @@ def _with_citation(section, name):
 
 def claims_summary(root, names):
     """A Markdown table of the count per status of each folder's
-    `claims.csv` (folders without one are left out); "" when none has one."""
+    `claims.csv`, a row per kind of claim (folders without one are left
+    out); "" when none has one."""
     rows = []
     for name in names:
         path = os.path.join(root, name, "claims.csv")
-        if os.path.isfile(path):
-            counts = status_counts(read_ledger(path))
-            rows.append(f"| [{name}]({name}/README.md) | "
-                        + " | ".join(str(counts[s]) for s in STATUSES) + " |")
+        if not os.path.isfile(path):
+            continue
+        frame = read_ledger(path)
+        for kind in KINDS:
+            if (frame["kind"] == kind).any():
+                counts = status_counts(frame, kind)
+                rows.append(f"| [{name}]({name}/README.md) | {kind} | "
+                            + " | ".join(str(counts[s]) for s in STATUSES) + " |")
     if not rows:
         return ""
-    header = ["| results | " + " | ".join(STATUSES) + " |",
-              "|---|" + "---:|" * len(STATUSES)]
-    return "\n".join(["Claims of the articles, by status (each folder's "
+    header = ["| results | kind | " + " | ".join(STATUSES) + " |",
+              "|---|---|" + "---:|" * len(STATUSES)]
+    return "\n".join(["Claims of the articles, by kind and status (each folder's "
                       "`claims.csv`, detailed in its section):", ""]
                      + header + rows) + "\n"
 

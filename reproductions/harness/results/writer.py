@@ -6,7 +6,7 @@ import shutil
 import matplotlib.pyplot as plt
 
 from harness.results.atomic_dir import atomic_output_dir
-from harness.results.claims import Claim, ledger_frame, read_ledger, render_ledger
+from harness.claims.ledger import Claim, ledger_frame, read_ledger, render_ledger
 from harness.results.report import index_results_folder, write_report
 from harness.results.run_metadata import write_metadata
 from harness.results.tables import read_tables, write_table
@@ -46,7 +46,7 @@ def write_results(out, title, subtitle, tables, figures, metadata, notes,
         claims: optional function of the folder's tables, as read back from
             the CSV files just written (`harness.results.tables.read_tables`),
             returning the script's claims ledger (a list of
-            `harness.results.claims.Claim`): written to `claims.csv` and
+            `harness.claims.ledger.Claim`): written to `claims.csv` and
             rendered before the notes. Reading the files back makes the
             ledger the one a reader of the committed files derives.
 
@@ -92,7 +92,7 @@ def rederive_ledger(out, claims):
         claims: the script's `claims` function.
 
     Returns:
-        The new ledger (a list of `harness.results.claims.Claim`).
+        The new ledger (a list of `harness.claims.ledger.Claim`).
 
     Raises:
         ValueError: the README does not show the folder's `claims.csv` (it

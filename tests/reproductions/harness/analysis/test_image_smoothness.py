@@ -47,3 +47,22 @@ def test_image_correlation():
     assert image_correlation(a, 3 * a + 1) == pytest.approx(1.0)
     assert image_correlation(a, -a) == pytest.approx(-1.0)
     assert abs(image_correlation(a, rng.normal(size=(784, 10)))) < 0.05
+
+
+def test_template_correlation_sees_each_digits_shadow():
+    """Weights equal to each class's mean image correlate 1 with their
+    digits; weights of another class's image, or noise, far less."""
+    from harness.analysis.image_smoothness import template_correlation
+
+    rng = np.random.default_rng(4)
+    prototypes = rng.random((3, 64))
+    labels = np.repeat(np.arange(3), 50)
+    images = prototypes[labels] + 0.05 * rng.normal(size=(150, 64))
+    means = np.stack([images[labels == d].mean(axis=0) for d in range(3)], axis=1)
+    assert template_correlation(means, images, labels) == pytest.approx(1.0)
+    assert template_correlation(means[:, [1, 2, 0]], images, labels) < 0.5
+    assert abs(template_correlation(rng.normal(size=(64, 3)), images, labels)) < 0.5
+    one_hot = np.eye(3)[labels]
+    assert template_correlation(means, images, one_hot) == pytest.approx(1.0)
+    mask = np.arange(64) < 32
+    assert template_correlation(means, images, labels, mask) == pytest.approx(1.0)

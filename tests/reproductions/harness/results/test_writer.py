@@ -4,7 +4,10 @@ derived again from its own tables."""
 import pandas as pd
 import pytest
 
-from harness.results.claims import Claim, decide, read_ledger
+from harness.claims.declare import Declared, derive
+from harness.claims.ledger import read_ledger
+from harness.claims.measures import Cell
+from harness.claims.rules import Above
 from harness.results.writer import rederive_ledger, write_results
 
 
@@ -12,10 +15,9 @@ def ledger_of(words):
     """A ledger of one claim, decided from table.csv by a fixed rule; `words`
     stands for a change of the rule's wording."""
     def claims(tables):
-        value = float(tables["table"]["value"].iloc[0])
-        status = decide(value > 1, value > 0)
-        return [Claim("000", "the value is above 1", status, f"{value:g}", "",
-                      "table.csv: value", "" if status == "reproduced" else words)]
+        return derive("000", [Declared("the value is above 1",
+                                       Above(Cell("table", "value"), 1),
+                                       explain=words)], tables)
     return claims
 
 
@@ -32,7 +34,7 @@ def test_rederive_ledger_rewrites_the_ledger_and_nothing_else(tmp_path):
     assert "old words" in (folder / "README.md").read_text()
 
     ledger = rederive_ledger(str(folder), ledger_of("new words"))
-    assert [claim.status for claim in ledger] == ["partly"]
+    assert [claim.status for claim in ledger] == ["not reproduced"]
     after = {path.name: path.read_bytes() for path in folder.iterdir()}
     assert set(after) == set(before)
     assert {name for name in after if after[name] != before[name]} == {
@@ -40,9 +42,11 @@ def test_rederive_ledger_rewrites_the_ledger_and_nothing_else(tmp_path):
     report = (folder / "README.md").read_text()
     assert "new words" in report and "old words" not in report
     assert "Notes." in report and "**table**" not in report and "value" in report
-    assert read_ledger(folder / "claims.csv")["why"].tolist() == ["new words"]
+    assert read_ledger(folder / "claims.csv")["why"].tolist() == [
+        "Rule: value above 1 by more than the spread (no spread is known: one "
+        "seed); partly within it. Difference -0.5, spread 0. new words"]
     # The results index follows.
-    assert "| [script](script/README.md) | 0 | 1 | 0 | 0 |" in (
+    assert "| [script](script/README.md) | behaviour | 0 | 0 | 1 | 0 |" in (
         tmp_path / "results" / "README.md").read_text()
 
 

@@ -1,0 +1,74 @@
+"""What a rule reads, and the evidence its ledger row cites.
+
+An `Evidence` holds a results folder's tables (as `read_tables` gives them)
+and reads measure references (`harness.claims.measures`) for the rules of
+one claim, remembering the tables and columns read: the row's `evidence` is
+exactly what decided it. A `jitter` function, given, moves every measure
+read from the tables before a rule sees it: the ledger tests use it to show
+that no status moves with noise-level changes of the numbers.
+"""
+
+from harness.claims.measures import Missing, rows_where
+
+
+class Evidence:
+    """The tables of a results folder, read for one claim's rules.
+
+    Args:
+        tables: `{name: DataFrame}` of the folder's CSV files.
+        jitter: optional function `(name, Measure) -> Measure` applied to
+            every measure read from the tables (`Cell`, `SeedRows`,
+            `Final`), not to those derived from them.
+    """
+
+    def __init__(self, tables, jitter=None):
+        self.tables = tables
+        self.jitter = jitter
+        self._read = []
+
+    def measure(self, ref):
+        """The `Measure` of `ref` (raises `Missing` for what is absent)."""
+        for source in ref.sources():
+            self._note(*source)
+        measure = ref.read(self)
+        if self.jitter is not None and ref.from_tables:
+            measure = self.jitter(ref.label, measure)
+        return measure
+
+    def distinct(self, table, column, where=None):
+        """The distinct values of a column (of the rows matching `where`),
+        in order: the members of a set a rule goes through."""
+        self._note(table, column)
+        rows = rows_where(self.tables, table, where or {})
+        if column not in rows:
+            raise Missing(f"{table}.csv: {column}")
+        return list(dict.fromkeys(rows[column].tolist()))
+
+    def frame(self, table, *columns, **where):
+        """The rows of a table matching `where`, for an explanation that
+        reads more than a measure (its columns are cited)."""
+        rows = rows_where(self.tables, table, where)
+        for column in columns:
+            if column not in rows:
+                raise Missing(f"{table}.csv: {column}")
+            self._note(table, column)
+        return rows
+
+    def _note(self, table, column):
+        if (table, column) not in self._read:
+            self._read.append((table, column))
+
+    def cited(self, figures=()):
+        """The evidence: each table with its columns read, in order of first
+        reading (a column's `_sd` beside it where the table has one), then
+        the figures that show them."""
+        columns = {}
+        for table, column in self._read:
+            names = columns.setdefault(table, [])
+            names.append(column)
+            sd = f"{column}_sd"
+            if table in self.tables and sd in self.tables[table] and sd not in names:
+                names.append(sd)
+        parts = [f"{table}.csv: {', '.join(names)}" for table, names in columns.items()]
+        return "; ".join(parts + list(figures))
+

@@ -1,0 +1,117 @@
+"""Perturbed copies of a results folder's tables, for the ledger tests.
+
+Each perturbation stands for an outcome a rule must be able to see:
+moved numbers (a column scaled, shifted or shuffled across its rows),
+swapped arms (a column of names permuted), shortened curves (only the
+first steps or epochs kept) and one seed (the first seed's rows, no sds).
+Tables and columns removed stand for a run that lacks them. `jitter`
+moves every measure a rule reads by less than its own spread: noise, which
+must move no status.
+"""
+
+import zlib
+
+import numpy as np
+
+# Columns that locate a row rather than measure something.
+LOCATORS = {"seed", "seeds", "step", "epoch", "runs"}
+
+
+def numeric_columns(frame):
+    return [c for c in frame.columns if frame[c].dtype.kind in "fi"
+            and c not in LOCATORS and not c.endswith("_sd")]
+
+
+def name_columns(frame):
+    return [c for c in frame.columns if frame[c].dtype.kind in "Ob"
+            and frame[c].nunique() > 1]
+
+
+def _with(tables, name, frame):
+    return {**tables, name: frame}
+
+
+def moved_numbers(tables):
+    """Each numeric column scaled by 0, -1, 1/2 and 2, shifted by its own
+    range, and shuffled across its rows (three draws)."""
+    for name, frame in tables.items():
+        for column in numeric_columns(frame):
+            values = frame[column].astype(float)
+            width = float(np.nanmax(values) - np.nanmin(values)) if len(values) else 0.0
+            for how, moved in (("x0", values * 0), ("x-1", -values),
+                               ("x0.5", values * 0.5), ("x2", values * 2),
+                               ("+range", values + (width or 1.0)),
+                               ("-range", values - (width or 1.0))):
+                yield f"{name}.{column} {how}", _with(tables, name, frame.assign(**{
+                    column: moved}))
+            rng = np.random.default_rng(zlib.crc32(f"{name}.{column}".encode()))
+            for draw in range(3):
+                yield (f"{name}.{column} shuffled {draw}",
+                       _with(tables, name, frame.assign(**{
+                           column: rng.permutation(values.to_numpy())})))
+
+
+def swapped_arms(tables):
+    """Each column of names permuted: reversed, and rolled by one."""
+    for name, frame in tables.items():
+        for column in name_columns(frame):
+            values = frame[column].to_numpy()
+            for how, moved in (("reversed", values[::-1]), ("rolled", np.roll(values, 1))):
+                yield f"{name}.{column} {how}", _with(tables, name, frame.assign(**{
+                    column: moved}))
+
+
+def shortened_curves(tables):
+    """Curve tables cut to their first step (or epoch), and to their first
+    half."""
+    for name, frame in tables.items():
+        for step in ("step", "epoch"):
+            if step in frame and frame[step].nunique() > 1:
+                steps = np.sort(frame[step].unique())
+                yield f"{name} first {step}", _with(tables, name,
+                                                    frame[frame[step] == steps[0]])
+                half = steps[max(1, len(steps) // 2) - 1]
+                yield f"{name} first half", _with(tables, name,
+                                                  frame[frame[step] <= half])
+
+
+def one_seed(tables):
+    """Every table as one seed would have written it: the first seed's rows,
+    `seeds` 1 and no sds."""
+    result = {}
+    for name, frame in tables.items():
+        if "seed" in frame:
+            frame = frame[frame["seed"] == frame["seed"].min()]
+        if "seeds" in frame:
+            frame = frame.assign(seeds=1)
+        sds = [c for c in frame.columns if c.endswith("_sd")]
+        result[name] = frame.assign(**{c: np.nan for c in sds})
+    yield "one seed", result
+
+
+def contradicting(tables):
+    """Every perturbation that changes numbers, arms, curves or seeds."""
+    yield from moved_numbers(tables)
+    yield from swapped_arms(tables)
+    yield from shortened_curves(tables)
+    yield from one_seed(tables)
+
+
+def lacking(tables):
+    """Each table removed, and each of its columns removed."""
+    for name, frame in tables.items():
+        yield f"no {name}", {k: v for k, v in tables.items() if k != name}
+        for column in frame.columns:
+            yield f"no {name}.{column}", _with(tables, name, frame.drop(columns=column))
+
+
+def jitter(draw, fraction=0.5):
+    """A `jitter` for `derive`: each measure moved by a random fraction of
+    its own spread, at most `fraction` of it either way; the same measure
+    gets the same move within one draw."""
+    def move(name, measure):
+        seed = zlib.crc32(f"{draw}:{name}".encode())
+        u = np.random.default_rng(seed).uniform(-fraction, fraction)
+        return measure.moved(u * measure.spread)
+
+    return move

@@ -1,0 +1,75 @@
+"""Every committed ledger's rules, shown able to fail and stable under noise.
+
+For each script, the ledger is derived again from perturbed copies of its
+committed tables (`ledger_perturbations`):
+
+- no derivation raises, whatever the perturbation (a run that lacks a
+  table or a column gets `not tested`, naming it);
+- every decided `number` and `behaviour` claim takes another decided status
+  under some perturbation that contradicts it: a rule that cannot fail is a
+  defect;
+- no status moves when every measure moves by less than its own spread
+  (half of it, either way, 20 draws): a verdict that noise can flip would
+  differ from one CPU to the next.
+"""
+
+import importlib
+import pathlib
+
+import pytest
+
+from harness.articles import script_names
+from harness.results.tables import read_tables
+from tests.reproductions import ledger_perturbations as perturb
+
+RESULTS = pathlib.Path(__file__).resolve().parents[2] / "results"
+DRAWS = 20
+
+
+def statuses(ledger):
+    return {claim.claim: claim.status for claim in ledger}
+
+
+@pytest.fixture(scope="module", params=script_names())
+def committed(request):
+    module = importlib.import_module(request.param)
+    tables = read_tables(RESULTS / request.param)
+    return module, tables, module.claims(tables)
+
+
+def test_no_perturbation_makes_a_derivation_raise(committed):
+    module, tables, _ = committed
+    raised = []
+    for how, perturbed in [*perturb.contradicting(tables), *perturb.lacking(tables)]:
+        try:
+            module.claims(perturbed)
+        except Exception as error:  # noqa: BLE001 (every one is reported)
+            raised.append(f"{how}: {type(error).__name__}: {error}")
+    assert not raised, "\n".join(raised[:20])
+
+
+def test_every_decided_claim_can_fail(committed):
+    module, tables, ledger = committed
+    baseline = statuses(ledger)
+    decided = {c.claim for c in ledger
+               if c.status != "not tested" and c.kind in ("number", "behaviour")}
+    moved = set()
+    for _, perturbed in perturb.contradicting(tables):
+        for claim, status in statuses(module.claims(perturbed)).items():
+            if status != "not tested" and status != baseline[claim]:
+                moved.add(claim)
+    fixed = sorted(decided - moved)
+    assert not fixed, f"{module.__name__}: no contradicting perturbation moves {fixed}"
+
+
+def test_noise_level_jitter_moves_no_status(committed):
+    module, tables, ledger = committed
+    baseline = statuses(ledger)
+    flipped = {}
+    for draw in range(DRAWS):
+        for claim, status in statuses(module.claims(
+                tables, jitter=perturb.jitter(draw))).items():
+            if status != baseline[claim]:
+                flipped.setdefault(claim, set()).add(status)
+    assert not flipped, "\n".join(f"{claim}: {baseline[claim]} -> {sorted(s)}"
+                                  for claim, s in flipped.items())

@@ -299,10 +299,10 @@ def run(data, args):
 
     Each (variant, seed) is one job (`harness.jobs`). With `--workers 1`
     they train here, one after the other, on `data`; otherwise they are
-    spread over worker processes of one core each, each reading the same
-    data once.
+    spread over worker processes of one core each (or the workers of the
+    Dask cluster at `--scheduler`), each reading the same data once.
     """
-    here = args.workers == 1
+    here = args.workers == 1 and not args.scheduler
     jobs = [Job((variant, seed), train_job, (variant, args, seed, here),
                 env={} if here else ONE_THREAD)
             for variant in args.variants for seed in seeds(args)]
@@ -319,7 +319,8 @@ def run(data, args):
             results = run_jobs(jobs, setup=lambda: data, on_result=finished)
         else:
             results = run_jobs(jobs, args.workers, load_quietly,
-                               (args.data, args.seed), on_result=finished)
+                               (args.data, args.seed), on_result=finished,
+                               scheduler=args.scheduler)
     return {variant: stack([results[(variant, seed)] for seed in seeds(args)])
             for variant in args.variants}
 

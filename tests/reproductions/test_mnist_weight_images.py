@@ -355,3 +355,21 @@ def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     assert status["L2's weight images are very smooth"] == "not tested"
     assert "variant=l2" in why["L2's weight images are very smooth"]
     assert status["No regularization reaches the table's test accuracy"] != "not tested"
+
+
+def test_a_dask_cluster_gives_the_table_of_a_local_run(tmp_path):
+    """The same jobs on a LocalCluster of two one-thread workers and on two
+    local one-thread workers: the same table, but for the wall times."""
+    distributed = pytest.importorskip("distributed", reason="Dask is the cluster extra")
+    flags = ["--quick", "--data", "sample", "--steps", "300", "--eval-every", "150",
+             "--seeds", "2", "--only", "none,dropout"]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote = script.main(flags + ["--out", str(tmp_path / "remote"),
+                                      "--scheduler", cluster.scheduler_address])
+    local = script.main(flags + ["--out", str(tmp_path / "local"), "--workers", "2"])
+    timing = ["runtime_s", "runtime_ratio"]
+    assert remote.drop(columns=timing).equals(local.drop(columns=timing))
+    metadata = json.loads((tmp_path / "remote" / "metadata.json").read_text())
+    assert metadata["jobs"]["count"] == 4
+    assert metadata["jobs"]["where"] == [cluster.scheduler_address]

@@ -137,6 +137,44 @@ def data_source(text):
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def scheduler_address(text):
+    """`--scheduler`: a Dask scheduler's address, `tcp://HOST:PORT`, that
+    answers now (a TCP connection is opened and closed), with Dask
+    installed: checked before anything is loaded or trained."""
+    import importlib.util
+    import socket
+    import urllib.parse
+
+    parsed = urllib.parse.urlsplit(text)
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    if parsed.scheme != "tcp" or not parsed.hostname or port is None:
+        raise argparse.ArgumentTypeError(
+            f"expected a Dask scheduler address tcp://HOST:PORT, received {text!r}")
+    if importlib.util.find_spec("distributed") is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} needs Dask, which is not installed (pip install -e "
+            "\".[cluster]\")")
+    try:
+        socket.create_connection((parsed.hostname, port), timeout=5).close()
+    except OSError as e:
+        raise argparse.ArgumentTypeError(
+            f"no Dask scheduler answers at {text!r} ({e.strerror or e})") from None
+    return text
+
+
+def add_scheduler(parser):
+    """`--scheduler`, which every script and `python -m reproductions`
+    take: where the jobs train (default: this machine)."""
+    parser.add_argument(
+        "--scheduler", type=scheduler_address, default=None,
+        help="a Dask scheduler, tcp://HOST:PORT: its cluster trains the jobs "
+        "and this process writes the results (default: this machine's "
+        "processes)")
+
+
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """The script's docstring as written, and every valued flag's default
     after its help (unless the help already states it)."""
@@ -201,6 +239,7 @@ def script_parser(doc, name, settings, quick_flag=True, data=False):
         "--seed", type=non_negative_int, default=0,
         help="random seed; same seed, same machine, same numbers (default: 0)",
     )
+    add_scheduler(parser)
     parser.add_argument("--version", action="version",
                         version=f"{name}.py (kreg {kreg_version()})")
     add_settings(parser, parser.settings)

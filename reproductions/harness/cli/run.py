@@ -4,6 +4,7 @@ import os
 import sys
 
 from harness.data.mnist_files import MnistDataError
+from harness.jobs.runner import JobsFailed
 
 
 def run_script(main, argv=None):
@@ -14,6 +15,8 @@ def run_script(main, argv=None):
     - An MNIST file that turns out to be corrupt when read (`--data`, after
       the cheap checks of the parser but before any training) ends in one
       line naming the argument, and exit code 2.
+    - A worker that dies mid-run (`JobsFailed`) ends in one line and exit
+      code 1; nothing is written.
     - Ctrl-C ends in one line and exit code 130; the results folder is
       written atomically, so the previous results stay whole.
     """
@@ -26,6 +29,10 @@ def run_script(main, argv=None):
     except MnistDataError as e:
         print(f"{prog}: error: argument --data: {e}", file=sys.stderr)
         sys.exit(2)
+    except JobsFailed as e:
+        print(f"{prog}: error: {e}; nothing was written, previous results are "
+              "unchanged", file=sys.stderr)
+        sys.exit(1)
     except KeyboardInterrupt:
         print(f"\n{prog}: interrupted; nothing was written, previous results "
               "are unchanged", file=sys.stderr)

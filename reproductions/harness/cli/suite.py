@@ -6,6 +6,7 @@
     python -m reproductions toy_regression cs231n_regularization --quick
     python -m reproductions all --data path/to/mnist --out-root /tmp/rerun
     python -m reproductions regularization_overview --ledgers-only
+    python -m reproductions all --scheduler tcp://HOST:PORT   # on a Dask cluster
 
 Each script runs in a fresh process of this Python, one after another, the
 main job first, printing its own progress. At the end: one row per script,
@@ -27,7 +28,7 @@ import sys
 import time
 
 from harness.articles import SCRIPTS, script_named, script_names
-from harness.cli.arguments import data_source
+from harness.cli.arguments import add_scheduler, data_source
 from harness.cli.one_line_parser import ScriptParser
 from harness.cli.version import kreg_version
 from harness.results.atomic_dir import check_writable_parent
@@ -54,6 +55,7 @@ def parse_args(argv=None):
         help="MNIST for the scripts that use it (as their --data: auto, keras, "
         "tfds, sample, an .npz or a folder of the IDX files; default: each "
         "script's own, auto)")
+    add_scheduler(parser)
     parser.add_argument(
         "--out-root", default=None,
         help="write each script's results to OUT_ROOT/<script> instead of "
@@ -104,8 +106,9 @@ def results_folder(name, quick, out_root=None):
     return f"results/quick/{name}/" if quick else f"results/{name}/"
 
 
-def run_scripts(names, quick, data=None, out_root=None):
-    """Runs each script in a fresh process; returns the summary rows."""
+def run_scripts(names, quick, data=None, out_root=None, scheduler=None):
+    """Runs each script in a fresh process (its jobs on the Dask cluster at
+    `scheduler`, if given); returns the summary rows."""
     rows = []
     for i, name in enumerate(names, 1):
         command = [sys.executable, str(HERE / f"{name}.py")]
@@ -116,6 +119,8 @@ def run_scripts(names, quick, data=None, out_root=None):
             command += ["--data", str(data)]
         if out_root is not None:
             command += ["--out", os.path.join(out_root, name)]
+        if scheduler is not None:
+            command += ["--scheduler", scheduler]
         shown = " ".join([f"python reproductions/{name}.py"] + command[2:])
         print(f"\n=== [{i}/{len(names)}] {shown}", flush=True)
         started, since = time.monotonic(), time.time()
@@ -197,6 +202,7 @@ def main(argv=None):
     if args.ledgers_only:
         rederive_ledgers(args.scripts, args.quick, args.out_root)
         return 0
-    rows = run_scripts(args.scripts, args.quick, args.data, args.out_root)
+    rows = run_scripts(args.scripts, args.quick, args.data, args.out_root,
+                       args.scheduler)
     print_summary(rows)
     return 0 if all(code == 0 for _, code, _, _ in rows) else 1

@@ -5,6 +5,7 @@ import os
 
 from harness.data.mnist import MnistFiles
 from harness.data.splits import Splits
+from harness.jobs.runner import take_job_log
 from harness.results.environment import environment
 
 
@@ -19,11 +20,16 @@ def run_metadata(article, args, run_label, data, **measured):
         data: a `harness.data.Splits` (its source, description and sizes are
             recorded) or a dict describing generated data.
         **measured: anything else the script measured, e.g. wall times.
+
+    `jobs` records every job the process ran since the last metadata was
+    made (`harness.jobs.runner.take_job_log`): their count, own seconds and
+    where they ran.
     """
     if isinstance(data, Splits):
         data = {"source": data.source, "description": data.description,
                 "sizes": data.sizes, "files": data.files}
     return {
+        "jobs": take_job_log(),
         "article": article,
         "quick": args.quick,
         "full_setting": args.full_setting,

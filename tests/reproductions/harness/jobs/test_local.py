@@ -1,4 +1,5 @@
-"""`harness.jobs`: one way to run work, here or in fresh worker processes."""
+"""`harness.jobs.local`, through `run_jobs`: work here or in fresh local
+worker processes."""
 
 import multiprocessing
 import os
@@ -69,3 +70,22 @@ def test_a_failing_job_raises_and_leaves_no_worker():
 def test_default_workers_is_one_per_core_at_most_the_jobs():
     assert default_workers(1) == 1
     assert default_workers(10_000) == (os.cpu_count() or 1)
+
+
+def die(setup_result):
+    os._exit(3)  # a worker killed mid-run (out of memory, say)
+
+
+def test_a_worker_that_dies_fails_the_run_clearly():
+    from harness.jobs import JobsFailed
+
+    jobs = [Job("ok", where, ("ok",), env=ONE_THREAD), Job("dies", die, env=ONE_THREAD)]
+    with pytest.raises(JobsFailed, match="a worker died while running jobs"):
+        run_jobs(jobs, workers=2)
+    assert multiprocessing.active_children() == []
+
+
+def test_each_jobs_own_time_is_reported():
+    seconds = {}
+    run_jobs([Job(k, where, (k,)) for k in "ab"], seconds=seconds)
+    assert sorted(seconds) == ["a", "b"] and all(s >= 0 for s in seconds.values())

@@ -1,0 +1,15 @@
+"""The suite's one way to run work: every independent training is a `Job`,
+run by `run_jobs` in this process, in local worker processes, or on a Dask
+cluster (`--scheduler`).
+
+- `job`: the `Job` (a key, a module-level function, its arguments, the
+  environment of its process), how its function travels to a worker by
+  name, and the one-thread environment;
+- `local`: this process and fresh local worker processes;
+- `cluster`: a Dask distributed cluster, through its scheduler's address;
+- `runner`: `run_jobs`, which hands jobs to one or the other, times each,
+  and turns a worker's death into one clear error (`JobsFailed`).
+"""
+
+from harness.jobs.job import ONE_THREAD, Job, default_workers
+from harness.jobs.runner import JobsFailed, run_jobs

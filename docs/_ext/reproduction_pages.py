@@ -29,6 +29,7 @@ the build.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import html
 import importlib
@@ -114,7 +115,10 @@ class ResultsFolder:
         """`(tables, notes)`: the Markdown of the README before its ledger
         (title and subtitle left out) and after it (figures left out)."""
         claims = self.suite["results.claims"]
-        shown = claims.render_ledger([claims.Claim(**row) for row in self.rows])
+        known = {field.name for field in dataclasses.fields(claims.Claim)}
+        shown = claims.render_ledger([
+            claims.Claim(**{k: v for k, v in row.items() if k in known})
+            for row in self.rows])
         if shown not in self.report:
             raise PluginError(f"results/{self.name}/README.md does not show the "
                               "ledger of its claims.csv")

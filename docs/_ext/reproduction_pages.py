@@ -310,7 +310,10 @@ def page_markdown(folder, statuses, order):
     """The page of one results folder."""
     tables, notes = folder.report_parts()
     numbered = list(enumerate(folder.rows, start=1))
-    lines = ["---", "hide:", "  - toc", "---", "", f"# {_e(folder.title)}", ""]
+    sections = ["Claims", "Tables"] + ["Notes"] * bool(notes) + ["Figures", "Provenance"]
+    lines = ["---", "hide:", "  - toc", "---", "", f"# {_e(folder.title)}", "",
+             "On this page: " + " · ".join(f"[{s}](#{s.lower()})" for s in sections),
+             ""]
     lines += article_markdown(folder)
     lines += ["## Claims", "", counts_html(folder, statuses), ""]
     lines += ["Each status follows from the committed numbers by the rule its "

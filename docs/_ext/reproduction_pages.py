@@ -243,6 +243,29 @@ def _facts(pairs):
     return f'<dl class="kreg-facts">{items}</dl>'
 
 
+def _file_list(value):
+    """Whether `value` is a list of data files with their hashes."""
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(v, dict) and "sha256" in v for v in value))
+
+
+def data_files(data):
+    """`[(file, sha256)]` of every list of hashed files in `metadata.json`'s
+    `data` (`files`, or a prefixed one such as `mnist_files`)."""
+    return [(entry.get("file", ""), entry["sha256"]) for value in data.values()
+            if _file_list(value) for entry in value]
+
+
+def _data_value(value):
+    """A `data` entry in words: sizes as `train 55,000, ...`, a text as
+    is, anything else as compact JSON; `None` when empty."""
+    if value in ("", [], {}, None):
+        return None
+    if isinstance(value, dict) and all(isinstance(v, int) for v in value.values()):
+        return ", ".join(f"{k} {v:,}" for k, v in value.items())
+    return value if isinstance(value, str | int | float) else json.dumps(value)
+
+
 def provenance_markdown(folder):
     """The run's data, machine, wall time and settings, from
     `metadata.json`."""
@@ -256,14 +279,13 @@ def provenance_markdown(folder):
          else None)]), ""]
     data = meta.get("data", {})
     if data:
-        sizes = ", ".join(f"{k} {v:,}" for k, v in data.get("sizes", {}).items())
-        lines += ["### Data", "", _facts([
-            ("source", data.get("source")), ("what", data.get("description")),
-            ("examples", sizes)]), ""]
-        if data.get("files"):
+        facts = [(key.replace("_", " "), _data_value(value)) for key, value in data.items()
+                 if not _file_list(value)]
+        lines += ["### Data", "", _facts(facts), ""]
+        files = data_files(data)
+        if files:
             lines += ["| file | SHA-256 |", "|---|---|"]
-            lines += [f"| `{_cell(f['file'])}` | `{_cell(f.get('sha256', ''))}` |"
-                      for f in data["files"]]
+            lines += [f"| `{_cell(name)}` | `{_cell(sha)}` |" for name, sha in files]
             lines.append("")
     env = dict(meta.get("environment", {}))
     if env:
@@ -282,11 +304,13 @@ def provenance_markdown(folder):
 def _command(folder):
     """The command that regenerates the folder, and what its data was."""
     command = f"python reproductions/{folder.name}.py"
-    if folder.script is not None and folder.script.uses_mnist:
-        return ["```bash", command + " --data PATH/TO/MNIST", "```", "",
-                "`PATH/TO/MNIST`: full MNIST, the four IDX files whose SHA-256 "
-                "are listed under [Provenance](#provenance)."]
-    return ["```bash", command, "```"]
+    if folder.script is None or not folder.script.uses_mnist:
+        return ["```bash", command, "```"]
+    files = data_files(folder.metadata.get("data", {}))
+    which = (f"the {len(files)} files whose SHA-256 are listed under "
+             "[Provenance](#provenance)" if files else "as under [Provenance](#provenance)")
+    return ["```bash", command + " --data PATH/TO/MNIST", "```", "",
+            f"`PATH/TO/MNIST`: the MNIST this run used, {which}."]
 
 
 def article_markdown(folder):

@@ -156,3 +156,19 @@ def test_the_build_writes_nothing_into_results():
     assert "reproductions/index.md" in uris
     assert "reproductions/mnist_weight_images/weights_l2.png" in uris
     assert all(f.generated_by for f in files)
+
+
+def test_provenance_lists_every_hashed_data_file_whatever_its_key():
+    # toy_regression's metadata names its MNIST files `mnist_files`.
+    data = {"toy": "y = sin(2x)", "mnist_sizes": {"train": 55000, "test": 10000},
+            "mnist_files": [{"file": "a.gz", "sha256": "ab"}, {"file": "b.gz",
+                                                               "sha256": "cd"}],
+            "files": []}
+    assert pages.data_files(data) == [("a.gz", "ab"), ("b.gz", "cd")]
+    assert pages.data_files({"source": "sklearn-iris", "files": []}) == []
+    folder = type("Folder", (), {"metadata": {"data": data, "run": "r"},
+                                 "name": "toy_regression"})()
+    markdown = pages.provenance_markdown(folder)
+    assert "| `a.gz` | `ab` |" in markdown and "| `b.gz` | `cd` |" in markdown
+    assert "<dt>mnist sizes</dt><dd>train 55,000, test 10,000</dd>" in markdown
+    assert "<dt>toy</dt><dd>y = sin(2x)</dd>" in markdown

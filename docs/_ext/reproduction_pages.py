@@ -379,11 +379,11 @@ def overview_markdown(folders, statuses):
                 + "".join(f"<td>{totals[s]}</td>" for s in statuses)
                 + f"<td>{sum(len(folder.rows) for folder in folders)}</td></tr>")
     lines = ["---", "hide:", "  - toc", "---", "", "# Reproductions", "",
-             "What kreg's reproduction suite found: one script per article "
-             "regenerates its tables, figures and claims ledger into `results/`, "
-             "and each page below is built from that folder when the site is "
-             "built. Every claim of an article gets a status decided by a stated "
-             "rule from the committed numbers:", "",
+             "What kreg's reproduction suite found: each script regenerates "
+             "an article's tables, figures and claims ledger into "
+             "`results/<script>/`, and each page below is built from that folder "
+             "when the site is built. Every claim of an article gets a status "
+             "decided by a stated rule from the committed numbers:", "",
              "- " + status_badge("reproduced") + ": our numbers show what the "
              "article says, by the stated rule;",
              "- " + status_badge("partly") + ": part of the claim holds, or it "

@@ -428,11 +428,12 @@ def test_declares_its_mean_kernel(scale):
 
 
 # --------------------------------------------------------------------------
-# The README's example: predictive uncertainty far from the data.
+# The library guide's example (docs/guide/library.md): predictive uncertainty
+# far from the data.
 
 
 def predictive_sd_near_and_far(seed):
-    """The README's Bayesian MLP (two Flipout layers, softplus scales,
+    """The library guide's Bayesian MLP (two Flipout layers, softplus scales,
     kl_weight = 1 / N) trained on sin(3x) for x in [-1, 1]; the mean over
     inputs of the std over 100 Monte Carlo predictions, on [-1, 1] (near)
     and on [3, 4] (far)."""

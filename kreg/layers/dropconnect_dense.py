@@ -271,17 +271,23 @@ class DropConnectDense(keras.layers.Layer):
     def _dropconnect(self, inputs, kernel, bias):
         rank = len(inputs.shape)
         if self.sampling == "gaussian":
-            mean = self._dense(inputs, kernel, bias)
             # The floor keeps the gradient finite where the variance is 0
             # (an all-zero input row, e.g. after a ReLU): there the maximum
             # passes no gradient to the variance, instead of inf * 0 = nan.
             variance = self._variance(inputs, kernel, bias)
             stddev = ops.sqrt(ops.maximum(
                 variance, ops.cast(_VARIANCE_FLOOR, variance.dtype)))
-            noise = kreg_random.normal(ops.shape(mean), self.seed_generator,
+            outputs = ops.matmul(inputs, kernel)
+            noise = kreg_random.normal(ops.shape(outputs), self.seed_generator,
                                        dtype=stddev.dtype)
-            return ops.add(mean, ops.cast(ops.multiply(stddev, noise),
-                                          mean.dtype))
+            outputs = ops.add(outputs, ops.cast(ops.multiply(stddev, noise),
+                                                outputs.dtype))
+            # The bias comes after the noise. On TensorFlow with its oneDNN
+            # rewrites (the default on x86 CPUs), `x @ W + b + noise` then a
+            # relu, relu6 or elu is fused into one node that leaves an empty
+            # node behind: the train step's graph optimizations fail, with
+            # three `tfg_optimizer_hook ... has an empty op name` errors.
+            return outputs if bias is None else ops.add(outputs, bias)
         if self.sampling == "per_batch":
             kernel = ops.multiply(kernel, self._keep_mask(ops.shape(kernel)))
             if bias is not None and self.drop_bias:

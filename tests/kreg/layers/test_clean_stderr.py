@@ -19,6 +19,7 @@ TensorFlow logs its own condition (on a machine with CUDA libraries but no
 GPU, a `cuInit` error), whatever kreg does.
 """
 
+import functools
 import os
 import pathlib
 import re
@@ -51,43 +52,42 @@ def _dense():
     return keras.layers.Dense(4, activation="relu")
 
 
+def _kreg_layer(layer_class, name, **kwargs):
+    return [layer_class(4, activation="relu", seed=0, name=name, **kwargs)]
+
+
+def _each(layer_class, argument, values, **kwargs):
+    """A case per value of the layer's `argument`."""
+    return {f"{layer_class.__name__}({argument}={value!r})": functools.partial(
+        _kreg_layer, layer_class, **{argument: value}, **kwargs)
+        for value in values}
+
+
 def _cases():
     """Case name -> a function of a layer name making the case's layers (the
     kreg layer under that name)."""
-    cases = {}
-    for sampling in BAYESIAN_SAMPLINGS:
-        cases[f"BayesianDense(sampling={sampling!r})"] = (
-            lambda name, s=sampling: [kl.BayesianDense(
-                4, sampling=s, bias_posterior=True, activation="relu", seed=0,
-                name=name)])
-    for inference in sorted(set(BAYESIAN_INFERENCES) - {"mean"}):
-        cases[f"BayesianDense(inference={inference!r})"] = (
-            lambda name, i=inference: [kl.BayesianDense(
-                4, inference=i, activation="relu", seed=0, name=name)])
-    cases["DropConnect(Dense)"] = lambda name: [
-        kl.DropConnect(_dense(), seed=0, name=name)]
-    for sampling in DROPCONNECT_SAMPLINGS:
-        cases[f"DropConnectDense(sampling={sampling!r})"] = (
-            lambda name, s=sampling: [kl.DropConnectDense(
-                4, sampling=s, drop_bias=True, activation="relu", seed=0,
-                name=name)])
-    for inference in sorted(set(DROPCONNECT_INFERENCES) - {"mean"}):
-        cases[f"DropConnectDense(inference={inference!r})"] = (
-            lambda name, i=inference: [kl.DropConnectDense(
-                4, sampling="gaussian", inference=i, activation="relu",
-                seed=0, name=name)])
-    cases["GaussianFunctionDense"] = lambda name: [
-        kl.GaussianFunctionDense(4, activation="relu", seed=0, name=name)]
-    cases["GaussianWeightDense"] = _deprecated_gaussian_weight_dense
-    cases["InvertedDropout"] = lambda name: [
-        _dense(), kl.InvertedDropout(0.5, seed=0, name=name)]
-    cases["VanillaDropout"] = lambda name: [
-        _dense(), kl.VanillaDropout(0.5, seed=0, name=name)]
-    cases["WeightNormalization(Dense)"] = lambda name: [
-        kl.WeightNormalization(_dense(), data_init=True, name=name)]
-    cases["WeightNormDense"] = lambda name: [
-        kl.WeightNormDense(4, activation="relu", data_init=True, name=name)]
-    return cases
+    return {
+        **_each(kl.BayesianDense, "sampling", BAYESIAN_SAMPLINGS,
+                bias_posterior=True),
+        **_each(kl.BayesianDense, "inference", BAYESIAN_INFERENCES),
+        "DropConnect(Dense)": lambda name: [
+            kl.DropConnect(_dense(), seed=0, name=name)],
+        **_each(kl.DropConnectDense, "sampling", DROPCONNECT_SAMPLINGS,
+                drop_bias=True),
+        **_each(kl.DropConnectDense, "inference", DROPCONNECT_INFERENCES,
+                sampling="gaussian"),
+        "GaussianFunctionDense": functools.partial(
+            _kreg_layer, kl.GaussianFunctionDense),
+        "GaussianWeightDense": _deprecated_gaussian_weight_dense,
+        "InvertedDropout": lambda name: [
+            _dense(), kl.InvertedDropout(0.5, seed=0, name=name)],
+        "VanillaDropout": lambda name: [
+            _dense(), kl.VanillaDropout(0.5, seed=0, name=name)],
+        "WeightNormalization(Dense)": lambda name: [
+            kl.WeightNormalization(_dense(), data_init=True, name=name)],
+        "WeightNormDense": lambda name: [
+            kl.WeightNormDense(4, activation="relu", data_init=True, name=name)],
+    }
 
 
 def _deprecated_gaussian_weight_dense(name):

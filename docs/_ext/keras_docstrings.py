@@ -25,6 +25,13 @@ same way (Markdown would otherwise read `>>>` as block quotes).
 text, so its `name: description` items would run together in one paragraph.
 This extension turns the items into a Markdown list (`- `name`: ...`).
 
+3. Lists glued to their lead-in. A description that introduces its options
+with a colon and lists them on the next lines (`sampling: How a training
+call draws from the posterior:` then `- "weights" ...`) is one paragraph to
+Markdown, which starts a list only after a blank line: the options ran
+together. This extension puts a blank line before such a list, and after it
+where the description goes on at the list's own indentation.
+
 Only the documentation build uses this file (see `mkdocs.yml`); it is not
 part of the kreg package.
 """
@@ -38,6 +45,12 @@ import griffe
 
 _TITLE = re.compile(r"^(?P<indent>[ \t]*)Examples?:[ \t]*$")
 _CALL_TITLE = re.compile(r"^(?P<indent>[ \t]*)Call arguments:[ \t]*$")
+_LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d+[.)])[ \t]+\S")
+# A Google section title alone on its line ("Reference:"): its content,
+# indented under it, must follow it directly, or griffe reads the section as
+# plain text.
+_SECTION_TITLE = re.compile(r"^[ \t]*[A-Z][A-Za-z ]*:[ \t]*$")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _ITEM = re.compile(
     r"^(?P<indent>[ \t]+)(?P<name>\*{0,2}\w+)"
     r"(?P<annotation> \([^)]*\))?:[ \t]+(?P<text>.*)$"
@@ -109,10 +122,46 @@ def list_call_arguments(text: str) -> str:
     return "\n".join(out)
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def separate_lists(text: str) -> str:
+    """Blank lines around each list that a line of text touches.
+
+    Before a list whose first item follows a line of text (not the title of
+    a section whose content it is, indented under it), and after a list
+    that a line of text at its items' own indentation continues. Fenced code
+    is left as it is.
+    """
+    out: list[str] = []
+    list_indent = None  # the items' indentation while inside a list
+    fenced = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and line.strip():
+            previous = out[-1] if out else ""
+            if _LIST_ITEM.match(line):
+                if list_indent is None or _indent(line) < list_indent:
+                    under_title = (_SECTION_TITLE.match(previous)
+                                   and _indent(line) > _indent(previous))
+                    if previous.strip() and not under_title:
+                        out.append("")
+                    list_indent = _indent(line)
+            elif list_indent is not None and _indent(line) <= list_indent:
+                if _indent(line) == list_indent and previous.strip():
+                    out.append("")
+                list_indent = None
+        out.append(line)
+    return "\n".join(out)
+
+
 class KerasDocstrings(griffe.Extension):
-    """Adapt kreg's Keras-style `Example:` and `Call arguments:` sections."""
+    """Adapt kreg's Keras-style `Example:` and `Call arguments:` sections,
+    and its lists glued to their lead-in."""
 
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
         if obj.docstring is not None:
             value = indent_doctest_examples(obj.docstring.value)
-            obj.docstring.value = list_call_arguments(value)
+            obj.docstring.value = separate_lists(list_call_arguments(value))

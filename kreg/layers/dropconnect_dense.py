@@ -1,7 +1,5 @@
 """`DropConnectDense`: a dense layer that drops weights instead of units."""
 
-import warnings
-
 import keras
 from keras import activations, constraints, initializers, ops, regularizers
 
@@ -14,12 +12,14 @@ from kreg.argument_checks import (
     check_seed,
 )
 from kreg.kernels import kernel
+from kreg.layers.deprecations import warn_deprecated
 
 _SAMPLINGS = ("per_example", "per_batch", "gaussian")
 _INFERENCES = ("mean", "sample", "moment_matched")
-# The words of kreg < 0.x, still read (with a DeprecationWarning) so that
-# layers made or saved with them load: `mask=` is `sampling=`, and the old
-# `inference` values map to the new ones.
+# The words of kreg 0.2, still read (with a DeprecationWarning, until
+# `kreg.layers.deprecations.REMOVED_IN`) so that layers made or saved with
+# them load: `mask=` is `sampling=`, and the old `inference` values map to
+# the new ones.
 _OLD_INFERENCES = {"deterministic": "mean", "gaussian": "moment_matched"}
 # Stateless seed of the Gaussian inference draws when `seed` is None.
 _DEFAULT_INFERENCE_SEED = 0
@@ -119,14 +119,15 @@ class DropConnectDense(keras.layers.Layer):
         use_bias: Boolean, whether the layer uses a bias vector.
         sampling: How the training noise is drawn: `"per_example"`
             (default), `"per_batch"` or `"gaussian"`, see above. (Formerly
-            `mask`, still accepted with a `DeprecationWarning`.)
+            `mask`, still accepted with a `DeprecationWarning` until kreg
+            0.5.0.)
         drop_bias: Boolean, whether bias entries are dropped too (with the
             same `rate`, per example or per batch following `sampling`, and
             the same inverted scaling). Ignored when `use_bias=False`.
         inference: `"mean"` (default), `"sample"` or `"moment_matched"`,
             see above. (The former `"deterministic"` and `"gaussian"` are
-            still accepted, with a `DeprecationWarning`, as `"mean"` and
-            `"moment_matched"`.)
+            still accepted, with a `DeprecationWarning` until kreg 0.5.0,
+            as `"mean"` and `"moment_matched"`.)
         num_inference_samples: Positive integer, number of Gaussian draws
             averaged by `inference="moment_matched"`. Defaults to `100`.
         kernel_initializer: Initializer for the `kernel` weights matrix.
@@ -271,17 +272,23 @@ class DropConnectDense(keras.layers.Layer):
     def _dropconnect(self, inputs, kernel, bias):
         rank = len(inputs.shape)
         if self.sampling == "gaussian":
-            mean = self._dense(inputs, kernel, bias)
             # The floor keeps the gradient finite where the variance is 0
             # (an all-zero input row, e.g. after a ReLU): there the maximum
             # passes no gradient to the variance, instead of inf * 0 = nan.
             variance = self._variance(inputs, kernel, bias)
             stddev = ops.sqrt(ops.maximum(
                 variance, ops.cast(_VARIANCE_FLOOR, variance.dtype)))
-            noise = kreg_random.normal(ops.shape(mean), self.seed_generator,
+            outputs = ops.matmul(inputs, kernel)
+            noise = kreg_random.normal(ops.shape(outputs), self.seed_generator,
                                        dtype=stddev.dtype)
-            return ops.add(mean, ops.cast(ops.multiply(stddev, noise),
-                                          mean.dtype))
+            outputs = ops.add(outputs, ops.cast(ops.multiply(stddev, noise),
+                                                outputs.dtype))
+            # The bias comes after the noise. On TensorFlow with its oneDNN
+            # rewrites (the default on x86 CPUs), `x @ W + b + noise` then a
+            # relu, relu6 or elu is fused into one node that leaves an empty
+            # node behind: the train step's graph optimizations fail, with
+            # three `tfg_optimizer_hook ... has an empty op name` errors.
+            return outputs if bias is None else ops.add(outputs, bias)
         if self.sampling == "per_batch":
             kernel = ops.multiply(kernel, self._keep_mask(ops.shape(kernel)))
             if bias is not None and self.drop_bias:
@@ -376,14 +383,14 @@ def _renamed_arguments(sampling, inference, kwargs):
                 "Invalid value received for argument `mask`. Expected it "
                 "left out: it is the former name of `sampling`. Received: "
                 f"mask={old} and sampling={sampling}")
-        warnings.warn(
+        warn_deprecated(
             f"DropConnectDense(mask={old!r}) is deprecated: use "
-            f"sampling={old!r}.", DeprecationWarning, stacklevel=3)
+            f"sampling={old!r}.", stacklevel=3)
         sampling = old
     if isinstance(inference, str) and inference in _OLD_INFERENCES:
         new = _OLD_INFERENCES[inference]
-        warnings.warn(
+        warn_deprecated(
             f"DropConnectDense(inference={inference!r}) is deprecated: use "
-            f"inference={new!r}.", DeprecationWarning, stacklevel=3)
+            f"inference={new!r}.", stacklevel=3)
         inference = new
     return sampling, inference

@@ -3,7 +3,8 @@
 `GaussianWeightDense(mode="gaussian_function")` is now
 `kreg.layers.GaussianFunctionDense` and
 `GaussianWeightDense(mode="reparameterized")` is
-`kreg.layers.BayesianDense`. This module keeps the old name working:
+`kreg.layers.BayesianDense`. This module keeps the old name working until
+kreg 0.5.0 (`kreg.layers.deprecations.REMOVED_IN`):
 
 - `GaussianWeightDense(...)` warns and returns the new layer for `mode`,
   with the old defaults (notably `kl_weight=0` and `scale_parameterization=
@@ -17,17 +18,18 @@ functional model's weights under each layer's snake-cased class name
 (`layers/gaussian_weight_dense/vars`), so only a layer of that class name
 finds the weights of an old file (or of `model.load_weights` on an old
 weights file). Such a layer saves itself as the old layer did (with its
-`mode`), so a re-saved file loads again. To move a model to the new names,
+`mode`), so a re-saved file loads again; it takes that config back
+(`from_config`, `keras.models.clone_model`) and reads out its `mode`, as the
+old layer did. To move a model to the new names,
 build it with the new classes and copy the weights (`set_weights`): the
 variables are the same, in the same order.
 """
-
-import warnings
 
 import keras
 
 from kreg.argument_checks import check_choice
 from kreg.layers.bayesian_dense import BayesianDense
+from kreg.layers.deprecations import warn_deprecated
 from kreg.layers.gaussian_function_dense import GaussianFunctionDense
 
 _REGISTERED_PACKAGE, _CLASS_NAME = "kreg", "GaussianWeightDense"
@@ -68,25 +70,34 @@ def _new_arguments(arguments):
 
 
 def _warn(mode, stacklevel):
-    warnings.warn(
+    warn_deprecated(
         f"kreg.layers.GaussianWeightDense is deprecated: mode={mode!r} is "
         f"kreg.layers.{_NEW_CLASSES[mode].__name__} (see "
-        "kreg.layers.gaussian_weight_dense).", DeprecationWarning,
-        stacklevel=stacklevel + 1)
+        "kreg.layers.gaussian_weight_dense).", stacklevel=stacklevel + 1)
 
 
 def _keeping_the_old_name(new_class, mode):
-    """A subclass of `new_class` named `GaussianWeightDense` that saves its
-    `mode` (see the module docstring)."""
+    """A subclass of `new_class` named `GaussianWeightDense` that takes,
+    saves and reports its `mode` (see the module docstring)."""
+    layer_mode = mode
+
+    def __init__(self, *args, mode=layer_mode, **kwargs):
+        # Its own config (with `mode`) makes the same layer again, as Keras's
+        # `from_config`, `clone_model` and `run_layer_test` expect.
+        check_choice("mode", mode, (layer_mode,))
+        new_class.__init__(self, *args, **kwargs)
 
     def get_config(self):
-        return {**new_class.get_config(self), "mode": mode}
+        return {**new_class.get_config(self), "mode": layer_mode}
 
     legacy = type(_CLASS_NAME, (new_class,), {
         "__module__": __name__,
         "__doc__": f"A `{new_class.__name__}` made by the deprecated "
                    f"`GaussianWeightDense(mode={mode!r})`.",
+        "__init__": __init__,
         "get_config": get_config,
+        "mode": property(lambda self: layer_mode,
+                         doc="The former layer's `mode` (read-only)."),
     })
     # Saved as the old layer was: `kreg>GaussianWeightDense` (which loads
     # through `GaussianWeightDense.from_config`, registered below).
@@ -130,8 +141,9 @@ class GaussianWeightDense(metaclass=_DeprecatedLayerType):
     and `scale_parameterization="exp"` (`noise_scale` is dropped), each with
     a `DeprecationWarning`. The layer keeps the class name
     `GaussianWeightDense`, so that weights saved by the old layer load (see
-    the module docstring). `.keras` files saved with the old layer load the
-    same way.
+    the module docstring), and its `mode` attribute. `.keras` files saved
+    with the old layer load the same way. The name is removed in kreg 0.5.0
+    (`kreg.layers.deprecations.REMOVED_IN`).
 
     It takes `units`, `mode` (`"gaussian_function"`, the default, or
     `"reparameterized"`) and the arguments of the new layer (or of the
@@ -145,6 +157,8 @@ class GaussianWeightDense(metaclass=_DeprecatedLayerType):
     ...     layer = kreg.layers.GaussianWeightDense(3, mode="reparameterized")
     >>> [isinstance(layer, kreg.layers.BayesianDense), layer.kl_weight]
     [True, 0.0]
+    >>> layer.mode
+    'reparameterized'
     """
 
     @classmethod

@@ -7,19 +7,22 @@ the rest of `tests/kreg`). As in Keras's own docstrings, an example may use
 needs it imports or defines itself. Printed values are compared with
 `NORMALIZE_WHITESPACE` and `ELLIPSIS`, so an example prints numbers only where
 they are the same on every backend.
+
+The names and the option flags are the ones the standard
+`pytest --doctest-modules kreg` uses, defined once for both: pytest's
+`doctest_namespace` (filled by the repository's conftest.py) and its
+`doctest_optionflags` setting (pyproject.toml).
 """
 
 import doctest
+import functools
 import importlib
+import operator
 import pkgutil
 
-import keras
-import numpy as np
 import pytest
 
 import kreg
-
-OPTIONS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 
 
 def _library_modules():
@@ -50,10 +53,24 @@ def test_every_documented_module_is_collected():
     assert sum(len(test.examples) for test in EXAMPLES) >= 70
 
 
+def _option_flags(config):
+    """pytest's `doctest_optionflags` setting, as `doctest` flags."""
+    return functools.reduce(operator.or_, (
+        doctest.OPTIONFLAGS_BY_NAME[name]
+        for name in config.getini("doctest_optionflags")), 0)
+
+
+def test_examples_run_as_pytest_runs_them(doctest_namespace, pytestconfig):
+    assert {"keras", "np", "kreg"} <= set(doctest_namespace)
+    assert doctest_namespace["kreg"] is kreg
+    assert _option_flags(pytestconfig) == (
+        doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+
+
 @pytest.mark.parametrize("test", EXAMPLES, ids=[t.name for t in EXAMPLES])
-def test_docstring_example_runs(test):
-    test.globs = {**test.globs, "keras": keras, "np": np, "kreg": kreg}
-    runner = doctest.DocTestRunner(optionflags=OPTIONS)
+def test_docstring_example_runs(test, doctest_namespace, pytestconfig):
+    test.globs = {**test.globs, **doctest_namespace}
+    runner = doctest.DocTestRunner(optionflags=_option_flags(pytestconfig))
     report = []
     runner.run(test, out=report.append)
     assert runner.failures == 0, "".join(report)

@@ -13,6 +13,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 import kreg
+from kreg.layers.deprecations import REMOVED_IN
 
 # Python 3.11's TOML reader; on 3.10 these checks skip and say so (CI runs
 # them on 3.11).
@@ -60,6 +61,11 @@ def test_changelog_has_the_current_version():
     release = Version(kreg.__version__).base_version
     headings = re.findall(r"^## (\S+)", (ROOT / "CHANGELOG.md").read_text(), re.M)
     assert headings[0] == release, headings
+
+
+def test_changelog_names_the_release_that_removes_deprecated_names():
+    text = " ".join((ROOT / "CHANGELOG.md").read_text().split())
+    assert f"removed in {REMOVED_IN}" in text
 
 
 def test_licence_text_is_apache_2_and_declared():

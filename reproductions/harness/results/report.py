@@ -64,6 +64,17 @@ def claims_summary(root, names):
                      + header + rows) + "\n"
 
 
+def results_folders(root):
+    """The names of the results folders under `root` (those with a
+    `README.md`; no folder being written or replaced), the scripts' order
+    first (main job first), then any other by name."""
+    sections = [name for name in sorted(os.listdir(root))
+                if ".tmp-" not in name and ".old-" not in name
+                and os.path.isfile(os.path.join(root, name, "README.md"))]
+    known = [name for name in script_names() if name in sections]
+    return known + [name for name in sections if name not in known]
+
+
 def index_results_folder(root):
     """Rebuilds `root/README.md` from `root/*/README.md` when `root` is a
     folder called `results` (the project's; a user's `--out` elsewhere is
@@ -71,17 +82,10 @@ def index_results_folder(root):
     root = os.path.abspath(root)
     if os.path.basename(root) != "results":
         return None
-    sections = {}
-    for name in sorted(os.listdir(root)):
-        path = os.path.join(root, name, "README.md")
-        if ".tmp-" in name or ".old-" in name or not os.path.isfile(path):
-            continue
-        sections[name] = path
-    known = [name for name in script_names() if name in sections]
-    order = known + sorted(set(sections) - set(known))
+    order = results_folders(root)
     parts = [INDEX_HEADER, claims_summary(root, order)]
     for name in order:
-        with open(sections[name]) as f:
+        with open(os.path.join(root, name, "README.md")) as f:
             parts.append(_with_citation(_relink(f.read(), name), name))
     index = os.path.join(root, "README.md")
     with open(index + ".tmp", "w") as f:

@@ -18,6 +18,7 @@ from kreg.layers import BayesianDense, GaussianPrior, ScaleMixturePrior
 from tests.kreg.layers.gaussian_layer_checks import (
     check_penalties_and_constraints_on_mean_and_bias,
 )
+from tests.kreg.layers.keras_layer_checks import run_keras_layer_test
 from tests.kreg.repeated_calls import training_call_losses, training_calls
 
 _np = keras.ops.convert_to_numpy
@@ -428,11 +429,12 @@ def test_declares_its_mean_kernel(scale):
 
 
 # --------------------------------------------------------------------------
-# The README's example: predictive uncertainty far from the data.
+# The library guide's example (docs/guide/library.md): predictive uncertainty
+# far from the data.
 
 
 def predictive_sd_near_and_far(seed):
-    """The README's Bayesian MLP (two Flipout layers, softplus scales,
+    """The library guide's Bayesian MLP (two Flipout layers, softplus scales,
     kl_weight = 1 / N) trained on sin(3x) for x in [-1, 1]; the mean over
     inputs of the std over 100 Monte Carlo predictions, on [-1, 1] (near)
     and on [3, 4] (far)."""
@@ -796,3 +798,16 @@ def test_mixed_float16(mixed_precision, rng):
     loss = layer.losses[0]
     assert keras.backend.standardize_dtype(loss.dtype) == "float32"
     assert np.isfinite(_np(loss))
+
+
+@pytest.mark.parametrize("sampling", ["weights", "local", "flipout"])
+def test_keras_layer_checks(sampling):
+    # The kernel's mean and scale, the bias and the bias's scale; one seed
+    # generator; the KL terms of the kernel and of the bias.
+    run_keras_layer_test(
+        BayesianDense, {"units": UNITS, "sampling": sampling,
+                        "bias_posterior": True, "seed": 1},
+        input_shape=(2, INPUT_DIM), call_kwargs={"training": True},
+        expected_output_shape=(2, UNITS), expected_num_trainable_weights=4,
+        expected_num_non_trainable_weights=0, expected_num_seed_generators=1,
+        expected_num_losses=2, supports_masking=True)

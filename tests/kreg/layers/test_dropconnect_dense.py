@@ -2,6 +2,7 @@
 
 import json
 import math
+import warnings
 import zipfile
 
 import keras
@@ -10,6 +11,7 @@ import pytest
 from keras import ops
 
 from kreg.layers.dropconnect_dense import DropConnectDense
+from tests.kreg.layers.keras_layer_checks import run_keras_layer_test
 from tests.kreg.repeated_calls import inference_calls, training_calls
 
 SAMPLINGS = ["per_example", "per_batch"]
@@ -526,6 +528,34 @@ def test_former_arguments_still_work_with_a_warning(old, new, rng):
     for training in (True, False):
         np.testing.assert_array_equal(_np(layer(x, training=training)),
                                       _np(twin(x, training=training)))
+    # Keras's ways of making the layer again take its config, in the new
+    # words, without a warning.
+    model = keras.Sequential([keras.Input((3,)), layer])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        copies = [keras.models.clone_model(model).layers[0],
+                  DropConnectDense.from_config(layer.get_config())]
+    for copy in copies:
+        assert copy.get_config() == layer.get_config()
+
+
+@pytest.mark.parametrize("init_kwargs", [
+    {"sampling": "gaussian", "inference": "moment_matched"},
+    # The former words, while they are kept.
+    {"mask": "gaussian", "inference": "gaussian"},
+    {"mask": "per_batch", "inference": "deterministic"},
+])
+def test_keras_layer_checks(init_kwargs):
+    # The kernel and the bias; one seed generator.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        run_keras_layer_test(
+            DropConnectDense, {"units": 4, "activation": "relu", "seed": 1,
+                               **init_kwargs},
+            input_shape=(2, 3), call_kwargs={"training": True},
+            expected_output_shape=(2, 4), expected_num_trainable_weights=2,
+            expected_num_non_trainable_weights=0, expected_num_seed_generators=1,
+            expected_num_losses=0, supports_masking=True)
 
 
 def test_a_file_saved_with_the_former_words_loads(tmp_path, rng):

@@ -10,6 +10,7 @@ from kreg.layers import GaussianFunctionDense
 from tests.kreg.layers.gaussian_layer_checks import (
     check_penalties_and_constraints_on_mean_and_bias,
 )
+from tests.kreg.layers.keras_layer_checks import run_keras_layer_test
 
 INPUT_DIM = 4
 UNITS = 3
@@ -330,3 +331,13 @@ def test_mixed_float16(mixed_precision, rng):
     expected = x @ w0 + _np(layer.bias)
     np.testing.assert_allclose(_np(y_inf), expected, rtol=1e-2, atol=1e-2)
     assert int(_np(layer.step)) == 1
+
+
+def test_keras_layer_checks():
+    # The kernel's mean and log scale and the bias; the noise and the step.
+    run_keras_layer_test(
+        GaussianFunctionDense, {"units": UNITS, "seed": 1},
+        input_shape=(2, INPUT_DIM), call_kwargs={"training": True},
+        expected_output_shape=(2, UNITS), expected_num_trainable_weights=3,
+        expected_num_non_trainable_weights=2, expected_num_seed_generators=0,
+        expected_num_losses=0, supports_masking=True)

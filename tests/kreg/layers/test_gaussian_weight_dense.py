@@ -23,6 +23,7 @@ by the former layer.
 
 import json
 import pathlib
+import sys
 import warnings
 import zipfile
 
@@ -37,6 +38,8 @@ from kreg.layers import (
     GaussianWeightDense,
     ScaleMixturePrior,
 )
+from kreg.layers.deprecations import REMOVED_IN
+from tests.kreg.layers.keras_layer_checks import run_keras_layer_test
 
 _np = keras.ops.convert_to_numpy
 LEGACY = pathlib.Path(__file__).parent / "legacy"
@@ -171,3 +174,55 @@ def test_the_new_layers_save_under_their_own_names(keras_roundtrip):
     loaded = keras_roundtrip(model)
     assert [type(layer) for layer in loaded.layers] == [
         GaussianFunctionDense, BayesianDense]
+
+
+@pytest.mark.parametrize("mode, kwargs, weights, seed_generators, losses", [
+    # The kernel's mean and log scale and the bias; the noise and the step.
+    ("gaussian_function", {}, (3, 2), 0, 0),
+    # The kernel's mean and scale and the bias; the KL term.
+    ("reparameterized", {"kl_weight": 0.1}, (3, 0), 1, 1),
+])
+def test_keras_layer_checks(mode, kwargs, weights, seed_generators, losses):
+    """Keras's own `run_layer_test` passes on the deprecated name, as on the
+    new layers, while it is kept."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        run_keras_layer_test(
+            GaussianWeightDense, {"units": 3, "mode": mode, "seed": 1, **kwargs},
+            input_shape=(2, 4), call_kwargs={"training": True},
+            expected_output_shape=(2, 3),
+            expected_num_trainable_weights=weights[0],
+            expected_num_non_trainable_weights=weights[1],
+            expected_num_seed_generators=seed_generators,
+            expected_num_losses=losses, supports_masking=True)
+
+
+@pytest.mark.parametrize("mode", ["gaussian_function", "reparameterized"])
+def test_a_deprecated_layer_clones_and_reports_its_mode(mode, rng):
+    layer, _ = quietly(GaussianWeightDense, 3, mode=mode, activation="relu",
+                       seed=2)
+    assert layer.mode == mode
+    with pytest.raises(AttributeError):
+        layer.mode = "other"
+    model = keras.Sequential([keras.Input((4,)), layer])
+    # Keras's ways of making a layer again from its config.
+    clone = keras.models.clone_model(model)
+    again = type(layer).from_config(layer.get_config())
+    for copy in (clone.layers[0], again):
+        assert type(copy) is type(layer) and copy.mode == mode
+        assert copy.get_config() == layer.get_config()
+    clone.set_weights(model.get_weights())
+    x = rng.normal(size=(5, 4)).astype("float32")
+    np.testing.assert_array_equal(_np(clone(x)), _np(model(x)))
+    # A layer of one mode is not made from the other mode's config.
+    other = ({"gaussian_function", "reparameterized"} - {mode}).pop()
+    with pytest.raises(ValueError, match=f"`mode`.*Received: mode={other}"):
+        type(layer)(3, mode=other)
+
+
+def test_the_docs_name_the_release_that_removes_the_name():
+    module = GaussianWeightDense.__module__
+    assert f"kreg {REMOVED_IN}" in " ".join(sys.modules[module].__doc__.split())
+    assert f"kreg {REMOVED_IN}" in " ".join(GaussianWeightDense.__doc__.split())
+    _, messages = quietly(GaussianWeightDense, 3)
+    assert f"removed in kreg {REMOVED_IN}" in messages[0]

@@ -59,7 +59,7 @@ def _suite(project):
     if path not in sys.path:
         sys.path.insert(0, path)
     return {name: importlib.import_module(f"harness.{name}")
-            for name in ("articles", "results.claims", "results.report")}
+            for name in ("articles", "claims.ledger", "results.report")}
 
 
 class ResultsFolder:
@@ -70,7 +70,7 @@ class ResultsFolder:
         self.path = os.path.join(root, name)
         self.suite = suite
         self.script = suite["articles"].script_named(name)
-        claims = suite["results.claims"]
+        claims = suite["claims.ledger"]
         self.frame = claims.read_ledger(os.path.join(self.path, "claims.csv"))
         self.rows = self.frame.to_dict("records")
         with open(os.path.join(self.path, "metadata.json")) as f:
@@ -90,13 +90,10 @@ class ResultsFolder:
         """`{status: count}`, every status, of the claims of `kind` (all
         when `None`)."""
         frame = self.frame if kind is None else self.frame[self.frame["kind"] == kind]
-        return self.suite["results.claims"].status_counts(frame)
+        return self.suite["claims.ledger"].status_counts(frame)
 
     def kinds(self):
-        """The kinds of claim in the ledger's order; `[]` without a `kind`
-        column."""
-        if "kind" not in self.frame.columns:
-            return []
+        """The kinds of claim, in the ledger's order."""
         return list(dict.fromkeys(self.frame["kind"]))
 
     def cited_figures(self, evidence):
@@ -114,7 +111,7 @@ class ResultsFolder:
     def report_parts(self):
         """`(tables, notes)`: the Markdown of the README before its ledger
         (title and subtitle left out) and after it (figures left out)."""
-        claims = self.suite["results.claims"]
+        claims = self.suite["claims.ledger"]
         known = {field.name for field in dataclasses.fields(claims.Claim)}
         shown = claims.render_ledger([
             claims.Claim(**{k: v for k, v in row.items() if k in known})
@@ -447,7 +444,7 @@ def on_config(config):
 def on_files(files, config):
     """The generated pages, and each folder's figures and data files."""
     suite, folders = _folders(config)
-    claims = suite["results.claims"]
+    claims = suite["claims.ledger"]
     statuses, order = claims.STATUSES, claims.REPORT_ORDER
     files.append(File.generated(config, OVERVIEW,
                                 content=overview_markdown(folders, statuses)))
@@ -469,7 +466,7 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     suite, folders = _folders(config)
     by_name = {folder.name: folder for folder in folders}
-    statuses = suite["results.claims"].STATUSES
+    statuses = suite["claims.ledger"].STATUSES
 
     def counts(match):
         name = match["name"]

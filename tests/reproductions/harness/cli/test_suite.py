@@ -156,14 +156,15 @@ def test_bad_data_or_out_root_stop_before_any_script(argv, message):
 
 
 def test_index_and_summary_count_claims_per_status(tmp_path, capsys):
-    from harness.results.claims import Claim, ledger_frame, not_tested
+    from harness.claims.ledger import Claim, ledger_frame
 
     root = tmp_path / "results"
     ledgers = {
-        "mnist_weight_images": [Claim("000", "a", "reproduced"),
-                                Claim("000", "b", "not reproduced", why="x"),
-                                Claim("000", "c", "not reproduced", why="y")],
-        "toy_regression": [not_tested("003", "d", "z")],
+        "mnist_weight_images": [Claim("000", "a", "number", "reproduced"),
+                                Claim("000", "b", "number", "not reproduced", why="x"),
+                                Claim("000", "c", "behaviour", "not reproduced",
+                                      why="y")],
+        "toy_regression": [Claim("003", "d", "behaviour", "not tested", why="z")],
     }
     for name in ("mnist_weight_images", "toy_regression", "iris_histograms"):
         (root / name).mkdir(parents=True)
@@ -172,9 +173,13 @@ def test_index_and_summary_count_claims_per_status(tmp_path, capsys):
             ledger_frame(ledgers[name]).to_csv(root / name / "claims.csv",
                                                index=False)
     index = pathlib.Path(index_results_folder(root)).read_text()
-    assert ("| [mnist_weight_images](mnist_weight_images/README.md) | 1 | 0 | 2 "
-            "| 0 |") in index
-    assert "| [toy_regression](toy_regression/README.md) | 0 | 0 | 0 | 1 |" in index
+    # A row per kind of claim.
+    assert ("| [mnist_weight_images](mnist_weight_images/README.md) | number | 1 | 0 "
+            "| 1 | 0 |") in index
+    assert ("| [mnist_weight_images](mnist_weight_images/README.md) | behaviour | 0 | 0 "
+            "| 1 | 0 |") in index
+    assert ("| [toy_regression](toy_regression/README.md) | behaviour | 0 | 0 | 0 "
+            "| 1 |") in index
     assert "[iris_histograms](" not in index  # no ledger, no row
     assert index.index("| results |") < index.index("## mnist_weight_images")
     suite.print_summary([("mnist_weight_images", 0, 1.0,

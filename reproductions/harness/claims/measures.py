@@ -288,7 +288,12 @@ class Derived(Ref):
         return [source for ref in self.inputs for source in ref.sources()]
 
     def read(self, evidence):
-        measures = [evidence.measure(ref) for ref in self.inputs]
+        try:
+            return self._derive([evidence.measure(ref) for ref in self.inputs])
+        except ZeroDivisionError as error:
+            raise Missing(f"a defined {self.label} ({error})") from None
+
+    def _derive(self, measures):
         value = float(self.function(*(m.value for m in measures)))
         seeded = [dict(m.per_seed) for m in measures if m.per_seed]
         if (len(seeded) == len(measures) and len(seeded[0]) > 1

@@ -137,3 +137,11 @@ def test_jitter_moves_what_is_read_from_the_tables_only():
                     Constant(2.0))
     assert evidence.measure(ratio).value == pytest.approx(0.765 / 2)
     assert moved == ["acc [l2]"]
+
+
+def test_a_derived_number_that_is_undefined_is_missing():
+    zero = pd.DataFrame({"variant": ["none"], "seconds": [0.0]})
+    ratio = Derived("runtime ratio", lambda a, b: a / b, Constant(1.0),
+                    Cell("table", "seconds", variant="none"))
+    with pytest.raises(Missing, match="a defined runtime ratio"):
+        read(ratio, {"table": zero})

@@ -60,8 +60,11 @@ class Declared:
         ours = [verdict.ours] + [f"{label} {evidence.measure(ref).text(ref.fmt)}"
                                  for label, ref in self.shows.items()]
         why = verdict.rule
-        extra = (self.explain(evidence, verdict) if callable(self.explain)
-                 else self.explain)
+        try:
+            extra = (self.explain(evidence, verdict) if callable(self.explain)
+                     else self.explain)
+        except Missing as missing:  # the verdict stands; its reason is untold
+            extra = f"(Its explanation needs {missing}, which the results lack.)"
         if extra:
             why = f"{why} {extra}"
         return Verdict(verdict.status, "; ".join(p for p in ours if p), why.strip())

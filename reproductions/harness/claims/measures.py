@@ -151,6 +151,8 @@ class Cell(Ref):
                              f"{self.where}; a Cell names one")
         row = rows.iloc[0]
         value = float(_column(rows, self.table, self.column).iloc[0])
+        if math.isnan(value):
+            raise Missing(f"{self.table}.csv: a value of {self.label}")
         sd = float(row.get(f"{self.column}_sd", math.nan))
         counted = "seeds" in row and row["seeds"] == row["seeds"]
         seeds = int(row["seeds"]) if counted else 1
@@ -175,6 +177,8 @@ class SeedRows(Ref):
     def read(self, evidence):
         rows = rows_where(evidence.tables, self.table, self.where)
         values = _column(rows, self.table, self.column).to_numpy(np.float64)
+        if np.isnan(values).any():
+            raise Missing(f"{self.table}.csv: a value of {self.label} for every seed")
         seeds = (rows[self.seed].tolist() if self.seed in rows
                  else list(range(len(rows))))
         return over_seeds(values, seeds)
@@ -207,6 +211,8 @@ class Final(Ref):
             if self.step in group:
                 group = group.sort_values(self.step)
             points = group[self.column].to_numpy(np.float64)
+            if np.isnan(points).any():
+                raise Missing(f"{self.table}.csv: every point of {self.label}")
             window = points[-math.ceil(len(points) / 5):]
             seeds.append(seed)
             means.append(float(window.mean()))
@@ -242,6 +248,8 @@ class FinalChange(Final):
             if self.step in group:
                 group = group.sort_values(self.step)
             points = group[self.column].to_numpy(np.float64)
+            if np.isnan(points).any():
+                raise Missing(f"{self.table}.csv: every point of {self.label}")
             width = math.ceil(len(points) / 5)
             if len(points) < 2 * width:
                 raise Missing(f"{self.table}.csv: {self.column}: a curve of "

@@ -25,6 +25,7 @@ Kinds:
 import dataclasses
 import math
 import operator
+import re
 
 from harness.claims.measures import Derived, Missing, constant
 
@@ -220,10 +221,14 @@ class AllOf(Rule):
         status = combine([v.status for v in verdicts.values()])
         groups = {s: [label for label, v in verdicts.items() if v.status == s]
                   for s in ("reproduced", "partly", "not reproduced", "not tested")}
-        sentences = [_rule_sentence(v.rule) for v in verdicts.values()]
-        kinds = {type(rule) for rule in members}
-        rules = (sentences[:1] + ["likewise for each"] if len(kinds) == 1 and
-                 len(sentences) > 1 else list(dict.fromkeys(sentences)))
+        decided = [v for v in verdicts.values() if v.status != "not tested"]
+        sentences = list(dict.fromkeys(
+            _rule_sentence(v.rule) for v in decided or verdicts.values()))
+        # Members that differ only in what they name (a bracketed label)
+        # share one sentence.
+        alike = len({re.sub(r"\s*\[[^\]]*\]", "", s) for s in sentences}) == 1
+        rules = (sentences[:1] + ["likewise for each"] if alike and len(decided) > 1
+                 else sentences)
         said = (f"Holds: {', '.join(groups['reproduced']) or 'none'}; within the "
                 f"spread: {', '.join(groups['partly']) or 'none'}; contradicted: "
                 f"{', '.join(groups['not reproduced']) or 'none'}")
@@ -237,7 +242,9 @@ class AllOf(Rule):
 
 
 def _rule_sentence(text):
-    """A member's rule, without its numbers: its first sentence."""
+    """A member's rule, without its numbers: its first sentence (a gate's,
+    the sentence of the rule it lets through)."""
+    text = re.sub(r"^Not tested: ", "", text)
     return text.removeprefix("Rule: ").split(". ")[0].rstrip(".")
 
 

@@ -48,3 +48,14 @@ def test_claims_are_declared_once_with_a_known_kind():
         derive("001", [NotTested("x", "why"), NotTested("x", "why")], TABLES)
     with pytest.raises(ValueError, match="Received: kind='fact'"):
         NotTested("x", "why", kind="fact")
+
+
+def test_an_explanation_that_lacks_a_measure_leaves_the_verdict_standing():
+    def explain(evidence, verdict):
+        return f"{evidence.measure(value('z')).value}"
+
+    [claim] = derive("001", [Declared("a beats b", Above(value("a"), value("b")),
+                                      explain=explain)], TABLES)
+    assert claim.status == "reproduced"
+    assert claim.why.endswith("(Its explanation needs table.csv: no row with "
+                              "arm=z, which the results lack.)")

@@ -145,3 +145,14 @@ def test_a_derived_number_that_is_undefined_is_missing():
                     Cell("table", "seconds", variant="none"))
     with pytest.raises(Missing, match="a defined runtime ratio"):
         read(ratio, {"table": zero})
+
+
+def test_a_value_that_is_not_a_number_is_missing():
+    blank = TABLE.assign(acc=[0.93, np.nan])
+    with pytest.raises(Missing, match="a value of acc"):
+        read(Cell("table", "acc", variant="l2"), {"table": blank})
+    runs = pd.DataFrame({"seed": [0, 1], "acc": [0.9, np.nan]})
+    with pytest.raises(Missing, match="for every seed"):
+        read(SeedRows("runs", "acc"), {"runs": runs})
+    with pytest.raises(Missing, match="every point"):
+        read(Final("history", "loss"), {"history": curve([0.5, np.nan])})

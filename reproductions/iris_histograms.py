@@ -55,12 +55,13 @@ from harness.cli.arguments import (
     comma_separated,
     finish,
     marked_label,
-    open_fraction,
+    number,
     positive_float,
     positive_int,
     script_parser,
 )
 from harness.cli.settings import Setting
+from harness.data.iris import TEST_FRACTIONS
 
 # The full setting; a run that changes any of these, or is --quick, writes to
 # results/quick/.
@@ -78,8 +79,11 @@ PARAMETERS = (
             help="seeds per sweep point"),
     Setting("--atol", positive_float, full=1e-3,
             help="a weight counts as zero when |w| <= atol"),
-    Setting("--test-fraction", open_fraction, full=0.2,
-            help="fraction of the 150 flowers held out for testing"),
+    # A stratified split keeps each of the 3 species in both sets: at least
+    # 3 flowers held out, and 3 kept for training.
+    Setting("--test-fraction", number(float, *TEST_FRACTIONS), full=0.2,
+            help="fraction of the 150 flowers held out for testing (each set "
+            "keeps every species)"),
 )
 
 

@@ -21,7 +21,8 @@ penalty, L2 included, shrinks their weights towards zero).
 Outputs, in `results/iris_histograms/` (replaced atomically):
     table.csv, table.md     per variant: test accuracy, fraction of first-layer
                             weights near zero (all, and of units that fire),
-                            median and largest |w|, dead units; the article's
+                            median and largest |w|, dead units, the penalty
+                            and TF1's formula for it; the article's
                             statement beside each
     sweep.csv, sweep.md     the strength sweep, mean over seeds
     sweep_runs.csv          the sweep, one row per run
@@ -196,6 +197,16 @@ def penalty(kind, strength):
     return None
 
 
+def tf1_penalty(kind, strength, model):
+    """TF1's formula of the penalty, in NumPy, on every weight and bias."""
+    weights = [keras.ops.convert_to_numpy(w) for w in model.trainable_weights]
+    if kind == "l1":
+        return strength * sum(float(np.abs(w).sum()) for w in weights)
+    if kind == "l2":
+        return strength * sum(float(np.square(w).sum()) for w in weights) / 2
+    return 0.0
+
+
 def build_model(kind, strength, args):
     inputs = keras.Input((4,), name="features")
     x = inputs
@@ -234,6 +245,10 @@ def train(kind, strength, data, args, seed):
         "kernel": kernel,
         "dead_units": int(dead.sum()),
         "seconds": time.perf_counter() - start,
+        # What the model adds to its loss, and TF1's formula for it.
+        "penalty": float(sum(float(keras.ops.convert_to_numpy(term))
+                             for term in model.losses)),
+        "tf1_penalty": tf1_penalty(kind, strength, model),
         **kernel_statistics(kernel, dead, args.atol),
     }
 
@@ -249,6 +264,16 @@ def kernel_statistics(kernel, dead, atol):
         "exact_zero": float(np.mean(kernel == 0)),
         "exact_zero_live": float(np.mean(live == 0)) if live.size else np.nan,
     }
+
+
+PENALTY_TOLERANCE = 1e-5  # the model's penalty is TF1's, to float32 rounding
+
+
+def tf1_convention(kind):
+    return Below(Derived(f"relative difference of the penalty from TF1's [{kind}]",
+                         lambda a, b: abs(a - b) / (max(abs(a), abs(b)) or 1.0),
+                         histogram("penalty", kind), histogram("tf1_penalty", kind),
+                         fmt=".2g"), PENALTY_TOLERANCE)
 
 
 COLLAPSED = 0.5  # below this test accuracy a network predicts one class
@@ -267,11 +292,24 @@ def strongest_gradients(evidence):  # why not tested; where L1 overrides it
 
 
 PENALTY_CLAIMS = [
+    NotTested("Weight penalties are a standard regularizer, widely used for other "
+              "model types", "A statement about common practice, not an effect "
+              "that a run can show."),
     NotTested("A model with small weights is simpler and more interpretable",
               "A premise of the article, not a measured effect; nothing here "
               "measures simplicity or interpretability."),
     NotTested("Penalties keep weights small unless big gradients counteract them",
               strongest_gradients),
+    Declared("Weight penalties make the weights decay towards zero (hence the "
+             "name weight decay)",
+             AllOf({kind: smaller("median_abs", kind) for kind in ("l1", "l2")}),
+             figures=("histograms.png",)),
+    Declared("L2 penalizes the square of each weight: s * sum(w^2) / 2 on every "
+             "weight and bias, as TF1's l2_regularizer", tf1_convention("l2"),
+             kind="implementation"),
+    Declared("L1 penalizes the absolute value of each weight, a v-shaped function: "
+             "s * sum|w| on every weight and bias, as TF1's l1_regularizer",
+             tf1_convention("l1"), kind="implementation"),
 ]
 
 
@@ -290,7 +328,7 @@ def run_histograms(data, args, bar):
 def build_table(results, args):
     columns = ("strength", "test_accuracy", "near_zero", "near_zero_live",
                "median_abs", "median_abs_live", "max_abs", "dead_units",
-               "exact_zero")
+               "exact_zero", "penalty", "tf1_penalty")
     return pd.DataFrame([{"variant": kind, **{c: r[c] for c in columns},
                           "article_says": ARTICLE_SAYS[kind]}
                          for kind, r in results.items()])
@@ -352,7 +390,7 @@ def run_sweep(data, args, bar):
             for offset in range(args.sweep_seeds):
                 result = train(kind, strength, data, args, args.seed + offset)
                 runs.append({k: v for k, v in result.items()
-                             if k not in ("model", "kernel")})
+                             if k not in ("model", "kernel", "penalty", "tf1_penalty")})
                 bar.update(1)
     return pd.DataFrame(runs)
 
@@ -438,7 +476,9 @@ NOTES = """\
 Columns: `near_zero` is the fraction of the 40 first-layer weights with
 |w| <= atol; `near_zero_live` the same over the weights of first-layer units
 that fire on at least one training flower; `exact_zero` the fraction at
-exactly 0; `dead_units` counts the units that never fire (of 10).
+exactly 0; `dead_units` counts the units that never fire (of 10); `penalty`
+is what the model adds to its loss after training, `tf1_penalty` TF1's
+formula for it on the same weights and biases.
 
 Notes on the comparison:
 

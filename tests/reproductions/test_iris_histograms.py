@@ -146,6 +146,7 @@ def test_ledger_follows_the_numbers(run):
     assert len(ledger) == len({c.claim for c in ledger})  # one row per claim
     assert claim_status(ledger, "L2 drives all") == "reproduced"
     assert claim_status(ledger, "L1 allows some") == "reproduced"
+    assert claim_status(ledger, "Weight penalties make the weights decay") == "reproduced"
     # Adagrad never lands on exactly zero: sparsity within atol only.
     assert claim_status(ledger, "L1 drives some") == "partly"
     edited = {name: frame.copy() for name, frame in tables.items()}
@@ -164,11 +165,27 @@ def test_ledger_follows_the_numbers(run):
     # Two of the 30 test flowers lost: accuracy not kept.
     table.loc[l1, "test_accuracy"] -= 2 / 30
     assert claim_status(script.claims(edited), "Weight penalties can shrink") == "partly"
+    table.loc[l1, "median_abs"] = 1.0
+    assert claim_status(script.claims(edited),
+                        "Weight penalties make the weights decay") == "partly"
     # A sweep point where L2 is sparser than L1 among firing units.
     runs = edited["sweep_runs"]
     point = (runs["kind"] == "l2") & (runs["strength"] == runs["strength"].max())
     runs.loc[point, "near_zero_live"] = 1.0
     assert claim_status(script.claims(edited), "L1 gives sparser") == "not reproduced"
+
+
+def test_penalties_are_tf1s(run):
+    """What the model adds to its loss is TF1's formula on every weight and
+    bias (L1: s * sum|w|, L2: s * sum(w^2) / 2): the implementation claims,
+    which a wrong convention moves."""
+    tables = quick_tables(run)
+    for kind in ("L1 penalizes", "L2 penalizes"):
+        assert claim_status(script.claims(tables), kind) == "reproduced"
+    table = tables["table"]
+    l2 = table["variant"] == "l2"
+    table.loc[l2, "tf1_penalty"] *= 2  # the sum(w^2) convention, without the 1/2
+    assert claim_status(script.claims(tables), "L2 penalizes") == "not reproduced"
 
 
 def test_penalties_cover_kernels_and_biases(run):
@@ -229,6 +246,8 @@ def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     sparser = "L1 gives sparser first-layer weights than L2, at every strength"
     assert status[sparser] == "not tested"  # s=1e-6 makes nothing sparse
     assert "one over 0.1 sparse" in why[sparser]
+    assert status["L2 penalizes the square of each weight: s * sum(w^2) / 2 on "
+                  "every weight and bias, as TF1's l2_regularizer"] == "reproduced"
     assert status["Weight penalties can shrink a model while keeping its "
                   "accuracy"] != "not tested"
 

@@ -439,9 +439,9 @@ SWEEP_CLAIMS = [
     Declared("L1 gives sparser first-layer weights than L2, at every strength",
              Each("sweep_runs", "strength", sparser, "each"),
              figures=("sparsity_sweep.png",),
-             explain="Over all weights a strong L2 catches up by zeroing those of "
-             "units that never fire, which no data gradient holds up (near_zero, "
-             "dead_units in the sweep's tables): decay of dead units, not sparsity."),
+             explain="Firing units only: over all weights either penalty also zeroes "
+             "those of units that never fire, which no data gradient holds up (see "
+             "near_zero, dead_units): decay of dead units, not sparsity."),
 ]
 
 

@@ -12,7 +12,7 @@ while allowing some weights to be big"; "L2 tends to drive all the weights
 to smaller values".
 
 Besides the three histograms, a sweep of the penalty strength measures the
-fraction of first-layer weights within `--atol` (1e-3) of zero, for L1 and
+fraction of first-layer weights within `--atol` of zero, for L1 and
 L2, over several seeds. It separates two reasons a weight ends near zero:
 L1's sparsity, and the decay of the weights of "dead" ReLU units (units that
 never fire on the training set get no gradient from the data, so any
@@ -21,10 +21,12 @@ penalty, L2 included, shrinks their weights towards zero).
 Outputs, in `results/iris_histograms/` (replaced atomically):
     table.csv, table.md     per variant: test accuracy, fraction of first-layer
                             weights near zero (all, and of units that fire),
-                            median and largest |w|, dead units; the article's
+                            median and largest |w|, dead units, the penalty
+                            and TF1's formula for it; the article's
                             statement beside each
     sweep.csv, sweep.md     the strength sweep, mean over seeds
     sweep_runs.csv          the sweep, one row per run
+    claims.csv              every claim of the article, its status and why
     histograms.png          first-layer weight histograms, shared axes
     sparsity_sweep.png      fraction near zero against strength, L1 and L2
     metadata.json           data, settings, seed, versions, wall times
@@ -45,9 +47,10 @@ TF1's conventions: `l1_regularizer(s)` = `s * sum|w|` is kreg `L1(s)`,
 `L2(s, convention="textbook")`. The regularizer was the default of the
 `variable_scope`, which TF1 gives every variable created in it, biases
 included: all weights and biases are penalized here too. The article does
-not state its strength; `--strength` (default 0.01) is ours.
+not state its strength; `--strength` is ours.
 """
 
+import operator
 import sys
 import time
 
@@ -55,12 +58,13 @@ from harness.cli.arguments import (
     comma_separated,
     finish,
     marked_label,
-    open_fraction,
+    number,
     positive_float,
     positive_int,
     script_parser,
 )
 from harness.cli.settings import Setting
+from harness.data.iris import TEST_FRACTIONS
 
 # The full setting; a run that changes any of these, or is --quick, writes to
 # results/quick/.
@@ -78,8 +82,11 @@ PARAMETERS = (
             help="seeds per sweep point"),
     Setting("--atol", positive_float, full=1e-3,
             help="a weight counts as zero when |w| <= atol"),
-    Setting("--test-fraction", open_fraction, full=0.2,
-            help="fraction of the 150 flowers held out for testing"),
+    # A stratified split keeps each of the 3 species in both sets: at least
+    # 3 flowers held out, and 3 kept for training.
+    Setting("--test-fraction", number(float, *TEST_FRACTIONS), full=0.2,
+            help="fraction of the 150 flowers held out for testing (each set "
+            "keeps every species)"),
 )
 
 
@@ -105,10 +112,19 @@ from tqdm import tqdm  # noqa: E402
 
 from harness.analysis.dead_units import dead_unit_mask  # noqa: E402
 from harness.analysis.weight_statistics import near_zero_fraction  # noqa: E402
+from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
+from harness.claims.measures import Cell, Derived, SeedRows  # noqa: E402
+from harness.claims.rules import (  # noqa: E402
+    Above,
+    AllOf,
+    Below,
+    Each,
+    Gate,
+    Paired,
+)
 from harness.cli.run import run_script  # noqa: E402
 from harness.data.iris import load_iris  # noqa: E402
 from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
-from harness.results.claims import Claim, decide, not_tested  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
@@ -127,16 +143,68 @@ ARTICLE_SAYS = {
     "l2": "drives all the weights to smaller values",
 }
 
+# The histogram runs are one seed each (no spread known): a difference
+# counts beyond half of one of the 40 first-layer weights (a fraction), half
+# a test flower (an accuracy), 0.01 (a |w|: 100 times the rounding that
+# differs between CPUs, a tenth of what a seed moves).
+HALF_WEIGHT = 0.5 / (4 * HIDDEN[0])
+ONE_FLOWER = 1 / 30  # one of the article's 30 test flowers
+HALF_FLOWER = ONE_FLOWER / 2
+WEIGHT_FLOOR = 0.01
 
-# ---------------------------------------------------------------------------
-# The model: 4 -> 10 -> 20 -> 10 -> 3, ReLU, one penalty on every weight.
-# ---------------------------------------------------------------------------
+
+def histogram(column, variant, fmt=".3g"):  # table.csv: one seed a variant
+    return Cell("table", column, f"{column} [{variant}]", fmt, variant=variant)
+
+
+def smaller(column, kind):  # than without a penalty
+    return Below(histogram(column, kind), histogram(column, "none"), WEIGHT_FLOOR)
+
+
+def swept(column, kind, strength, fmt=".3g"):  # sweep_runs.csv: a row a seed
+    return SeedRows("sweep_runs", column, f"{column} [{kind}, s={strength:g}]", fmt,
+                    kind=kind, strength=strength)
+
+
+# ===========================================================================
+# The article's introduction: some regularizers "reduce model capacity while
+# maintaining accuracy, for example, to drive some of the parameters to
+# zero". The L1 histogram run (section 2) measures it.
+# ===========================================================================
+# Shrunk: over this fraction of the first layer within atol of 0; accuracy
+# kept: less than one test flower lost.
+SHRUNK = 0.2
+INTRO_CLAIMS = [
+    Declared("Weight penalties can shrink a model while keeping its accuracy", AllOf({
+        "shrunk": Above(histogram("near_zero", "l1"), SHRUNK, HALF_WEIGHT),
+        "accuracy kept": Below(Derived(
+            "test accuracy lost [none - l1]", operator.sub,
+            histogram("test_accuracy", "none"), histogram("test_accuracy", "l1"),
+            fmt=".3g"), ONE_FLOWER, HALF_FLOWER)}), figures=("histograms.png",)),
+]
+
+
+# ===========================================================================
+# 1. Weight penalty L1 and L2: the article's network (4 -> 10 -> 20 -> 10 ->
+#    3, ReLU), one TF1 penalty on every weight and bias, `steps` full-batch
+#    Adagrad steps in one compiled loop.
+# ===========================================================================
 def penalty(kind, strength):
     if kind == "l1":
         return L1(strength)  # TF1 l1_regularizer: s * sum|w|
     if kind == "l2":
         return L2(strength, convention="textbook")  # TF1: s * sum(w^2) / 2
     return None
+
+
+def tf1_penalty(kind, strength, model):
+    """TF1's formula of the penalty, in NumPy, on every weight and bias."""
+    weights = [keras.ops.convert_to_numpy(w) for w in model.trainable_weights]
+    if kind == "l1":
+        return strength * sum(float(np.abs(w).sum()) for w in weights)
+    if kind == "l2":
+        return strength * sum(float(np.square(w).sum()) for w in weights) / 2
+    return 0.0
 
 
 def build_model(kind, strength, args):
@@ -158,9 +226,6 @@ def first_layer(model):
     return keras.ops.convert_to_numpy(model.get_layer("hidden1").kernel)
 
 
-# ---------------------------------------------------------------------------
-# Training: `steps` full-batch steps in one compiled loop.
-# ---------------------------------------------------------------------------
 def train(kind, strength, data, args, seed):
     keras.utils.set_random_seed(seed)
     model = build_model(kind, strength, args)
@@ -180,6 +245,10 @@ def train(kind, strength, data, args, seed):
         "kernel": kernel,
         "dead_units": int(dead.sum()),
         "seconds": time.perf_counter() - start,
+        # What the model adds to its loss, and TF1's formula for it.
+        "penalty": float(sum(float(keras.ops.convert_to_numpy(term))
+                             for term in model.losses)),
+        "tf1_penalty": tf1_penalty(kind, strength, model),
         **kernel_statistics(kernel, dead, args.atol),
     }
 
@@ -197,6 +266,57 @@ def kernel_statistics(kernel, dead, atol):
     }
 
 
+PENALTY_TOLERANCE = 1e-5  # the model's penalty is TF1's, to float32 rounding
+
+
+def tf1_convention(kind):
+    return Below(Derived(f"relative difference of the penalty from TF1's [{kind}]",
+                         lambda a, b: abs(a - b) / (max(abs(a), abs(b)) or 1.0),
+                         histogram("penalty", kind), histogram("tf1_penalty", kind),
+                         fmt=".2g"), PENALTY_TOLERANCE)
+
+
+COLLAPSED = 0.5  # below this test accuracy a network predicts one class
+
+
+def working(kind, strength):  # not collapsed (beyond the spread: collapsed)
+    return Above(swept("test_accuracy", kind, strength), COLLAPSED)
+
+
+def strongest_gradients(evidence):  # why not tested; where L1 overrides it
+    dead = ", ".join(f"{s:g}" for s in evidence.distinct("sweep_runs", "strength")
+                     if working("l1", s).decide(evidence).status == "not reproduced")
+    return ("Read off the histograms as a whole; no run here varies the size of the "
+            "data gradient." + (f" Seen at the extreme: at s = {dead} L1 overrides it, "
+                                f"test accuracy below {COLLAPSED:g}." if dead else ""))
+
+
+PENALTY_CLAIMS = [
+    NotTested("Weight penalties are a standard regularizer, widely used for other "
+              "model types", "A statement about common practice, not an effect "
+              "that a run can show."),
+    NotTested("A model with small weights is simpler and more interpretable",
+              "A premise of the article, not a measured effect; nothing here "
+              "measures simplicity or interpretability."),
+    NotTested("Penalties keep weights small unless big gradients counteract them",
+              strongest_gradients),
+    Declared("Weight penalties make the weights decay towards zero (hence the "
+             "name weight decay)",
+             AllOf({kind: smaller("median_abs", kind) for kind in ("l1", "l2")}),
+             figures=("histograms.png",)),
+    Declared("L2 penalizes the square of each weight: s * sum(w^2) / 2 on every "
+             "weight and bias, as TF1's l2_regularizer", tf1_convention("l2"),
+             kind="implementation"),
+    Declared("L1 penalizes the absolute value of each weight, a v-shaped function: "
+             "s * sum|w| on every weight and bias, as TF1's l1_regularizer",
+             tf1_convention("l1"), kind="implementation"),
+]
+
+
+# ===========================================================================
+# 2. The histograms: the first layer's weights with no penalty, L1 and L2 at
+#    `--strength`, one seed each; their table and claims.
+# ===========================================================================
 def run_histograms(data, args, bar):
     results = {}
     for kind in PENALTIES:
@@ -205,6 +325,64 @@ def run_histograms(data, args, bar):
     return results
 
 
+def build_table(results, args):
+    columns = ("strength", "test_accuracy", "near_zero", "near_zero_live",
+               "median_abs", "median_abs_live", "max_abs", "dead_units",
+               "exact_zero", "penalty", "tf1_penalty")
+    return pd.DataFrame([{"variant": kind, **{c: r[c] for c in columns},
+                          "article_says": ARTICLE_SAYS[kind]}
+                         for kind, r in results.items()])
+
+
+def figure_histograms(results, args, label):
+    return plot_weight_histograms(
+        {f"{TITLES[k]}" + (f" (s={args.strength:g})" if k != "none" else "")
+         + f"\ntest acc {r['test_accuracy']:.3f}, "
+         f"{r['near_zero']:.0%} within {args.atol:g} of 0": r["kernel"]
+         for k, r in results.items()},
+        f"Weights histogram (1st layer fc), iris, seed {args.seed}\n{label}",
+        bins=30, cols=3)
+
+
+SPARSE = 0.1  # sparse: over this fraction of the weights within atol of 0
+KEPT = 0.9  # big: L1's largest |w| at least this share of the unpenalized one's
+
+
+def subgradient_steps(evidence, verdict):  # why near zero but not on it
+    return "" if verdict.status == "reproduced" else (
+        "Adagrad's (sub)gradient steps step over zero instead of stopping on it; a "
+        "proximal step (as TF1's FTRL) would be needed for exact zeros.")
+
+
+HISTOGRAM_CLAIMS = [
+    Declared("L2 drives all the weights to smaller values", AllOf({
+        "median |w| of firing units": smaller("median_abs_live", "l2"),
+        "largest |w|": smaller("max_abs", "l2")}), figures=("histograms.png",)),
+    Declared("L1 drives some weights to exactly zero: sparsity in the histogram",
+             AllOf({"exactly zero": Above(histogram("exact_zero", "l1"), SPARSE,
+                                          HALF_WEIGHT),
+                    "within atol, firing units": Above(
+                        histogram("near_zero_live", "l1"), SPARSE, HALF_WEIGHT),
+                    "more than without a penalty": Above(
+                        histogram("near_zero_live", "l1"),
+                        histogram("near_zero_live", "none"), HALF_WEIGHT)}),
+             article_value="the L1 histogram's spike at 0",
+             figures=("histograms.png",), explain=subgradient_steps),
+    Declared("L1 allows some weights to stay big", AllOf({
+        "above L2's": Above(histogram("max_abs", "l1"), histogram("max_abs", "l2"),
+                            WEIGHT_FLOOR),
+        "near the unpenalized": Above(histogram("max_abs", "l1"), Derived(
+            f"{KEPT:g} x max_abs [none]", lambda none: KEPT * none,
+            histogram("max_abs", "none"), fmt=".3g"), WEIGHT_FLOOR)}),
+        figures=("histograms.png",)),
+]
+
+
+# ===========================================================================
+# 3. Ours, not the article's: a sweep of the strength, L1 and L2, over
+#    `--seeds` seeds (the same seeds for both), and where the sparsity of
+#    section 2 comes from.
+# ===========================================================================
 def run_sweep(data, args, bar):
     runs = []
     for kind in ("l1", "l2"):
@@ -212,7 +390,7 @@ def run_sweep(data, args, bar):
             for offset in range(args.sweep_seeds):
                 result = train(kind, strength, data, args, args.seed + offset)
                 runs.append({k: v for k, v in result.items()
-                             if k not in ("model", "kernel")})
+                             if k not in ("model", "kernel", "penalty", "tf1_penalty")})
                 bar.update(1)
     return pd.DataFrame(runs)
 
@@ -225,24 +403,7 @@ def summarize_sweep(runs):
     return summary.reset_index()
 
 
-# ---------------------------------------------------------------------------
-# Figures and tables.
-# ---------------------------------------------------------------------------
-def run_label(args):
-    return marked_label(args, f"{args.steps:,} full-batch steps, sweep over "
-                        f"{args.sweep_seeds} seeds")
-
-
-def make_figures(results, sweep, data, args):
-    label = f"{run_label(args)}; {data.source}"
-    figures = {}
-    figures["histograms.png"] = plot_weight_histograms(
-        {f"{TITLES[k]}" + (f" (s={args.strength:g})" if k != "none" else "")
-         + f"\ntest acc {r['test_accuracy']:.3f}, "
-         f"{r['near_zero']:.0%} within {args.atol:g} of 0": r["kernel"]
-         for k, r in results.items()},
-        f"Weights histogram (1st layer fc), iris, seed {args.seed}\n{label}",
-        bins=30, cols=3)
+def figure_sweep(sweep, args, label):
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
     panels = [("near_zero", f"all first-layer weights: fraction |w| <= {args.atol:g}"),
               ("near_zero_live", "weights of units that fire: fraction near zero"),
@@ -262,27 +423,45 @@ def make_figures(results, sweep, data, args):
     fig.suptitle(f"Strength sweep, mean over {args.sweep_seeds} seed(s)\n{label}",
                  fontsize=10)
     fig.tight_layout()
-    figures["sparsity_sweep.png"] = fig
-    return figures
+    return fig
 
 
-def build_table(results, args):
-    rows = []
-    for kind, r in results.items():
-        rows.append({
-            "variant": kind,
-            "strength": r["strength"],
-            "test_accuracy": r["test_accuracy"],
-            "near_zero": r["near_zero"],
-            "near_zero_live": r["near_zero_live"],
-            "median_abs": r["median_abs"],
-            "median_abs_live": r["median_abs_live"],
-            "max_abs": r["max_abs"],
-            "dead_units": r["dead_units"],
-            "exact_zero": r["exact_zero"],
-            "article_says": ARTICLE_SAYS[kind],
-        })
-    return pd.DataFrame(rows)
+def sparser(strength):  # among firing units, seed by seed, where it can show
+    l1, l2 = (swept("near_zero_live", kind, strength) for kind in ("l1", "l2"))
+    sparse = Derived(f"sparser of L1 and L2 [s={strength:g}]", max, l1, l2, fmt=".3g")
+    showable = {"one is sparse": Above(sparse, SPARSE),
+                **{f"{kind} works": working(kind, strength) for kind in ("l1", "l2")}}
+    return Gate(AllOf(showable), Paired(l1, l2, floor=HALF_WEIGHT), f"both networks "
+                f"above {COLLAPSED:g} test accuracy, one over {SPARSE:g} sparse")
+
+
+SWEEP_CLAIMS = [
+    Declared("L1 gives sparser first-layer weights than L2, at every strength",
+             Each("sweep_runs", "strength", sparser, "each"),
+             figures=("sparsity_sweep.png",),
+             explain="Firing units only: over all weights either penalty also zeroes "
+             "those of units that never fire, which no data gradient holds up (see "
+             "near_zero, dead_units): decay of dead units, not sparsity."),
+]
+
+
+def claims(tables, jitter=None):  # article 001's weight-penalty ledger
+    return derive("001", INTRO_CLAIMS + PENALTY_CLAIMS + HISTOGRAM_CLAIMS
+                  + SWEEP_CLAIMS, tables, jitter)
+
+
+# ===========================================================================
+# The run: the histograms and the sweep, their tables and figures, at once.
+# ===========================================================================
+def run_label(args):
+    return marked_label(args, f"{args.steps:,} full-batch steps, sweep over "
+                        f"{args.sweep_seeds} seeds")
+
+
+def make_figures(results, sweep, data, args):
+    label = f"{run_label(args)}; {data.source}"
+    return {"histograms.png": figure_histograms(results, args, label),
+            "sparsity_sweep.png": figure_sweep(sweep, args, label)}
 
 
 def metadata(results, sweep_runs, data, args, wall_seconds):
@@ -293,113 +472,13 @@ def metadata(results, sweep_runs, data, args, wall_seconds):
         sweep_runs=len(sweep_runs), wall_seconds=wall_seconds)
 
 
-# ---------------------------------------------------------------------------
-# The claims ledger (harness.results.claims), decided from the tables alone.
-# ---------------------------------------------------------------------------
-# A sweep point where test accuracy falls to this or below has collapsed (the
-# network predicts one class): its zeros are not sparsity.
-COLLAPSED = 0.5
-
-
-def claims(tables):
-    """The weight-penalty claims of article 001, from `table` (the three
-    histogram runs) and `sweep_runs` (every sweep run)."""
-    table = tables["table"].set_index("variant")
-    runs = tables["sweep_runs"]
-    sweep = runs.groupby(["kind", "strength"])[
-        ["test_accuracy", "near_zero", "near_zero_live", "dead_units"]].mean()
-    strength = table.at["l1", "strength"]
-    none, l1, l2 = table.loc["none"], table.loc["l1"], table.loc["l2"]
-    ledger = []
-
-    def add(claim, status, ours, evidence, why="", article_value=""):
-        ledger.append(Claim("001", claim, status, ours, article_value, evidence, why))
-
-    add("L1 drives some weights to exactly zero: sparsity in the histogram",
-        decide(l1["exact_zero"] > 0.1 and l1["near_zero_live"] > 0.1,
-               l1["near_zero_live"] > max(0.1, none["near_zero_live"])),
-        f"s={strength:g}: {l1['exact_zero']:.0%} exactly zero, "
-        f"{l1['near_zero_live']:.0%} of the firing units' weights within atol "
-        f"(none: {none['near_zero_live']:.0%})",
-        "table.csv: exact_zero, near_zero_live; histograms.png",
-        "Rule: over 10 % of first-layer weights exactly zero; partly when over "
-        "10 % of the firing units' weights lie within atol of zero (and more "
-        "than without a penalty) but not at exactly zero. "
-        + ("" if l1["exact_zero"] > 0.1 else
-           "Adagrad takes (sub)gradient steps, which step over zero instead "
-           "of stopping on it: measured, the weights sit within atol of zero, "
-           f"{l1['exact_zero']:.0%} at exactly zero. A proximal step (as TF1's "
-           "FTRL) would be needed for exact zeros."),
-        "the L1 histogram's spike at 0")
-
-    add("L1 allows some weights to stay big",
-        decide(l1["max_abs"] > l2["max_abs"] and l1["max_abs"] >= 0.9 * none["max_abs"]),
-        f"largest |w| {l1['max_abs']:.3f}, L2 {l2['max_abs']:.3f}, none "
-        f"{none['max_abs']:.3f}", "table.csv: max_abs",
-        "Rule: L1's largest |w| above L2's and at least 90 % of the "
-        "unpenalized one's.")
-
-    add("L2 drives all the weights to smaller values",
-        decide(l2["median_abs_live"] < none["median_abs_live"]
-               and l2["max_abs"] < none["max_abs"],
-               l2["max_abs"] < none["max_abs"]),
-        f"median |w| of firing units {l2['median_abs_live']:.3f} against "
-        f"{none['median_abs_live']:.3f}; largest {l2['max_abs']:.3f} against "
-        f"{none['max_abs']:.3f}", "table.csv: median_abs_live, max_abs",
-        "Rule: both the median and the largest |w| below those without a "
-        "penalty; partly the largest only.")
-
-    live = sweep[sweep["test_accuracy"] > COLLAPSED]
-    points = sorted(set(live.loc["l1"].index) & set(live.loc["l2"].index))
-    sparser = [s for s in points
-               if live.at[("l1", s), "near_zero_live"]
-               >= live.at[("l2", s), "near_zero_live"]]
-    over_all = [s for s in points if sweep.at[("l1", s), "near_zero"]
-                <= sweep.at[("l2", s), "near_zero"] and sweep.at[("l2", s), "near_zero"] > 0]
-    dead = ", ".join(f"s={s:g}: L1 {sweep.at[('l1', s), 'dead_units']:.1f}, L2 "
-                     f"{sweep.at[('l2', s), 'dead_units']:.1f}" for s in over_all)
-    add("L1 gives sparser first-layer weights than L2, at every strength",
-        decide(len(sparser) == len(points), len(sparser) > len(points) / 2),
-        f"L1 at least as sparse among firing units at {len(sparser)} of "
-        f"{len(points)} strengths", "sweep_runs.csv: near_zero_live, near_zero, "
-        "dead_units, test_accuracy; sparsity_sweep.png",
-        "Rule: mean fraction within atol over seeds, weights of firing units "
-        f"only, at every strength where neither network has collapsed (test "
-        f"accuracy above {COLLAPSED}). "
-        + (f"Over all weights, L2 catches up where it zeroes the weights of "
-           f"units that never fire ({dead} dead units), which no data gradient "
-           "holds up: that is decay of dead units, not sparsity."
-           if over_all else ""))
-
-    add("Weight penalties can shrink a model while keeping its accuracy",
-        decide(l1["test_accuracy"] >= none["test_accuracy"] - 1 / 30
-               and l1["near_zero"] > 0.2),
-        f"L1: {l1['near_zero']:.0%} of first-layer weights within atol of zero, "
-        f"test accuracy {l1['test_accuracy']:.3f} against {none['test_accuracy']:.3f}",
-        "table.csv: near_zero, test_accuracy",
-        "Rule: over 20 % of the first layer near zero and at most one of the 30 "
-        "test flowers lost.")
-
-    collapsed = sorted(s for (kind, s) in sweep.index
-                       if kind == "l1" and sweep.at[(kind, s), "test_accuracy"] <= COLLAPSED)
-    ledger.append(not_tested(
-        "001", "Penalties keep weights small unless big gradients counteract them",
-        "Read off the histograms as a whole; no run here varies the gradient. "
-        + (f"Seen at the extreme: at s = {', '.join(f'{s:g}' for s in collapsed)} "
-           "L1 overrides the data gradient entirely (test accuracy 1/3)."
-           if collapsed else "")))
-    ledger.append(not_tested(
-        "001", "A model with small weights is simpler and more interpretable",
-        "A premise of the article, not a measured effect; nothing here measures "
-        "simplicity or interpretability."))
-    return ledger
-
-
 NOTES = """\
 Columns: `near_zero` is the fraction of the 40 first-layer weights with
 |w| <= atol; `near_zero_live` the same over the weights of first-layer units
 that fire on at least one training flower; `exact_zero` the fraction at
-exactly 0; `dead_units` counts the units that never fire (of 10).
+exactly 0; `dead_units` counts the units that never fire (of 10); `penalty`
+is what the model adds to its loss after training, `tf1_penalty` TF1's
+formula for it on the same weights and biases.
 
 Notes on the comparison:
 

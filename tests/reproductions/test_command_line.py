@@ -59,7 +59,7 @@ BAD_FLAGS = [
     (iris_histograms, ["--steps", "0"], "argument --steps: expected a positive integer"),
     (iris_histograms, ["--sweep", "0.1,x"], "argument --sweep: expected comma-separated values, each a finite number > 0"),
     (iris_histograms, ["--strength", "-1"], "argument --strength: expected a finite number > 0"),
-    (iris_histograms, ["--test-fraction", "1"], "argument --test-fraction: expected a finite number in (0, 1)"),
+    (iris_histograms, ["--test-fraction", "1"], "argument --test-fraction: expected a finite number in [0.02, 0.98]"),
     (mnist_weight_images, ["--steps", "-5"], "argument --steps: expected a positive integer"),
     (mnist_weight_images, ["--steps", "ten"], "argument --steps: expected a positive integer"),
     (mnist_weight_images, ["--only", "none,bogus"], "argument --only: unknown ['bogus']"),

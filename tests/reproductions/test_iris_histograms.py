@@ -15,6 +15,7 @@ import pytest
 from tqdm import tqdm
 
 from tests.reproductions.goldens import check_golden
+from tests.reproductions.smallest_run import completes_or_refused
 from tests.reproductions.stored_numbers import stored
 
 QUICK_RUN = ["--quick", "--seed", "0"]
@@ -107,12 +108,17 @@ def claim_status(ledger, text):
     return next(c.status for c in ledger if c.claim.startswith(text))
 
 
+def one_sweep_point(tables, strength):
+    """`tables` as a sweep of the one strength `strength` would write them."""
+    runs = tables["sweep_runs"]
+    return {**tables, "sweep_runs": runs[np.isclose(runs["strength"], strength)]}
+
+
 def test_sweep_l1_sparser_than_l2_at_each_strength(run):
-    """Among the weights of units that fire, L1 is at least as sparse as L2 at
-    every sweep strength where neither network collapsed: the rule of the
-    ledger's claim, which the committed full sweep must satisfy too
-    (tests/reproductions/test_committed_claims.py). Over all weights it need
-    not hold: a strong L2 zeroes the weights of dead units."""
+    """Among the weights of units that fire, L1 is sparser than L2 at every
+    sweep strength where one of them is sparse at all and neither network
+    collapsed: the rule of the ledger's claim. Over all weights it need not
+    hold: a strong L2 zeroes the weights of dead units."""
     _, _, _, _, sweep = run
     table = sweep.set_index(["kind", "strength"])
     for strength in sweep["strength"].unique():
@@ -122,32 +128,64 @@ def test_sweep_l1_sparser_than_l2_at_each_strength(run):
     strongest = sweep["strength"].max()
     assert (table.loc[("l1", strongest), "near_zero_live"]
             > table.loc[("l2", strongest), "near_zero_live"] + 0.2)
-    assert claim_status(script.claims(quick_tables(run)),
+    # The quick sweep's weaker point (s=0.001) shows no sparsity of either
+    # penalty among firing units: it cannot show the claim, which is then
+    # shown for some strengths only.
+    tables = quick_tables(run)
+    assert claim_status(script.claims(tables), "L1 gives sparser") == "partly"
+    assert claim_status(script.claims(one_sweep_point(tables, strongest)),
                         "L1 gives sparser") == "reproduced"
+    weakest = one_sweep_point(tables, sweep["strength"].min())
+    assert claim_status(script.claims(weakest), "L1 gives sparser") == "not tested"
 
 
 def test_ledger_follows_the_numbers(run):
     """The quick run's ledger, and statuses that move when a number does."""
     tables = quick_tables(run)
     ledger = script.claims(tables)
+    assert len(ledger) == len({c.claim for c in ledger})  # one row per claim
     assert claim_status(ledger, "L2 drives all") == "reproduced"
     assert claim_status(ledger, "L1 allows some") == "reproduced"
+    assert claim_status(ledger, "Weight penalties make the weights decay") == "reproduced"
     # Adagrad never lands on exactly zero: sparsity within atol only.
     assert claim_status(ledger, "L1 drives some") == "partly"
     edited = {name: frame.copy() for name, frame in tables.items()}
-    edited["table"].loc[edited["table"]["variant"] == "l1", "exact_zero"] = 0.5
+    table = edited["table"]
+    l1, l2 = table["variant"] == "l1", table["variant"] == "l2"
+    table.loc[l1, "exact_zero"] = 0.5
     assert claim_status(script.claims(edited), "L1 drives some") == "reproduced"
-    l2 = edited["table"]["variant"] == "l2"
-    edited["table"].loc[l2, "median_abs_live"] = 5.0  # only the largest shrinks
+    table.loc[l2, "median_abs_live"] = 5.0  # only the largest shrinks
     assert claim_status(script.claims(edited), "L2 drives all") == "partly"
-    edited["table"].loc[l2, "max_abs"] = 5.0
+    table.loc[l2, "max_abs"] = 5.0
     assert claim_status(script.claims(edited), "L2 drives all") == "not reproduced"
+    # L1's largest is no longer above L2's, but still near the unpenalized one.
+    assert claim_status(script.claims(edited), "L1 allows some") == "partly"
+    table.loc[l1, "max_abs"] = 0.1
     assert claim_status(script.claims(edited), "L1 allows some") == "not reproduced"
+    # Two of the 30 test flowers lost: accuracy not kept.
+    table.loc[l1, "test_accuracy"] -= 2 / 30
+    assert claim_status(script.claims(edited), "Weight penalties can shrink") == "partly"
+    table.loc[l1, "median_abs"] = 1.0
+    assert claim_status(script.claims(edited),
+                        "Weight penalties make the weights decay") == "partly"
     # A sweep point where L2 is sparser than L1 among firing units.
     runs = edited["sweep_runs"]
-    point = (runs["kind"] == "l2") & (runs["strength"] == runs["strength"].min())
+    point = (runs["kind"] == "l2") & (runs["strength"] == runs["strength"].max())
     runs.loc[point, "near_zero_live"] = 1.0
-    assert claim_status(script.claims(edited), "L1 gives sparser") != "reproduced"
+    assert claim_status(script.claims(edited), "L1 gives sparser") == "not reproduced"
+
+
+def test_penalties_are_tf1s(run):
+    """What the model adds to its loss is TF1's formula on every weight and
+    bias (L1: s * sum|w|, L2: s * sum(w^2) / 2): the implementation claims,
+    which a wrong convention moves."""
+    tables = quick_tables(run)
+    for kind in ("L1 penalizes", "L2 penalizes"):
+        assert claim_status(script.claims(tables), kind) == "reproduced"
+    table = tables["table"]
+    l2 = table["variant"] == "l2"
+    table.loc[l2, "tf1_penalty"] *= 2  # the sum(w^2) convention, without the 1/2
+    assert claim_status(script.claims(tables), "L2 penalizes") == "not reproduced"
 
 
 def test_penalties_cover_kernels_and_biases(run):
@@ -196,3 +234,58 @@ def test_quick_run_writes_labelled_results(tmp_path):
     assert list(sweep["kind"]) == ["l1", "l2"]
     index = (tmp_path / "results" / "README.md").read_text()
     assert "](iris_histograms/histograms.png)" in index
+
+
+def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
+    """One step, one sweep strength, one seed, the least test fraction (3
+    flowers): the run completes; what it cannot decide is not tested."""
+    ledger = completes_or_refused(script, tmp_path, capsys)
+    assert ledger is not None
+    status = dict(zip(ledger["claim"], ledger["status"]))
+    why = dict(zip(ledger["claim"], ledger["why"]))
+    sparser = "L1 gives sparser first-layer weights than L2, at every strength"
+    assert status[sparser] == "not tested"  # s=1e-6 makes nothing sparse
+    assert "one over 0.1 sparse" in why[sparser]
+    assert status["L2 penalizes the square of each weight: s * sum(w^2) / 2 on "
+                  "every weight and bias, as TF1's l2_regularizer"] == "reproduced"
+    assert status["Weight penalties can shrink a model while keeping its "
+                  "accuracy"] != "not tested"
+
+
+def test_a_test_fraction_that_leaves_a_species_out_is_refused(tmp_path, capsys):
+    """1e-6 of the 150 flowers is no test flower: a stratified split cannot
+    keep every species in both sets. Refused in one line, before any work,
+    nothing written."""
+    out = tmp_path / "out"
+    for fraction in ("1e-6", "0.99"):
+        with pytest.raises(SystemExit) as exit_info:
+            script.main(["--test-fraction", fraction, "--out", str(out)])
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err, err
+        assert (f"argument --test-fraction: expected a finite number in "
+                f"[0.02, 0.98], received '{fraction}'") in err
+        assert not out.exists()
+
+
+def test_analysis_of_degenerate_outputs(run):
+    """Tables, ledger and figures from the outputs of degenerate but valid
+    settings: a sweep of one strength and one seed, a sweep whose L1 network
+    collapsed, and a first layer with no unit that fires."""
+    args, data, results, runs, _ = run
+    one = runs[runs["strength"] == runs["strength"].max()]
+    sweep = script.summarize_sweep(one)
+    assert list(sweep["runs"]) == [1, 1]
+    figures = script.make_figures(results, sweep, data, args)
+    assert sorted(figures) == ["histograms.png", "sparsity_sweep.png"]
+    tables = {"table": script.build_table(results, args), "sweep_runs": one}
+    assert claim_status(script.claims(tables), "L1 gives sparser") == "reproduced"
+    collapsed = one.assign(test_accuracy=np.where(one["kind"] == "l1", 1 / 3, 1.0))
+    ledger = script.claims({**tables, "sweep_runs": collapsed})
+    assert claim_status(ledger, "L1 gives sparser") == "not tested"
+    why = next(c.why for c in ledger if c.claim.startswith("Penalties keep"))
+    assert "at s = 0.01 L1 overrides it" in why
+    dead = tables["table"].assign(near_zero_live=np.nan, median_abs_live=np.nan)
+    ledger = script.claims({**tables, "table": dead})
+    assert len(ledger) == len(script.claims(tables))
+    assert claim_status(ledger, "L1 allows some") == "reproduced"

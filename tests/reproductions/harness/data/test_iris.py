@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from harness.data.iris import load_iris
+from harness.data.iris import TEST_FRACTIONS, load_iris
 
 
 def test_stratified_split_of_the_bundled_iris():
@@ -18,3 +18,13 @@ def test_stratified_split_of_the_bundled_iris():
 def test_rejects_bad_fraction():
     with pytest.raises(ValueError, match="test_fraction"):
         load_iris(1.0)
+    with pytest.raises(ValueError, match="every species"):
+        load_iris(1e-6)  # 0 flowers to test: no stratified split
+
+
+def test_ends_of_the_allowed_fractions_split_every_species():
+    for fraction, tested in zip(TEST_FRACTIONS, (3, 147)):
+        data = load_iris(fraction)
+        assert data.sizes["test"] == tested
+        np.testing.assert_array_equal(data.y_test.sum(axis=0) > 0, True)
+        np.testing.assert_array_equal(data.y_train.sum(axis=0) > 0, True)

@@ -146,9 +146,10 @@ class Cell(Ref):
 
     def read(self, evidence):
         rows = rows_where(evidence.tables, self.table, self.where)
-        if len(rows) != 1:
-            raise ValueError(f"{self.table}.csv: {len(rows)} rows with "
-                             f"{self.where}; a Cell names one")
+        if len(rows) != 1:  # the table does not say which row is meant
+            raise Missing(f"{self.table}.csv: one row with "
+                          + ", ".join(f"{k}={v}" for k, v in self.where.items())
+                          + f" ({len(rows)} found)")
         row = rows.iloc[0]
         value = float(_column(rows, self.table, self.column).iloc[0])
         if math.isnan(value):

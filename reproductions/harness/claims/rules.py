@@ -54,7 +54,7 @@ def spread_words(measures, floor=0.0):
     over = list(dict.fromkeys(m.spread_of for m in measures
                               if not math.isnan(m.sd) and m.spread_of))
     if not over:
-        words = "no spread is known: one seed"
+        words = "no spread is known"
     elif len([m for m in measures if not math.isnan(m.sd)]) > 1:
         words = f"the sum of their sds over {' and '.join(over)}"
     else:
@@ -113,9 +113,11 @@ class Near(Rule):
     spread; partly within twice the tolerance (the spread allowed for);
     `relative` tolerances are fractions of the target."""
 
-    def __init__(self, measure, target, tolerance, relative=False):
+    def __init__(self, measure, target, tolerance, relative=False,
+                 target_label="the article's"):
         self.measure, self.target = measure, float(target)
         self.tolerance, self.relative = tolerance, relative
+        self.target_label = target_label
 
     def decide(self, evidence):
         m = evidence.measure(self.measure)
@@ -131,8 +133,8 @@ class Near(Rule):
         unit = " (relative)" if self.relative else ""
         return Verdict(
             status, m.text(self.measure.fmt),
-            f"Rule: {self.measure.label} within {tolerance:g}{unit} of the "
-            f"article's {self.target:g}, spread included; partly within "
+            f"Rule: {self.measure.label} within {tolerance:g}{unit} of "
+            f"{self.target_label} {self.target:g}, spread included; partly within "
             f"{2 * tolerance:g}. Ours is {distance:.3g}{unit} away, spread "
             f"{spread:.3g}.")
 

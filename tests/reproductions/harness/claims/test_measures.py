@@ -39,6 +39,7 @@ def test_cell_reads_value_sd_and_seeds():
     (Cell("table", "loss", variant="l2"), "table.csv: loss"),
     (Cell("table", "acc", variant="dropout"), "table.csv: no row with variant=dropout"),
     (Cell("table", "acc", kind="l2"), "table.csv: kind"),
+    (Cell("table", "acc", seeds=3), r"one row with seeds=3 \(2 found\)"),
 ])
 def test_what_is_missing_is_named(ref, missing):
     with pytest.raises(Missing, match=missing):

@@ -69,7 +69,7 @@ def test_a_floor_decides_where_one_seed_ran():
     assert decide(Above(arm("a"), arm("b")), tables).status == "reproduced"
     verdict = decide(Above(arm("a"), arm("b"), floor=0.005), tables)
     assert verdict.status == "partly" and "at least 0.005" in verdict.rule
-    assert "no spread is known: one seed" in verdict.rule
+    assert "no spread is known" in verdict.rule
     assert decide(Above(arm("a"), 0.95), tables).status == "not reproduced"
     assert decide(Above(arm("a"), 0.95), tables).ours == "value [a] 0.904"
 

@@ -13,7 +13,7 @@ import pathlib
 import pytest
 
 from harness.articles import script_names
-from harness.results.claims import ledger_frame, read_ledger, render_ledger
+from harness.claims.ledger import ledger_frame, read_ledger, render_ledger
 from harness.results.tables import read_tables
 
 RESULTS = pathlib.Path(__file__).resolve().parents[2] / "results"

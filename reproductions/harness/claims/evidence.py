@@ -26,14 +26,18 @@ class Evidence:
         self.jitter = jitter
         self._read = []
 
-    def measure(self, ref):
-        """The `Measure` of `ref` (raises `Missing` for what is absent)."""
+    def measure(self, ref, jitter=True):
+        """The `Measure` of `ref` (raises `Missing` for what is absent);
+        `jitter=False` for a rule that jitters what it decides on itself
+        (`Paired`: the per-seed differences, not each arm)."""
         for source in ref.sources():
             self._note(*source)
         measure = ref.read(self)
-        if self.jitter is not None and ref.from_tables:
-            measure = self.jitter(ref.label, measure)
-        return measure
+        return self.jittered(ref.label, measure) if jitter and ref.from_tables else measure
+
+    def jittered(self, name, measure):
+        """`measure`, moved by the jitter if one is set."""
+        return measure if self.jitter is None else self.jitter(name, measure)
 
     def distinct(self, table, column, where=None):
         """The distinct values of a column (of the rows matching `where`),

@@ -27,7 +27,7 @@ import math
 import operator
 import re
 
-from harness.claims.measures import Derived, Missing, constant
+from harness.claims.measures import Derived, Missing, constant, over_seeds
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,15 +172,19 @@ class Paired(Rule):
         self.relation, self.sign = relation, (1.0 if relation == "above" else -1.0)
 
     def decide(self, evidence):
-        a, b = evidence.measure(self.a), evidence.measure(self.b)
+        # The measure decided on is the per-seed difference: it, not each
+        # arm, is what moves with noise (arms on one seed move together).
+        a = evidence.measure(self.a, jitter=False)
+        b = evidence.measure(self.b, jitter=False)
         per_a, per_b = dict(a.per_seed), dict(b.per_seed)
         seeds = [seed for seed in per_a if seed in per_b]
         if not seeds:
             raise Missing(f"the seeds {self.a.label} and {self.b.label} share")
-        differences = [self.sign * (per_a[s] - per_b[s]) for s in seeds]
-        mean = sum(differences) / len(differences)
-        sd = (math.sqrt(sum((d - mean) ** 2 for d in differences)
-                        / (len(differences) - 1)) if len(differences) > 1 else 0.0)
+        difference = evidence.jittered(
+            f"{self.a.label} - {self.b.label}",
+            over_seeds([self.sign * (per_a[s] - per_b[s]) for s in seeds], seeds))
+        differences = [d for _, d in difference.per_seed]
+        mean, sd = difference.value, difference.spread
         spread = max(sd, self.floor)
         ahead = sum(d > 0 for d in differences)
         fmt = self.a.fmt

@@ -179,3 +179,20 @@ def test_bespoke_reads_through_the_evidence():
     evidence = Evidence(table(a=(0.7, 0.0)))
     assert Bespoke(rule).decide(evidence).status == "reproduced"
     assert evidence.cited() == "table.csv: value, value_sd"
+
+
+def test_paired_moves_with_the_noise_of_its_differences_not_its_arms():
+    """Arms on the same seeds move together: noise of half the sd of the
+    per-seed differences moves no paired verdict, while moving each arm by
+    half its own (large) sd would."""
+    a, b = [0.90, 0.95, 0.85], [0.89, 0.94, 0.84]
+    ref_a, ref_b = SeedRows("runs", "acc", arm="a"), SeedRows("runs", "acc", arm="b")
+    moved = []
+
+    def jitter(name, measure):
+        moved.append(name)
+        return measure.moved(0.5 * measure.spread)
+
+    verdict = Paired(ref_a, ref_b).decide(Evidence(runs(a, b), jitter))
+    assert verdict.status == "reproduced"
+    assert moved == ["acc [a] - acc [b]"]

@@ -2,58 +2,20 @@
 
 Reproduces the "Regularization" section of Stanford's CS231n notes, "Neural
 Networks Part 2" (article 002; https://cs231n.github.io/neural-networks-2/#reg)
-on a small 3-layer ReLU network (784 -> 100 -> 100 -> 10, the
-notes' "example 3-layer neural network") trained on MNIST, and makes the
-notes' claims measurable:
+on the notes' "example 3-layer neural network" (784 -> 100 -> 100 -> 10,
+ReLU) trained on MNIST, in the notes' order: the network without and with
+each regularizer (L2 `0.5 * lambda * w^2`, L1, elastic net, max norm c = 3,
+inverted dropout p = 0.5, dropout with max norm); max norm at a learning rate
+50 times too high; vanilla against inverted dropout; L2 on the biases too;
+one global L2 strength chosen on validation data, alone and with dropout.
+A declared rule decides each claim of the notes from the tables.
 
-1. Weight distributions: the network trained with no regularization, L2
-   (`0.5 * lambda * w^2`, kreg `L2(convention="textbook")`), L1, elastic net
-   (kreg `ElasticNet`), max norm (kreg `MaxNorm(c=3)`), inverted dropout
-   p = 0.5 (`keras.layers.Dropout`) and dropout with max norm. "L1 ... leads
-   the weight vectors to become sparse"; "final weight vectors from L2
-   regularization are usually diffuse, small numbers".
-2. Max norm: "network cannot 'explode' even when the learning rates are set
-   too high": at a learning rate 50 times too high, the largest per-unit
-   weight norm of the plain network explodes, that of the max-norm network
-   stays <= c.
-3. Vanilla against inverted dropout: both give inference outputs equal to
-   the expected training output (measured over many masks), and inverted
-   dropout "leaves the forward pass at test time untouched" (a dropout-free
-   copy of the network predicts the same), while vanilla dropout needs its
-   activations scaled by p at test time.
-4. Bias regularization "rarely leads to significantly worse performance":
-   L2 on kernels only against kernels and biases (kreg `apply_regularizer`
-   with `include_biases` False / True).
-5. "A single, global L2 regularization strength that is cross-validated":
-   lambda picked on the validation set over a grid, the chosen model's test
-   accuracy, and the chosen lambda combined with dropout p = 0.5.
-
-Outputs, in `results/cs231n_regularization/` (replaced atomically):
-    table.csv, table.md             per regularizer: test, validation and
-                                    training accuracy, fraction of weights
-                                    near zero (also without inkless pixels),
-                                    mean |w|, std, largest per-unit norm; the
-                                    notes' statement beside each
-    weight_distributions.png        histograms of all kernel weights per
-                                    regularizer, shared axes
-    max_norm_divergence.csv/.md     at a too-high learning rate, with and
-                                    without max norm: largest per-unit norm
-                                    ever, losses, test accuracy
-    max_norm_divergence_steps.csv   the same per step
-    max_norm_divergence.png         largest per-unit norm and loss per step
-    dropout.csv, dropout.md         vanilla vs inverted dropout: expectation
-                                    gaps, prediction-code checks, accuracies
-    dropout_expectation.png         Monte Carlo mean of training outputs
-                                    against the inference output
-    bias_regularization.csv/.md     kernels only vs kernels and biases (mean
-                                    over seeds); bias_regularization_runs.csv
-                                    one row per run
-    l2_grid.csv, l2_grid.md, l2_grid.png
-                                    validation, test and training accuracy
-                                    per lambda, the chosen lambda marked
-    claims.csv                      the claims ledger: each claim of the notes,
-                                    its status decided from the tables above
-    metadata.json, README.md
+Outputs, in `results/cs231n_regularization/` (replaced atomically): per
+section a table (`table`, `max_norm_divergence`, `dropout`,
+`bias_regularization`, `l2_grid`; .csv and .md) with its one-row-per-run or
+per-step CSV (`*_runs.csv`, `max_norm_divergence_steps.csv`), the figures
+(weight_distributions.png, max_norm_divergence.png, dropout_expectation.png,
+l2_grid.png), claims.csv, metadata.json and README.md.
 
 Run:
     python reproductions/cs231n_regularization.py            # full setting
@@ -95,38 +57,32 @@ PARAMETERS = (
     Setting("--only", comma_list(SECTIONS), full=list(SECTIONS), dest="sections",
             help=f"the sections to run, a comma-separated subset of "
             f"{', '.join(SECTIONS)}"),
-    Setting("--steps", positive_int, full=2000, quick=400,
-            help="SGD steps per network"),
+    Setting("--steps", positive_int, full=2000, quick=400, help="SGD steps a network"),
     Setting("--train-size", positive_int, full=2000,
             help="training digits: a class-balanced subset of the training "
             "set, small enough that the unregularized network overfits (the "
             "regularizers then have something to fix)"),
-    Setting("--hidden", positive_int, full=100,
-            help="units in each of the two hidden layers"),
+    Setting("--hidden", positive_int, full=100, help="units per hidden layer"),
     Setting("--batch-size", positive_int, full=64, help="examples per SGD step"),
     Setting("--learning-rate", positive_float, full=0.1, help="SGD learning rate"),
     Setting("--momentum", rate, full=0.9, help="SGD momentum"),
     Setting("--l2", non_negative_float, full=1e-3,
             help="lambda of L2, textbook convention 0.5 * lambda * w^2"),
     Setting("--l1", non_negative_float, full=1e-4, help="lambda of L1"),
-    Setting("--max-norm", positive_float, full=3.0,
-            help="c of the max-norm constraint"),
-    Setting("--keep", keep_probability, full=0.5,
-            help="dropout keep probability p (the notes' p)"),
+    Setting("--max-norm", positive_float, full=3.0, help="the max-norm bound c"),
+    Setting("--keep", keep_probability, full=0.5, help="dropout keep probability p"),
     Setting("--diverge-learning-rate", positive_float, full=5.0,
             help="the too-high learning rate of the max-norm test"),
     Setting("--diverge-steps", positive_int, full=300, quick=100,
-            help="steps of the divergence runs"),
+            help="steps of the runs at the too-high learning rate"),
     Setting("--mc-samples", positive_int, full=1000, quick=300,
             help="dropout masks averaged"),
     Setting("--bias-strengths", comma_separated(non_negative_float),
             full=[1e-3, 1e-2], quick=[1e-2],
             help="L2 lambdas of the bias comparison"),
     Setting("--seeds", positive_int, full=3, quick=1,
-            help="seeds per network wherever accuracies are compared "
-            "(variants, dropout, biases, l2_grid): each accuracy is the mean "
-            "over them, with its sd; weights, figures and the Monte Carlo "
-            "checks are the first seed's"),
+            help="seeds per network where accuracies are compared (their mean "
+            "and sd); weights, figures and Monte Carlo checks are the first's"),
     Setting("--grid", comma_separated(non_negative_float), full=list(GRID),
             quick=[0.0, 1e-3, 1e-2], help="L2 lambdas tried on the validation set"),
 )
@@ -147,31 +103,30 @@ from harness.quiet_backend import start_backend_quietly  # noqa: E402
 start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from harness.analysis.dropout_expectation import dropout_expectation  # noqa: E402
-from harness.analysis.over_seeds import mean_and_sd, seed_range, seed_statistics  # noqa: E402
+from harness.analysis.dropout_scaling import dropout_scaling  # noqa: E402
+from harness.analysis.norm_divergence import norm_divergence  # noqa: E402
+from harness.analysis.over_seeds import seed_range, seed_statistics  # noqa: E402
 from harness.analysis.weight_statistics import (  # noqa: E402
     kernels,
     max_unit_norm,
     near_zero_fraction,
     weight_summary,
 )
+from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
+from harness.claims.measures import Cell, Derived, SeedRows  # noqa: E402
+from harness.claims.rules import Above, AllOf, Below, Each, Gate, Within  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.ink import ink_pixels  # noqa: E402
 from harness.data.subsets import stratified_subset  # noqa: E402
+from harness.plotting.dropout_expectation import plot_dropout_expectation  # noqa: E402
+from harness.plotting.norm_divergence import plot_norm_divergence  # noqa: E402
+from harness.plotting.strength_grid import plot_strength_grid  # noqa: E402
 from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
-from harness.results.claims import (  # noqa: E402
-    Claim,
-    beyond_spread,
-    decide,
-    mean_sd,
-    not_tested,
-)
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
@@ -180,28 +135,12 @@ from kreg.layers import VanillaDropout  # noqa: E402
 from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
 from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 
-VARIANTS = ("none", "l2", "l1", "elastic_net", "max_norm", "dropout",
-            "dropout_max_norm")
-TITLES = {"none": "No regularization", "l2": "L2", "l1": "L1",
-          "elastic_net": "Elastic net", "max_norm": "Max norm",
-          "dropout": "Dropout (inverted)", "dropout_max_norm": "Dropout + max norm"}
-NOTES_SAY = {
-    "none": "",
-    "l2": "diffuse, small weights; use all inputs a little",
-    "l1": "sparse weight vectors (very close to exactly zero)",
-    "elastic_net": "lambda1 |w| + lambda2 w^2: L1 and L2 combined",
-    "max_norm": "||w||_2 < c for every neuron, c ~ 3 or 4",
-    "dropout": "keep each unit with probability p = 0.5, scale at train time",
-    "dropout_max_norm": "dropout complements the other methods (max norm)",
-}
 
-
-# ---------------------------------------------------------------------------
-# The network: 784 -> hidden -> hidden -> 10, ReLU, optional dropout after
-# each hidden layer ("inverted", "vanilla", or "scale": a fixed x p, the
-# vanilla network's test-time forward pass).
-# ---------------------------------------------------------------------------
+# ===========================================================================
+# The notes' "example 3-layer neural network", 784 -> hidden -> hidden -> 10.
+# ===========================================================================
 def dropout_layer(kind, keep, seed, name):
+    """Dropout: "inverted", "vanilla", or "scale" (x p: vanilla's test-time pass)."""
     if kind == "inverted":
         return keras.layers.Dropout(1 - keep, seed=seed, name=name)
     if kind == "vanilla":
@@ -231,33 +170,6 @@ def build_mlp(args, regularizer=None, constraint=None, dropout=None,
     return model
 
 
-def variant_spec(name, args):
-    """The keyword arguments of `build_mlp` for a named regularizer."""
-    return {
-        "none": {},
-        "l2": {"regularizer": L2(args.l2, convention="textbook")},
-        "l1": {"regularizer": L1(args.l1)},
-        "elastic_net": {"regularizer": ElasticNet(args.l1, args.l2,
-                                                  convention="textbook")},
-        "max_norm": {"constraint": MaxNorm(args.max_norm)},
-        "dropout": {"dropout": "inverted"},
-        "dropout_max_norm": {"dropout": "inverted",
-                             "constraint": MaxNorm(args.max_norm)},
-    }[name]
-
-
-def variant_setting(name, args):
-    return {
-        "none": "",
-        "l2": f"lambda={args.l2:g}",
-        "l1": f"lambda={args.l1:g}",
-        "elastic_net": f"lambda1={args.l1:g}, lambda2={args.l2:g}",
-        "max_norm": f"c={args.max_norm:g}",
-        "dropout": f"p={args.keep:g}",
-        "dropout_max_norm": f"p={args.keep:g}, c={args.max_norm:g}",
-    }[name]
-
-
 def train(data, args, seed=None, steps=None, **spec):
     """Trains a fresh network; returns it with its accuracies and timing."""
     seed = args.seed if seed is None else seed
@@ -267,13 +179,10 @@ def train(data, args, seed=None, steps=None, **spec):
     loop = CompiledLoop(model, data.x_train, data.y_train)
     loss = loop.run(epoch_batch_indices(len(data.x_train), args.batch_size,
                                         steps or args.steps, seed=seed))
-    result = {
-        "model": model,
-        "loss": loss,
-        "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
-        "validation_accuracy": Evaluator(model, data.x_val, data.y_val)(),
-        "seconds": time.perf_counter() - start,
-    }
+    result = {"model": model, "loss": loss,
+              "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
+              "validation_accuracy": Evaluator(model, data.x_val, data.y_val)(),
+              "seconds": time.perf_counter() - start}
     # With correct inference (dropout off), as the other accuracies; after
     # the timing, which it would otherwise change.
     result["train_accuracy"] = Evaluator(model, data.x_train, data.y_train)()
@@ -281,78 +190,211 @@ def train(data, args, seed=None, steps=None, **spec):
     return result
 
 
-# What each run records for the tables over seeds.
 ACCURACIES = ("test_accuracy", "validation_accuracy", "train_accuracy",
-              "train_test_gap")
+              "train_test_gap")  # what each run records for the tables over seeds
 
 
-def seeds(args):
-    """The seeds of the sections that compare accuracies: `--seed` first."""
-    return seed_range(args.seed, args.seeds)
+def over_seeds(data, args, bar, keys, **spec):
+    """A network per seed: the first seed's result, and each seed's row of runs."""
+    first, rows = None, []
+    for seed in seed_range(args.seed, args.seeds):  # `--seed` first
+        r = train(data, args, seed=seed, **spec)
+        rows.append({**keys, "seed": seed, **{k: r[k] for k in ACCURACIES}})
+        first = first or r
+        bar.update(1)
+    return first, rows
 
 
-def run_row(result, **keys):
-    """One run's accuracies, for a `*_runs` table."""
-    return {**keys, **{name: result[name] for name in ACCURACIES}}
+# ===========================================================================
+# 1. "Controlling the capacity ... to prevent overfitting": each regularizer
+#    of the notes on the same seeds (the experiment of sections 2 to 5).
+# ===========================================================================
+# Each variant's title, and what the notes say of it.
+VARIANTS = {
+    "none": ("No regularization", ""),
+    "l2": ("L2", "diffuse, small weights; use all inputs a little"),
+    "l1": ("L1", "sparse weight vectors (very close to exactly zero)"),
+    "elastic_net": ("Elastic net", "lambda1 |w| + lambda2 w^2: L1 and L2 combined"),
+    "max_norm": ("Max norm", "||w||_2 < c for every neuron, c ~ 3 or 4"),
+    "dropout": ("Dropout (inverted)",
+                "keep each unit with probability p = 0.5, scale at train time"),
+    "dropout_max_norm": ("Dropout + max norm",
+                         "dropout complements the other methods (max norm)"),
+}
 
 
-# ---------------------------------------------------------------------------
-# 1. Each regularizer's weights.
-# ---------------------------------------------------------------------------
+def variant_spec(name, args):
+    """A variant's keyword arguments of `build_mlp`, and its setting in words."""
+    max_norm = {"constraint": MaxNorm(args.max_norm)}
+    return {
+        "none": ({}, ""),
+        "l2": ({"regularizer": L2(args.l2, convention="textbook")},
+               f"lambda={args.l2:g}"),
+        "l1": ({"regularizer": L1(args.l1)}, f"lambda={args.l1:g}"),
+        "elastic_net": ({"regularizer": ElasticNet(args.l1, args.l2,
+                                                   convention="textbook")},
+                        f"lambda1={args.l1:g}, lambda2={args.l2:g}"),
+        "max_norm": (max_norm, f"c={args.max_norm:g}"),
+        "dropout": ({"dropout": "inverted"}, f"p={args.keep:g}"),
+        "dropout_max_norm": ({"dropout": "inverted", **max_norm},
+                             f"p={args.keep:g}, c={args.max_norm:g}"),
+    }[name]
+
+
 def inked_weights(model, data):
-    """All kernel weights but those fed by pixels that are 0 in every
-    training digit (they get no gradient from the data)."""
+    """All kernel weights but those fed by pixels inkless in every training digit."""
     ink = ink_pixels(data.x_train)
-    parts = []
-    for path, kernel in kernels(model).items():
-        parts.append((kernel[ink] if "hidden1" in path else kernel).ravel())
-    return np.concatenate(parts)
+    return np.concatenate([(kernel[ink] if "hidden1" in path else kernel).ravel()
+                           for path, kernel in kernels(model).items()])
 
 
 def run_variants(data, args, bar):
-    """Each regularizer on every seed; the first seed's network keeps its
-    weights for the weight statistics and the figure."""
+    """Each variant on every seed; the first seed's weights kept for the table."""
     results = {}
     for name in VARIANTS:
-        runs = []
-        for seed in seeds(args):
-            r = train(data, args, seed=seed, **variant_spec(name, args))
-            runs.append(run_row(r, variant=name, seed=seed))
-            if seed == args.seed:
-                results[name] = r
-            bar.update(1)
-        results[name]["runs"] = runs
-        results[name]["weights"] = np.concatenate(
-            [k.ravel() for k in kernels(results[name]["model"]).values()])
-        results[name]["near_zero_fraction_ink"] = near_zero_fraction(
-            inked_weights(results[name]["model"], data))
+        r, runs = over_seeds(data, args, bar, {"variant": name},
+                             **variant_spec(name, args)[0])
+        weights = np.concatenate([k.ravel() for k in kernels(r["model"]).values()])
+        ink = near_zero_fraction(inked_weights(r["model"], data))
+        results[name] = {**r, "runs": runs, "weights": weights,
+                         "near_zero_fraction_ink": ink}
     return results
 
 
-def variant_runs(results):
-    """One row per variant and seed: the accuracies behind table.csv."""
-    return pd.DataFrame([row for r in results.values() for row in r["runs"]])
-
-
 def variants_table(results, args):
-    over_seeds = seed_statistics(variant_runs(results), "variant",
-                                 ACCURACIES).set_index("variant")
+    """table.csv, and the one row per variant and seed behind it."""
+    runs = pd.DataFrame([row for r in results.values() for row in r["runs"]])
+    accuracy = seed_statistics(runs, "variant", ACCURACIES).set_index("variant")
     rows = []
     for name, r in results.items():
         stats = weight_summary(r["model"])
-        rows.append({"variant": name, "setting": variant_setting(name, args),
-                     **over_seeds.loc[name].to_dict(),
+        rows.append({"variant": name, "setting": variant_spec(name, args)[1],
+                     **accuracy.loc[name].to_dict(),
                      "near_zero_fraction": stats["near_zero_fraction"],
                      "near_zero_fraction_ink": r["near_zero_fraction_ink"],
                      "mean_abs": stats["mean_abs"], "std": stats["std"],
                      "max_unit_norm": stats["max_unit_norm"],
-                     "notes_say": NOTES_SAY[name]})
-    return pd.DataFrame(rows)
+                     "notes_say": VARIANTS[name][1]})
+    return pd.DataFrame(rows), runs
 
 
-# ---------------------------------------------------------------------------
-# 2. A too-high learning rate, with and without max norm.
-# ---------------------------------------------------------------------------
+# Accuracies differ beyond the spread (both sds over seeds) and SIGNIFICANT, a
+# floor against the small sds of a few seeds (alone deciding for one seed). That
+# a regularizer helps is tested only where the unregularized network overfits.
+SIGNIFICANT, OVERFIT_GAP = 0.005, 0.01
+
+
+def measured(column, variant, fmt=".4f"):
+    """table.csv: an accuracy's mean over seeds (its sd beside it), or a
+    weight statistic of the first seed."""
+    return Cell("table", column, f"{column} [{variant}]", fmt, variant=variant)
+
+
+def when_overfitting(rule, gap=None):
+    return Gate(Above(gap or measured("train_test_gap", "none"), OVERFIT_GAP),
+                rule, "a setting where the unregularized network overfits "
+                f"(train-test gap above {OVERFIT_GAP:g})")
+
+
+def held_out(compare):
+    """`compare(column)` on each held-out set: test and validation."""
+    return AllOf({c: compare(c) for c in ("test_accuracy", "validation_accuracy")},
+                 "each held-out set")
+
+
+def better(a, b):  # `a` more accurate than `b` on both held-out sets
+    return when_overfitting(held_out(
+        lambda c: Above(measured(c, a), measured(c, b), SIGNIFICANT)))
+
+
+def not_worse(a, b):
+    """`a` above `b - SIGNIFICANT`: not worse by more than the floor."""
+    return Above(a, Derived(f"{b.label} - {SIGNIFICANT:g}",
+                            lambda value: value - SIGNIFICANT, b, fmt=b.fmt))
+
+
+CAPACITY_CLAIMS = [
+    Declared("Regularization controls capacity against overfitting: every "
+             "regularizer shrinks the train-test gap",
+             when_overfitting(AllOf({v: Below(measured("train_test_gap", v),
+                                              measured("train_test_gap", "none"),
+                                              SIGNIFICANT)
+                                     for v in list(VARIANTS)[1:-1]},
+                                    "each regularizer"))),
+]
+
+
+# ===========================================================================
+# 2. L2: diffuse weight vectors, all inputs used a little, linear decay.
+# ===========================================================================
+DIFFUSE = 0.05  # "diffuse": fewer than this share of the weights within 1e-3 of 0
+
+L2_CLAIMS = [
+    Declared("L2 prefers diffuse weight vectors: its final weights are small, "
+             "diffuse numbers, no unit's vector peaky",
+             AllOf({"diffuse": Below(measured("near_zero_fraction", "l2"), DIFFUSE),
+                    "small": Below(measured("mean_abs", "l2"),
+                                   measured("mean_abs", "none")),
+                    "no peaky unit": Below(measured("max_unit_norm", "l2", ".3g"),
+                                           measured("max_unit_norm", "none"))}),
+             figures=("weight_distributions.png",),
+             shows={"without inkless pixels": measured("near_zero_fraction_ink", "l2")},
+             explain="First-layer weights from pixels that are 0 in every training "
+             "digit get no data gradient, so L2 decays them: the near-zero "
+             "fraction without them is shown beside."),
+    NotTested("L2 makes the network use all its inputs a little rather than "
+              "some a lot", "No per-input measure of the first layer's weights "
+              "is recorded here (only pooled statistics of all kernels)."),
+    NotTested("L2's gradient is lambda w: every weight decays linearly, "
+              "W += -lambda * W", "An identity of the penalty, which kreg's unit "
+              "tests check (test_penalties.py, test_weight_decay.py), not a result "
+              "of training.", "implementation"),
+]
+
+
+# ===========================================================================
+# 3. L1 and the elastic net: sparse weight vectors; L2 better than L1.
+# ===========================================================================
+# "Sparse": more than SPARSE of the weights within 1e-3 of 0, SPARSER x L2's.
+SPARSE, SPARSER = 0.2, 5
+SPARSER_THAN_L2 = Derived(f"{SPARSER} x near_zero_fraction [l2]", lambda f: SPARSER * f,
+                          measured("near_zero_fraction", "l2"))
+
+L1_CLAIMS = [
+    Declared("L1 makes the weight vectors sparse: many weights very close to "
+             "exactly zero",
+             AllOf({"many": Above(measured("near_zero_fraction", "l1"), SPARSE),
+                    "sparser than L2": Above(measured("near_zero_fraction", "l1"),
+                                             SPARSER_THAN_L2)}),
+             figures=("weight_distributions.png",),
+             explain="SGD on L1's subgradient leaves weights oscillating near "
+             "zero, not at exact zeros, hence the 1e-3 window."),
+    NotTested("Neurons under L1 become nearly invariant to noisy inputs",
+              "MNIST has no known noisy input features; none are added here."),
+    Declared("Elastic net combines L1 and L2: sparse like L1, weights small "
+             "like L2",
+             AllOf({"sparse like L1": Above(measured("near_zero_fraction",
+                                                     "elastic_net"), SPARSER_THAN_L2),
+                    "small like L2": Below(measured("mean_abs", "elastic_net"),
+                                           measured("mean_abs", "l2"))}),
+             figures=("weight_distributions.png",),
+             shows={"L1's": measured("mean_abs", "l1")},
+             explain="Against L1's mean |w| the claim sets no order (the first "
+             "seed's weights: no spread to order two close values)."),
+    Declared("L2 can be expected to perform better than L1 (without a need "
+             "for feature selection)", better("l2", "l1"),
+             explain="At the one strength of each run here."),
+]
+
+
+# ===========================================================================
+# 4. Max norm: clamped unit norms, reported improvements, and no explosion at
+#    a learning rate 50 times too high (the plain and the max-norm network).
+# ===========================================================================
+# "Explodes": a unit norm over EXPLODED c; bounds hold to float32, relative.
+EXPLODED, BOUND_TOLERANCE = 100, 1e-6
+
+
 def run_divergence(data, args, bar):
     results = {}
     for name, constraint in (("plain", None), ("max_norm", MaxNorm(args.max_norm))):
@@ -375,31 +417,70 @@ def run_divergence(data, args, bar):
     return results
 
 
-def divergence_summary(results, args):
+def divergence_tables(results, args):
+    """The divergence runs' summary, and their unit norms and losses per step."""
     rows = []
     for name, r in results.items():
-        norms = np.asarray(r["max_unit_norm"], dtype=np.float64)
-        losses = np.asarray(r["loss"][1:], dtype=np.float64)
-        blown = np.flatnonzero(~np.isfinite(norms) | (norms > 100 * args.max_norm))
-        rows.append({
-            "network": name,
-            "learning_rate": args.diverge_learning_rate,
-            "c": args.max_norm,
-            "largest_unit_norm_ever": float(np.nanmax(np.where(np.isfinite(norms),
-                                                               norms, np.inf))),
-            "final_unit_norm": float(norms[-1]),
-            "first_step_norm_over_100c": int(r["step"][blown[0]]) if blown.size else -1,
-            "largest_loss": float(np.nanmax(np.where(np.isfinite(losses), losses,
-                                                     np.inf))),
-            "final_loss": float(losses[-1]),
-            "test_accuracy": r["test_accuracy"],
-        })
-    return pd.DataFrame(rows)
+        summary = norm_divergence(r["step"], r["max_unit_norm"], r["loss"][1:],
+                                  EXPLODED * args.max_norm)
+        rows.append({"network": name, "learning_rate": args.diverge_learning_rate,
+                     "c": args.max_norm, **{k.replace("over_limit", "norm_over_100c"):
+                                            v for k, v in summary.items()},
+                     "test_accuracy": r["test_accuracy"]})
+    return pd.DataFrame(rows), pd.concat(
+        [pd.DataFrame({"network": name, **{k: r[k] for k in
+                                           ("step", "max_unit_norm", "loss")}})
+         for name, r in results.items()], ignore_index=True)
 
 
-# ---------------------------------------------------------------------------
-# 3. Vanilla against inverted dropout.
-# ---------------------------------------------------------------------------
+def diverged(column, network, fmt=".3g"):
+    return Cell("max_norm_divergence", column, f"{column} [{network}]", fmt,
+                network=network)
+
+
+C = diverged("c", "max_norm", "g")
+BOUND = Derived(f"c (1 + {BOUND_TOLERANCE:g})",
+                lambda c: c * (1 + BOUND_TOLERANCE), C, fmt=".8g")
+
+MAX_NORM_CLAIMS = [
+    Declared("Max norm clamps every unit's incoming weight vector to "
+             "||w||_2 <= c",
+             Gate(Above(Derived("max_unit_norm [none, dropout]", max,
+                                measured("max_unit_norm", "none"),
+                                measured("max_unit_norm", "dropout"), fmt=".3g"), C),
+                  AllOf({v: Below(measured("max_unit_norm", v, ".8g"), BOUND)
+                         for v in ("max_norm", "dropout_max_norm")}),
+                  "a unit above c without the constraint, something to clamp"),
+             "implementation", article_value="c of order 3 or 4"),
+    NotTested("Typical values of c are 3 or 4",
+              "Advice, not a result; only c = 3 is run, no c is swept.",
+              "number", article_value="3 or 4"),
+    Declared("Max norm improves accuracy (\"some people report improvements\")",
+             better("max_norm", "none")),
+    Declared("Max norm: the network cannot explode even when the learning "
+             "rate is set too high",
+             Gate(Above(diverged("largest_unit_norm_ever", "plain"),
+                        Derived(f"{EXPLODED} c", lambda c: EXPLODED * c, C)),
+                  Below(diverged("largest_unit_norm_ever", "max_norm", ".8g"), BOUND),
+                  f"a rate too high: the plain network's unit norm passes "
+                  f"{EXPLODED} c"),
+             figures=("max_norm_divergence.png",),
+             shows={f"{column} [{network}]": diverged(column, network)
+                    for column in ("largest_loss", "test_accuracy")
+                    for network in ("plain", "max_norm")},
+             explain="The bound keeps the weights finite; the test accuracies "
+             "say whether the rate is still usable."),
+]
+
+
+# ===========================================================================
+# 5. Dropout, and the ensemble it averages: vanilla (x p at test time) against
+#    inverted dropout (/ p in training), in expectation, code and accuracy;
+#    then the theme of noise in the forward pass (further reading).
+# ===========================================================================
+KINDS = ("vanilla", "inverted")
+
+
 def twin(model, args, dropout):
     """A copy of `model`'s weights in a network with other (or no) dropout."""
     copy = build_mlp(args, dropout=dropout)
@@ -409,59 +490,140 @@ def twin(model, args, dropout):
 
 
 def run_dropout(data, args, bar):
-    x = data.x_test[:200]
-    trained, rows, runs = {}, [], []
-    for kind in ("vanilla", "inverted"):
-        for seed in seeds(args):
-            r = train(data, args, seed=seed, dropout=kind)
-            runs.append(run_row(r, dropout=kind, seed=seed))
-            if seed == args.seed:
-                trained[kind] = r
-            bar.update(1)
+    x, trained, runs, rows, layers = data.x_test[:200], {}, [], [], {}
+    for kind in KINDS:
+        trained[kind], kind_runs = over_seeds(data, args, bar, {"dropout": kind},
+                                              dropout=kind)
+        runs += kind_runs
     runs = pd.DataFrame(runs)
     accuracy = seed_statistics(runs, "dropout", ["test_accuracy"]).set_index("dropout")
-    # The expectation at one dropout layer, on the first hidden layer's
-    # activations of the trained inverted network.
-    probe = keras.Model(trained["inverted"]["model"].input,
-                        trained["inverted"]["model"].get_layer("hidden1").output)
-    hidden = keras.ops.convert_to_numpy(probe(x))
-    layers = {"vanilla": VanillaDropout(1 - args.keep, seed=args.seed),
-              "inverted": keras.layers.Dropout(1 - args.keep, seed=args.seed)}
-    expected_noise = float(np.sqrt((1 - args.keep) / (args.keep * args.mc_samples)))
-    layer_checks, network_checks = {}, {}
-    for kind in ("vanilla", "inverted"):
+    # Bare dropout layers are checked on the inverted network's first activations.
+    inverted = trained["inverted"]["model"]
+    hidden = keras.ops.convert_to_numpy(
+        keras.Model(inverted.input, inverted.get_layer("hidden1").output)(x))
+    bare = {"vanilla": VanillaDropout(1 - args.keep, seed=args.seed),
+            "inverted": keras.layers.Dropout(1 - args.keep, seed=args.seed)}
+    noise = float(np.sqrt((1 - args.keep) / (args.keep * args.mc_samples)))
+    for kind, r in trained.items():
         keras.utils.set_random_seed(args.seed)
-        layer_checks[kind] = dropout_expectation(layers[kind], hidden, args.mc_samples)
-        model = trained[kind]["model"]
-        softmax = keras.Sequential([model, keras.layers.Softmax()])
-        network_checks[kind] = dropout_expectation(softmax, x, args.mc_samples)
-        plain = keras.ops.convert_to_numpy(twin(model, args, None)(x))
-        scaled = keras.ops.convert_to_numpy(twin(model, args, "scale")(x))
-        own = keras.ops.convert_to_numpy(model(x, training=False))
-        rows.append({
-            "dropout": kind,
-            **accuracy.loc[kind].to_dict(),
-            "layer_rms_gap": layer_checks[kind]["rms_gap"],
-            "expected_rms_noise": expected_noise,
-            "layer_mean_ratio_train_to_inference": float(
-                layer_checks[kind]["train_mean"].sum()
-                / layer_checks[kind]["inference"].sum()),
-            "network_rms_gap": network_checks[kind]["rms_gap"],
-            "prediction_vs_dropout_free_copy": float(np.max(np.abs(own - plain))),
-            "prediction_vs_copy_scaled_by_p": float(np.max(np.abs(own - scaled))),
-        })
+        check = dropout_scaling(r["model"], bare[kind], hidden, x, {
+            "prediction_vs_dropout_free_copy": twin(r["model"], args, None),
+            "prediction_vs_copy_scaled_by_p": twin(r["model"], args, "scale")},
+            args.mc_samples)
+        layers[kind] = check.pop("layer")
+        rows.append({"dropout": kind, **accuracy.loc[kind].to_dict(),
+                     "layer_rms_gap": check["layer_rms_gap"],
+                     "expected_rms_noise": noise, **check})
         bar.update(1)
-    return {"table": pd.DataFrame(rows), "runs": runs, "layer": layer_checks,
-            "network": network_checks, "hidden": hidden}
+    return {"table": pd.DataFrame(rows), "runs": runs, "layer": layers}
 
 
-# ---------------------------------------------------------------------------
-# 4. Regularizing biases too.
-# ---------------------------------------------------------------------------
+# A dropout layer agrees with its expectation when its relative RMS gap is
+# within NOISE_BAND x the Monte Carlo noise and its mean training output within
+# MEAN_RATIO of its inference output; the masks resolve the expectation where
+# the noise expected is at most RESOLVED. Same predictions: scores at most EXACT
+# apart (ROUNDED: float32 rounding of a scaled copy); others: over DIFFERENT.
+NOISE_BAND, MEAN_RATIO, RESOLVED = (0.7, 1.3), 0.01, 0.1
+EXACT, ROUNDED, DIFFERENT = 1e-6, 1e-4, 1e-2
+FREE, SCALED = "prediction_vs_dropout_free_copy", "prediction_vs_copy_scaled_by_p"
+
+
+def dropped(column, kind, fmt=".4f"):
+    return Cell("dropout", column, f"{column} [{kind}]", fmt, dropout=kind)
+
+
+def over_noise(gap, kind):
+    return Derived(f"{gap} / expected_rms_noise [{kind}]",
+                   lambda a, b: a / b if b else np.inf, dropped(gap, kind),
+                   dropped("expected_rms_noise", kind), fmt=".3g")
+
+
+def resolved(rule, kind="inverted"):
+    return Gate(Below(dropped("expected_rms_noise", kind), RESOLVED), rule,
+                f"enough masks: a Monte Carlo noise below {RESOLVED:g}")
+
+
+def as_expected(kind):
+    return resolved(AllOf({
+        "RMS gap": Within(over_noise("layer_rms_gap", kind), *NOISE_BAND),
+        "mean ratio": Within(dropped("layer_mean_ratio_train_to_inference", kind),
+                             1 - MEAN_RATIO, 1 + MEAN_RATIO)}), kind)
+
+
+def predicts_as(kind, same, tolerance, other):
+    """`kind`'s scores are those of the copy `same`, not of the copy `other`."""
+    return AllOf({"same": Below(dropped(same, kind, ".3g"), tolerance),
+                  "different": Above(dropped(other, kind, ".3g"), DIFFERENT)})
+
+
+DROPOUT_CLAIMS = [
+    Declared("Dropout is an extremely effective regularizer: higher test "
+             "accuracy than none",
+             when_overfitting(Above(measured("test_accuracy", "dropout"),
+                                    measured("test_accuracy", "none"), SIGNIFICANT)),
+             shows={f"train_test_gap [{v}]": measured("train_test_gap", v)
+                    for v in ("dropout", "none")}),
+    Declared("Dropout complements the other methods: dropout with max norm "
+             "above either alone",
+             when_overfitting(held_out(lambda c: Above(
+                 measured(c, "dropout_max_norm"),
+                 Derived(f"{c} [the better of dropout, max_norm]", max,
+                         measured(c, "dropout"), measured(c, "max_norm"), fmt=".4f"),
+                 SIGNIFICANT)))),
+    NotTested("The Dropout paper's figure of a thinned network",
+              "An illustration; nothing to measure."),
+    Declared("The test-time pass evaluates the averaged prediction of the "
+             "ensemble of sub-networks",
+             resolved(AllOf({
+                 **{f"{k}, one layer": Within(over_noise("layer_rms_gap", k),
+                                              *NOISE_BAND) for k in KINDS},
+                 **{f"{k}, network": Below(over_noise("network_rms_gap", k),
+                                           NOISE_BAND[1]) for k in KINDS}})),
+             figures=("dropout_expectation.png",),
+             explain="Through ReLU and softmax the inference pass is only an "
+             "approximation of the ensemble mean, as the notes' \"can be related "
+             "to\" allows."),
+    Declared("Vanilla dropout: scaling the activations by p at test time makes "
+             "the test output equal the expected training output",
+             as_expected("vanilla"), "implementation",
+             figures=("dropout_expectation.png",)),
+    NotTested("Dropout can also be applied to the input layer",
+              "Dropout runs after the hidden layers only, as in the notes' code."),
+    Declared("Inverted dropout: scaling by 1/p at training time gives the same "
+             "agreement in expectation", as_expected("inverted"), "implementation",
+             figures=("dropout_expectation.png",)),
+    Declared("Vanilla dropout must scale the activations by p at test time: its "
+             "prediction code differs from the dropout-free network's",
+             predicts_as("vanilla", SCALED, ROUNDED, FREE), "implementation"),
+    Declared("Inverted dropout leaves the test-time forward pass untouched: the "
+             "prediction code is the dropout-free network's",
+             predicts_as("inverted", FREE, EXACT, SCALED), "implementation"),
+    NotTested("Inverted dropout is preferable because test-time performance is "
+              "critical", "The time vanilla dropout's scaling costs at test time "
+              "is not measured: nothing here times prediction."),
+    Declared("Vanilla and inverted dropout differ only in where the scaling by "
+             "p happens: they train to the same accuracy",
+             Within(Derived("test_accuracy [vanilla - inverted]", lambda a, b: a - b,
+                            dropped("test_accuracy", "vanilla"),
+                            dropped("test_accuracy", "inverted"), fmt=".4f"),
+                    -SIGNIFICANT, SIGNIFICANT),
+             explain="A difference arises in training: at one learning rate, inverted "
+             "dropout's activations (so the next layer's gradients) are 1/p times "
+             "vanilla's: different SGD paths (a hypothesis, not measured here)."),
+    NotTested("Noise in the forward pass, marginalized at test time: "
+              "DropConnect, stochastic and fractional pooling, data augmentation",
+              "Further reading in the notes; none of these is run here."),
+]
+
+
+# ===========================================================================
+# 6. Bias regularization (L2 on the kernels only, or on the biases too), and
+#    per-layer regularization.
+# ===========================================================================
 def run_biases(data, args, bar):
     rows = []
     for strength in args.bias_strengths:
-        for seed in seeds(args):
+        for seed in seed_range(args.seed, args.seeds):
             for include in (False, True):
                 r = train(data, args, seed=seed,
                           regularizer=L2(strength, convention="textbook"),
@@ -472,31 +634,51 @@ def run_biases(data, args, bar):
                              "validation_accuracy": r["validation_accuracy"]})
                 bar.update(1)
     runs = pd.DataFrame(rows)
-    summary = runs.pivot_table(index="lambda", columns="include_biases",
-                               values="test_accuracy", aggfunc="mean")
-    summary = pd.DataFrame({
-        "lambda": summary.index,
-        "test_accuracy_kernels_only": summary[False].values,
-        "test_accuracy_with_biases": summary[True].values,
-        "difference": (summary[True] - summary[False]).values,
-        "seeds": args.seeds,
-    })
-    return {"runs": runs, "summary": summary}
+    mean = runs.pivot_table(index="lambda", columns="include_biases",
+                            values="test_accuracy", aggfunc="mean")
+    return {"runs": runs, "summary": pd.DataFrame({
+        "lambda": mean.index, "test_accuracy_kernels_only": mean[False].values,
+        "test_accuracy_with_biases": mean[True].values,
+        "difference": (mean[True] - mean[False]).values, "seeds": args.seeds})}
 
 
-# ---------------------------------------------------------------------------
-# 5. One global L2 strength chosen on the validation set.
-# ---------------------------------------------------------------------------
+def biased(column, strength, include):
+    return SeedRows("bias_regularization_runs", column, f"{column} [lambda "
+                    f"{strength:g}, {'with biases' if include else 'kernels only'}]",
+                    ".4f", include_biases=include, **{"lambda": strength})
+
+
+BIAS_CLAIMS = [
+    NotTested("Biases are not commonly regularized, and doing so is cheap "
+              "because there are very few of them compared to the weights",
+              "A convention and its explanation: the comparison below measures "
+              "the outcome, not why; a penalty on the biases alone is not run."),
+    Declared("Regularizing the biases too rarely leads to significantly worse "
+             "performance",
+             Each("bias_regularization_runs", "lambda", lambda strength: held_out(
+                 lambda c: not_worse(biased(c, strength, True),
+                                     biased(c, strength, False))))),
+    NotTested("Regularizing different layers by different amounts is uncommon "
+              "(except perhaps the output layer)", "A statement of common "
+              "practice; only one global strength is run here."),
+]
+
+
+# ===========================================================================
+# 7. In practice: one global L2 strength chosen on validation data over a
+#    grid, and combined with dropout.
+# ===========================================================================
+COMBINED = "chosen L2 + dropout p={:g}"  # its `model` in l2_grid.csv, for a p
+
+
 def run_l2_grid(data, args, bar):
     """Every strength of the grid on every seed; lambda is chosen on the mean
     validation accuracy, then trained again with dropout on every seed."""
     runs = []
     for strength in args.grid:
         spec = {"regularizer": L2(strength, convention="textbook")} if strength else {}
-        for seed in seeds(args):
-            r = train(data, args, seed=seed, **spec)
-            runs.append(run_row(r, model="L2 only", **{"lambda": strength}, seed=seed))
-            bar.update(1)
+        runs += over_seeds(data, args, bar, {"model": "L2 only", "lambda": strength},
+                           **spec)[1]
     grid = seed_statistics(pd.DataFrame(runs), ["model", "lambda"], ACCURACIES)
     # Highest mean validation accuracy; ties go to the stronger penalty.
     best = grid.sort_values(["validation_accuracy", "lambda"],
@@ -504,13 +686,9 @@ def run_l2_grid(data, args, bar):
     grid["chosen"] = grid["lambda"] == best["lambda"]
     chosen = float(best["lambda"])
     spec = {"regularizer": L2(chosen, convention="textbook")} if chosen else {}
-    combined = f"chosen L2 + dropout p={args.keep:g}"
-    for seed in seeds(args):
-        r = train(data, args, seed=seed, dropout="inverted", **spec)
-        runs.append(run_row(r, model=combined, **{"lambda": chosen}, seed=seed))
-        bar.update(1)
-    runs = pd.DataFrame(runs)
-    with_dropout = seed_statistics(runs[runs["model"] == combined],
+    runs = pd.DataFrame(runs + over_seeds(data, args, bar, {"model": COMBINED.format(
+        args.keep), "lambda": chosen}, dropout="inverted", **spec)[1])
+    with_dropout = seed_statistics(runs[runs["model"] == COMBINED.format(args.keep)],
                                    ["model", "lambda"], ACCURACIES)
     with_dropout["chosen"] = False
     return {"grid": grid, "with_dropout": with_dropout, "runs": runs,
@@ -520,699 +698,98 @@ def run_l2_grid(data, args, bar):
                 float(with_dropout["test_accuracy"].iloc[0])}
 
 
-# ---------------------------------------------------------------------------
-# Figures.
-# ---------------------------------------------------------------------------
-def run_label(args):
-    return marked_label(args, f"{args.steps:,} SGD steps per network")
+def on_grid(column, strength, seed=None):
+    """One strength's runs in l2_grid_runs.csv: over seeds, or one seed's."""
+    row = {"lambda": strength, **({} if seed is None else {"seed": seed})}
+    return SeedRows("l2_grid_runs", column, f"{column} [" + ", ".join(
+        f"{k} {v:g}" for k, v in row.items()) + "]", ".4f", where=row, model="L2 only")
 
 
-def figure_divergence(results, args, label):
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    for name, color in (("plain", "tab:red"), ("max_norm", "tab:blue")):
-        r = results[name]
-        norms = np.asarray(r["max_unit_norm"], dtype=np.float64)
-        finite = np.isfinite(norms)
-        title = "no constraint" if name == "plain" else f"max norm c={args.max_norm:g}"
-        ax1.plot(np.asarray(r["step"])[finite], norms[finite], color=color, label=title)
-        losses = np.asarray(r["loss"], dtype=np.float64)
-        ok = np.isfinite(losses)
-        ax2.plot(np.asarray(r["step"])[ok], losses[ok], color=color, label=title)
-        if not finite.all():
-            first = int(np.asarray(r["step"])[~finite][0])
-            ax1.axvline(first, color=color, ls=":", label=f"{title}: inf/NaN from step {first}")
-    ax1.axhline(args.max_norm, color="k", ls="--", lw=0.8, label=f"c = {args.max_norm:g}")
-    ax1.set_ylabel("largest per-unit weight norm")
-    ax2.set_ylabel("training loss of the step")
-    for ax in (ax1, ax2):
-        ax.set_yscale("log")
-        ax.set_xlabel("SGD step")
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
-    ratio = args.diverge_learning_rate / args.learning_rate
-    fig.suptitle(f"Learning rate {args.diverge_learning_rate:g} ({ratio:g} x the "
-                 f"{args.learning_rate:g} used elsewhere), momentum {args.momentum:g}"
-                 f"\n{label}", fontsize=10)
-    fig.tight_layout()
-    return fig
+def chosen(column, model="L2 only"):
+    """l2_grid.csv at the lambda chosen on validation data (or with `model`)."""
+    return Cell("l2_grid", column, f"{column} [{model}, chosen lambda]", ".4f",
+                model=model, **({"chosen": True} if model == "L2 only" else {}))
 
 
-def figure_dropout(result, args, label):
-    fig, axes = plt.subplots(1, 3, figsize=(12, 4))
-    for ax, kind in zip(axes[:2], ("vanilla", "inverted")):
-        check = result["layer"][kind]
-        ax.plot(check["inference"].ravel(), check["train_mean"].ravel(), ".",
-                ms=2, alpha=0.4, color="tab:blue")
-        top = float(max(check["inference"].max(), check["train_mean"].max()))
-        ax.plot([0, top], [0, top], "k--", lw=0.8, label="equal")
-        ax.set_xlabel("inference output")
-        ax.set_ylabel(f"mean of {args.mc_samples:,} training outputs")
-        ax.set_title(f"{kind} dropout layer, p={args.keep:g}\nrelative RMS gap "
-                     f"{check['rms_gap']:.4f}", fontsize=9)
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
-    table = result["table"].set_index("dropout")
-    kinds = ["vanilla", "inverted"]
-    width = 0.35
-    positions = np.arange(2)
-    axes[2].bar(positions - width / 2, [table.loc[k, "layer_rms_gap"] for k in kinds],
-                width, label="one dropout layer")
-    axes[2].bar(positions + width / 2, [table.loc[k, "network_rms_gap"] for k in kinds],
-                width, label="whole network (softmax)")
-    axes[2].axhline(table["expected_rms_noise"].iloc[0], color="k", ls="--", lw=0.8,
-                    label="Monte Carlo noise expected")
-    axes[2].set_xticks(positions, kinds)
-    axes[2].set_ylabel("relative RMS gap, mean vs inference")
-    axes[2].set_title("expectation gaps", fontsize=9)
-    axes[2].grid(True, alpha=0.3, axis="y")
-    axes[2].legend(fontsize=7)
-    fig.suptitle(f"Vanilla and inverted dropout: expected training output vs "
-                 f"inference\n{label}", fontsize=10)
-    fig.tight_layout()
-    return fig
+# "Pays": lambda 0 not chosen, and the chosen lambda above it on each seed.
+POSITIVE_CHOICE = Below(SeedRows("l2_grid", "chosen", "chosen [lambda 0]", ".0f",
+                                 model="L2 only", **{"lambda": 0.0}), 0.5)
+ABOVE_ZERO_ON_EACH_SEED = Each("l2_grid", "lambda", lambda strength: Each(
+    "l2_grid_runs", "seed", lambda seed: Above(
+        on_grid("validation_accuracy", strength, seed),
+        on_grid("validation_accuracy", 0.0, seed), SIGNIFICANT),
+    "each seed", model="L2 only", **{"lambda": strength}),
+    "the lambda chosen", model="L2 only", chosen=True)
+
+PRACTICE_CLAIMS = [
+    Declared("A single global L2 strength chosen on validation data does well "
+             "on test data",
+             Each("l2_grid", "lambda", lambda strength: not_worse(
+                 chosen("test_accuracy"), on_grid("test_accuracy", strength)),
+                  "each other lambda", model="L2 only", chosen=False),
+             figures=("l2_grid.png",)),
+    Declared("Regularization pays: the strength chosen on validation data is a "
+             "positive L2 lambda",
+             when_overfitting(AllOf({
+                 "lambda 0 not chosen": POSITIVE_CHOICE,
+                 "above lambda 0 on each seed": Gate(
+                     POSITIVE_CHOICE, ABOVE_ZERO_ON_EACH_SEED, "lambda 0 not chosen")}),
+                 on_grid("train_test_gap", 0.0)),
+             shows={"train_test_gap [chosen lambda]": chosen("train_test_gap")},
+             figures=("l2_grid.png",)),
+    Declared("Combining the chosen L2 strength with dropout p = 0.5 (common "
+             "practice) improves on L2 alone",
+             when_overfitting(held_out(lambda c: Above(
+                 chosen(c, COMBINED.format(0.5)), chosen(c), SIGNIFICANT)),
+                 on_grid("train_test_gap", 0.0)),
+             figures=("l2_grid.png",)),
+    NotTested("p = 0.5 is a reasonable default that can be tuned on validation "
+              "data", "Only p = 0.5 is run; no p is tuned.", "number",
+              article_value="p = 0.5"),
+]
 
 
-def figure_l2_grid(result, label):
-    grid = result["grid"]
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    positions = np.arange(len(grid))
-    several = "seeds" in grid and grid["seeds"].min() > 1
-    over = f" (mean ± sd over {int(grid['seeds'].min())} seeds)" if several else ""
-    for column, style in (("validation_accuracy", "o-"), ("test_accuracy", "s--")):
-        name = column.replace("_", " ") + over
-        if several:
-            ax.errorbar(positions, grid[column], yerr=grid[f"{column}_sd"],
-                        fmt=style, capsize=3, label=name)
-        else:
-            ax.plot(positions, grid[column], style, label=name)
-    chosen = int(np.flatnonzero(grid["chosen"])[0])
-    ax.axvline(chosen, color="k", ls=":",
-               label=f"chosen lambda = {result['chosen_lambda']:g}")
-    ax.plot([chosen], [result["chosen_with_dropout_test_accuracy"]], "k*",
-            markersize=11, label="chosen lambda + dropout: test")
-    ax.set_xticks(positions, [f"{v:g}" for v in grid["lambda"]])
-    ax.set_xlabel("L2 lambda (0.5 lambda w^2)")
-    ax.set_ylabel("accuracy")
-    ax.set_title(f"One global L2 strength chosen on the validation set\n{label}",
-                 fontsize=10)
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+def claims(tables, jitter=None):
+    """Article 002's ledger, decided from `tables` (the CSV files of the
+    results folder, as written), section by section."""
+    return derive("002", CAPACITY_CLAIMS + L2_CLAIMS + L1_CLAIMS + MAX_NORM_CLAIMS
+                  + DROPOUT_CLAIMS + BIAS_CLAIMS + PRACTICE_CLAIMS, tables, jitter)
 
 
-def make_figures(results, args, data):
-    label = f"{run_label(args)}; {data.source}"
-    figures = {}
-    if "variants" in results:
-        figures["weight_distributions.png"] = plot_weight_histograms(
-            {f"{TITLES[name]}\n{variant_setting(name, args) or 'plain'}":
-             r["weights"] for name, r in results["variants"].items()},
-            f"All kernel weights of the 3-layer network (log counts)\n{label}",
-            bins=60, logy=True, cols=4, color="tab:blue")
-    if "divergence" in results:
-        figures["max_norm_divergence.png"] = figure_divergence(
-            results["divergence"], args,
-            f"{marked_label(args, f'{args.diverge_steps:,} SGD steps per network')}"
-            f"; {data.source}")
-    if "dropout" in results:
-        figures["dropout_expectation.png"] = figure_dropout(results["dropout"], args,
-                                                            label)
-    if "l2_grid" in results:
-        figures["l2_grid.png"] = figure_l2_grid(results["l2_grid"], label)
-    return figures
-
-
-def metadata(results, data, args, wall_seconds, section_seconds):
-    return run_metadata(
-        "CS231n notes, Neural Networks Part 2, Regularization (article 002)",
-        args, run_label(args), data, seconds_per_section=section_seconds,
-        wall_seconds=wall_seconds)
-
-
-# ---------------------------------------------------------------------------
-# The claims ledger: every claim of the notes, decided from the committed
-# tables alone (harness.results.claims).
-# ---------------------------------------------------------------------------
-# The unregularized network has room to overfit when its training accuracy
-# exceeds its test accuracy by more than one percentage point (the rule of
-# article 000's ledger). Below that a penalty can only cost accuracy, and a
-# claim that regularization improves accuracy cannot be tested.
-OVERFIT_GAP = 0.01
-# "Above" for accuracies: the mean over seeds by more than the sds over seeds
-# of both (`beyond_spread`) and by more than half a percentage point, a floor
-# against the small sds that a few seeds can show by chance (and what decides
-# alone where one seed ran).
-SIGNIFICANT = 0.005
-# "Sparse": more than this fraction of the kernel weights within 1e-3 of 0,
-# and SPARSER times L2's fraction; "diffuse": fewer than DIFFUSE.
-SPARSE = 0.2
-SPARSER = 5
-DIFFUSE = 0.05
-# A constraint holds to float32 rounding: relative tolerance.
-BOUND_TOLERANCE = 1e-6
-# "Explodes": a per-unit norm above 100 c (the table's
-# `first_step_norm_over_100c`).
-EXPLODED = 100
-# Chance accuracy is 0.1; at most this is "learns nothing".
-CHANCE = 0.2
-# One dropout layer agrees with its expectation when the relative RMS gap
-# lies within this band around the Monte Carlo noise expected, and the ratio
-# of the mean training output to the inference output within MEAN_RATIO of 1.
-NOISE_BAND = (0.7, 1.3)
-MEAN_RATIO = 0.01
-# Same predictions: the largest |difference| of the scores, at most
-# EXACT (float32 rounding of the scaled copy: SCALED); different: above
-# DIFFERENT.
-EXACT = 1e-6
-SCALED = 1e-4
-DIFFERENT = 1e-2
-
-
-def above(a, b):
-    """Accuracy `a` above `b`, each `(mean, sd)` over seeds: by more than
-    both sds and by more than SIGNIFICANT."""
-    return beyond_spread(*a, *b) and a[0] - b[0] > SIGNIFICANT
-
-
-def seed_count(tables):
-    """The fewest seeds behind a mean accuracy of the tables (1 where a table
-    has no `seeds` column: a run of one seed)."""
-    counts = [int(frame["seeds"].min()) for name, frame in tables.items()
-              if name in ("table", "dropout", "l2_grid") and "seeds" in frame]
-    return min(counts) if counts else 1
-
-
-def max_norm_c(tables):
-    """The max-norm c of the run, from its tables."""
-    if "max_norm_divergence" in tables and "c" in tables["max_norm_divergence"]:
-        return float(tables["max_norm_divergence"]["c"].iloc[0])
-    if "table" in tables:
-        setting = tables["table"].set_index("variant").at["max_norm", "setting"]
-        return float(str(setting).split("c=")[1].split(",")[0])
-    return None
-
-
-def claims(tables):
-    """Article 002's claims, each with a status that follows from `tables`
-    (the CSV files of the results folder, as written)."""
-    ledger = []
-    seeds = seed_count(tables)
-    spread_rule = (f"means ± sds over {seeds} seeds" if seeds > 1 else
-                   "one seed ran, so no spread is known and the floor decides")
-    above_rule = (f"by more than {SIGNIFICANT} and by more than both sds "
-                  f"over seeds ({spread_rule})")
-
-    def add(claim, status, ours, evidence, why="", article_value=""):
-        ledger.append(Claim("002", claim, status, ours, article_value,
-                            evidence, why.strip()))
-
-    def absent(claim, names):
-        missing = [n for n in names if n not in tables]
-        if missing:
-            ledger.append(not_tested("002", claim, "not run here (section "
-                                     "tables missing: " + ", ".join(missing)
-                                     + ")"))
-        return bool(missing)
-
-    t = tables["table"].set_index("variant") if "table" in tables else None
-
-    def accuracy(v):
-        """(mean, sd) of a variant's test accuracy over seeds."""
-        return mean_and_sd(t.loc[v], "test_accuracy")
-
-    def gap(v):
-        """(mean, sd) of a variant's train-test gap over seeds."""
-        if "train_test_gap" in t:
-            return mean_and_sd(t.loc[v], "train_test_gap")
-        return float(t.at[v, "train_accuracy"] - t.at[v, "test_accuracy"]), np.nan
-
-    def shown(value):
-        return mean_sd(*value)
-
-    # Whether the setting can test a claim that regularization helps.
-    if t is not None and "train_accuracy" in t:
-        room = gap("none")[0] > OVERFIT_GAP
-        room_text = (
-            f"The unregularized network's train-test gap is {gap('none')[0]:+.4f} "
-            f"(train {t.at['none', 'train_accuracy']:.4f}, test "
-            f"{accuracy('none')[0]:.4f}), "
-            + (f"above {OVERFIT_GAP}: it overfits, so a regularizer has "
-               "something to fix." if room else
-               f"not above {OVERFIT_GAP}: at this setting it barely overfits, "
-               "so a regularizer can only cost accuracy and the claim cannot "
-               "be tested (a setting that overfits is needed)."))
-    else:
-        room, room_text = False, ("Training accuracy is not recorded in these "
-                                  "tables, so whether the network overfits "
-                                  "is unknown and the claim cannot be tested.")
-
-    def gated(holds, partly=False):
-        """A claim that regularization improves accuracy: not tested where
-        the unregularized network has no room to overfit."""
-        if holds:
-            return "reproduced"
-        return decide(False, partly) if room else "not tested"
-
-    # -- 1. The weights of each regularizer --------------------------------
-    claim = ("L2 prefers diffuse weight vectors: its final weights are "
-             "small, diffuse numbers, no unit's vector peaky")
-    if not absent(claim, ["table"]):
-        small = t.at["l2", "mean_abs"] < t.at["none", "mean_abs"]
-        diffuse = t.at["l2", "near_zero_fraction"] < DIFFUSE
-        unpeaked = t.at["l2", "max_unit_norm"] < t.at["none", "max_unit_norm"]
-        why = (f"Rule: near-zero fraction (|w| <= 1e-3) under {DIFFUSE}, and "
-               "mean |w| and the largest per-unit norm below none's; partly "
-               "when the weights are smaller but not diffuse.")
-        if "near_zero_fraction_ink" in t:
-            zero, ink = (t.at["l2", "near_zero_fraction"],
-                         t.at["l2", "near_zero_fraction_ink"])
-            why += (f" Without the first-layer weights from pixels that are 0 "
-                    f"in every training digit (no data gradient, so L2 decays "
-                    f"them), the near-zero fraction is {ink:.4f} against "
-                    f"{zero:.4f}: " + (
-                        "those inkless pixels make most of L2's spike at zero."
-                        if ink < 0.5 * zero else
-                        "the spike at zero is not mostly from inkless pixels."))
-        add(claim, decide(small and diffuse and unpeaked, small),
-            f"near-zero fraction {t.at['l2', 'near_zero_fraction']:.4f} "
-            f"(none {t.at['none', 'near_zero_fraction']:.4f}); mean |w| "
-            f"{t.at['l2', 'mean_abs']:.4f} (none {t.at['none', 'mean_abs']:.4f}); "
-            f"largest unit norm {t.at['l2', 'max_unit_norm']:.2f} "
-            f"(none {t.at['none', 'max_unit_norm']:.2f})",
-            "table.csv: near_zero_fraction, near_zero_fraction_ink, mean_abs, "
-            "max_unit_norm; weight_distributions.png", why)
-
-    claim = ("L1 makes the weight vectors sparse: many weights very close to "
-             "exactly zero")
-    if not absent(claim, ["table"]):
-        zero, l2_zero = t.at["l1", "near_zero_fraction"], t.at["l2", "near_zero_fraction"]
-        add(claim, decide(zero > SPARSE and zero > SPARSER * l2_zero,
-                          zero > l2_zero),
-            f"near-zero fraction {zero:.4f} (L2 {l2_zero:.4f}, none "
-            f"{t.at['none', 'near_zero_fraction']:.4f})",
-            "table.csv: near_zero_fraction; weight_distributions.png",
-            f"Rule: more than {SPARSE} of the kernel weights within 1e-3 of 0 "
-            f"and more than {SPARSER} times L2's fraction; partly when only "
-            "above L2's. SGD on L1's subgradient leaves weights oscillating "
-            "near zero, not at exact zeros, hence the 1e-3 window.")
-
-    claim = ("Elastic net combines L1 and L2: sparse like L1, weights small "
-             "like L2")
-    if not absent(claim, ["table"]):
-        zero = t.at["elastic_net", "near_zero_fraction"]
-        sparse = zero > SPARSER * t.at["l2", "near_zero_fraction"]
-        small = t.at["elastic_net", "mean_abs"] <= min(t.at["l1", "mean_abs"],
-                                                       t.at["l2", "mean_abs"])
-        add(claim, decide(sparse and small, sparse or small),
-            f"near-zero fraction {zero:.4f} (L1 "
-            f"{t.at['l1', 'near_zero_fraction']:.4f}, L2 "
-            f"{t.at['l2', 'near_zero_fraction']:.4f}); mean |w| "
-            f"{t.at['elastic_net', 'mean_abs']:.4f} (L1 "
-            f"{t.at['l1', 'mean_abs']:.4f}, L2 {t.at['l2', 'mean_abs']:.4f})",
-            "table.csv: near_zero_fraction, mean_abs; weight_distributions.png",
-            f"Rule: near-zero fraction above {SPARSER} times L2's and mean |w| "
-            "at most both L1's and L2's; partly when one holds.")
-
-    c = max_norm_c(tables)
-    claim = ("Max norm clamps every unit's incoming weight vector to "
-             "||w||_2 <= c")
-    if not absent(claim, ["table"]):
-        bounded = {v: t.at[v, "max_unit_norm"] <= c * (1 + BOUND_TOLERANCE)
-                   for v in ("max_norm", "dropout_max_norm")}
-        active = t.at["none", "max_unit_norm"] > c
-        add(claim, decide(all(bounded.values()) and active,
-                          all(bounded.values())),
-            ", ".join(f"{v} {t.at[v, 'max_unit_norm']:.7f}" for v in bounded)
-            + f"; none {t.at['none', 'max_unit_norm']:.2f} (c = {c:g})",
-            "table.csv: max_unit_norm",
-            f"Rule: the largest per-unit norm of both constrained networks at "
-            f"most c (relative tolerance {BOUND_TOLERANCE:g}), where the "
-            "unconstrained network exceeds c" + (
-                "." if active else "; partly: here no unit of the plain "
-                "network exceeds c, so the clamp had nothing to do."),
-            article_value="c of order 3 or 4")
-
-    claim = ("L2 can be expected to perform better than L1 (without a need "
-             "for feature selection)")
-    if not absent(claim, ["table"]):
-        holds = above(accuracy("l2"), accuracy("l1"))
-        add(claim, gated(holds, accuracy("l2")[0] > accuracy("l1")[0]),
-            f"test accuracy L2 {shown(accuracy('l2'))}, "
-            f"L1 {shown(accuracy('l1'))}", "table.csv: test_accuracy, test_accuracy_sd",
-            f"Rule: L2's test accuracy above L1's {above_rule}, at the one "
-            "strength of each run here; partly when above by less. "
-            + ("" if holds else room_text))
-
-    claim = ("Max norm improves accuracy (\"some people report "
-             "improvements\")")
-    if not absent(claim, ["table"]):
-        holds = above(accuracy("max_norm"), accuracy("none"))
-        add(claim, gated(holds, accuracy("max_norm")[0] > accuracy("none")[0]),
-            f"test accuracy {shown(accuracy('max_norm'))} "
-            f"against none's {shown(accuracy('none'))}",
-            "table.csv: test_accuracy, test_accuracy_sd",
-            f"Rule: max norm's test accuracy above none's {above_rule}; "
-            "partly when above by less. " + ("" if holds else room_text))
-
-    claim = ("Dropout is an extremely effective regularizer: higher test "
-             "accuracy than none")
-    if not absent(claim, ["table"]):
-        holds = above(accuracy("dropout"), accuracy("none"))
-        shrinks = "train_accuracy" in t and gap("dropout")[0] < gap("none")[0]
-        why = (f"Rule: dropout's test accuracy above none's {above_rule}; "
-               "partly when only its train-test gap is smaller. ")
-        if "train_accuracy" in t:
-            why += (f"Train-test gap: dropout {shown(gap('dropout'))}, none "
-                    f"{shown(gap('none'))}. ")
-        add(claim, gated(holds, shrinks), f"test accuracy "
-            f"{shown(accuracy('dropout'))} (p = 0.5 after both hidden layers) "
-            f"against none's {shown(accuracy('none'))}",
-            "table.csv: test_accuracy, train_accuracy",
-            why + ("" if holds else room_text))
-
-    claim = ("Dropout complements the other methods: dropout with max norm "
-             "above either alone")
-    if not absent(claim, ["table"]):
-        both = accuracy("dropout_max_norm")
-        over = [v for v in ("dropout", "max_norm") if above(both, accuracy(v))]
-        add(claim, gated(len(over) == 2, bool(over)),
-            f"test accuracy dropout + max norm {shown(both)}, dropout "
-            f"{shown(accuracy('dropout'))}, max norm {shown(accuracy('max_norm'))}",
-            "table.csv: test_accuracy, test_accuracy_sd",
-            f"Rule: the combination above each alone {above_rule}; partly "
-            "above one. "
-            f"Above: {', '.join(over) or 'neither'}. "
-            + ("" if len(over) == 2 else room_text))
-
-    claim = ("Regularization controls capacity against overfitting: every "
-             "regularizer shrinks the train-test gap")
-    if not absent(claim, ["table"]):
-        others = ("l2", "l1", "elastic_net", "max_norm", "dropout")
-        if "train_accuracy" not in t:
-            ledger.append(not_tested("002", claim, room_text,
-                                     evidence="table.csv: train_accuracy"))
-        else:
-            shrunk = [v for v in others if beyond_spread(*gap("none"), *gap(v))]
-            add(claim, gated(len(shrunk) == len(others), bool(shrunk)),
-                ", ".join(f"{v} {shown(gap(v))}" for v in ("none",) + others),
-                "table.csv: train_test_gap, train_test_gap_sd",
-                "Rule: each regularizer's gap (training minus test accuracy) "
-                f"below none's by more than both seed sds ({spread_rule}); "
-                f"partly for some. Shrunk: {', '.join(shrunk) or 'none'}. "
-                + ("" if len(shrunk) == len(others) else room_text))
-
-    # -- 2. Max norm at a too-high learning rate ----------------------------
-    claim = ("Max norm: the network cannot explode even when the learning "
-             "rate is set too high")
-    if not absent(claim, ["max_norm_divergence"]):
-        d = tables["max_norm_divergence"].set_index("network")
-        exploded = (d.at["plain", "first_step_norm_over_100c"] >= 0
-                    or d.at["plain", "largest_unit_norm_ever"] > EXPLODED * c)
-        bounded = (d.at["max_norm", "largest_unit_norm_ever"]
-                   <= c * (1 + BOUND_TOLERANCE)
-                   and np.isfinite(d.at["max_norm", "largest_loss"]))
-        rate = d.at["plain", "learning_rate"]
-        learns = {n: d.at[n, "test_accuracy"] for n in ("plain", "max_norm")}
-        add(claim, decide(exploded and bounded, bounded),
-            f"largest unit norm: plain {d.at['plain', 'largest_unit_norm_ever']:.3g}, "
-            f"max norm {d.at['max_norm', 'largest_unit_norm_ever']:.7f}; "
-            f"largest loss: plain {d.at['plain', 'largest_loss']:.3g}, max "
-            f"norm {d.at['max_norm', 'largest_loss']:.3g} (c = {c:g})",
-            "max_norm_divergence.csv; max_norm_divergence.png",
-            f"Rule: at learning rate {rate:g} the plain network's unit norm "
-            f"passes {EXPLODED} c while the constrained one stays at most c "
-            "with finite losses; partly when the plain one does not explode "
-            "(the rate is not too high). "
-            + (f"Both end at chance test accuracy (plain {learns['plain']:.4f}, "
-               f"max norm {learns['max_norm']:.4f}): the bound keeps the "
-               "weights finite, it does not make the rate usable."
-               if max(learns.values()) <= CHANCE else
-               f"Test accuracy: plain {learns['plain']:.4f}, max norm "
-               f"{learns['max_norm']:.4f}."))
-
-    # -- 3. Vanilla against inverted dropout ---------------------------------
-    if "dropout" in tables:
-        dr = tables["dropout"].set_index("dropout")
-
-        def layer_agrees(kind):
-            low, high = NOISE_BAND
-            noise = dr.at[kind, "expected_rms_noise"]
-            return (low * noise < dr.at[kind, "layer_rms_gap"] < high * noise
-                    and abs(dr.at[kind, "layer_mean_ratio_train_to_inference"]
-                            - 1) <= MEAN_RATIO)
-
-        def layer_ours(kind):
-            return (f"relative RMS gap {dr.at[kind, 'layer_rms_gap']:.4f} "
-                    f"(Monte Carlo noise {dr.at[kind, 'expected_rms_noise']:.4f}), "
-                    "mean ratio "
-                    f"{dr.at[kind, 'layer_mean_ratio_train_to_inference']:.4f}")
-
-        layer_rule = (f"Rule: at one dropout layer the relative RMS gap "
-                      "between the mean of the training outputs over many "
-                      f"masks and the inference output within {NOISE_BAND[0]}"
-                      f"-{NOISE_BAND[1]} times the Monte Carlo noise "
-                      "sqrt((1 - p) / (p N)), and the mean ratio within "
-                      f"{MEAN_RATIO} of 1.")
-    for kind, claim in (
-            ("vanilla", "Vanilla dropout: scaling the activations by p at test "
-             "time makes the test output equal the expected training output"),
-            ("inverted", "Inverted dropout: scaling by 1/p at training time "
-             "gives the same agreement in expectation")):
-        if not absent(claim, ["dropout"]):
-            add(claim, decide(layer_agrees(kind)), layer_ours(kind),
-                "dropout.csv: layer_rms_gap, expected_rms_noise, "
-                "layer_mean_ratio_train_to_inference; dropout_expectation.png",
-                layer_rule)
-
-    def prediction_code(claim, kind, same, tolerance, other):
-        """`kind`'s network scores as the copy `same` does, within
-        `tolerance`, and not as the copy `other` does."""
-        if absent(claim, ["dropout"]):
-            return
-        copies = {"free": ("the dropout-free copy", "prediction_vs_dropout_free_copy"),
-                  "scaled": ("a copy scaled by p", "prediction_vs_copy_scaled_by_p")}
-        (same_name, same_column), (other_name, other_column) = copies[same], copies[other]
-        match, differ = dr.at[kind, same_column], dr.at[kind, other_column]
-        add(claim, decide(match <= tolerance and differ > DIFFERENT),
-            f"largest score difference from {same_name} {match:.3g}, from "
-            f"{other_name} {differ:.3g}", f"dropout.csv: {same_column}, {other_column}",
-            f"Rule: the same scores as {same_name} (at most {tolerance:g} apart"
-            + (", float32 rounding" if tolerance > EXACT else "")
-            + f") and not those of {other_name} (more than {DIFFERENT:g} apart).")
-
-    prediction_code("Inverted dropout leaves the test-time forward pass untouched: "
-                    "the prediction code is the dropout-free network's",
-                    "inverted", "free", EXACT, "scaled")
-    prediction_code("Vanilla dropout must scale the activations by p at test time: "
-                    "its prediction code differs from the dropout-free network's",
-                    "vanilla", "scaled", SCALED, "free")
-    claim = ("The test-time pass evaluates the averaged prediction of the "
-             "ensemble of sub-networks")
-    if not absent(claim, ["dropout"]):
-        high = NOISE_BAND[1]
-        network = {k: dr.at[k, "network_rms_gap"] for k in ("vanilla", "inverted")}
-        noise = dr.at["inverted", "expected_rms_noise"]
-        exact = all(g <= high * noise for g in network.values())
-        add(claim, decide(exact, layer_agrees("vanilla") and layer_agrees("inverted")),
-            "relative RMS gap of the softmax outputs, Monte Carlo mean against "
-            "inference: " + ", ".join(f"{k} {g:.4f}" for k, g in network.items())
-            + f" (noise {noise:.4f})",
-            "dropout.csv: network_rms_gap, layer_rms_gap; dropout_expectation.png",
-            f"Rule: through the whole network the gap at most {high} times the "
-            "Monte Carlo noise; partly when that holds at one dropout layer "
-            "only. " + ("" if exact else
-                        "Through ReLU and softmax the inference pass is only an "
-                        "approximation of the ensemble mean, as the notes' "
-                        "\"can be related to\" allows."))
-    claim = ("Vanilla and inverted dropout differ only in where the scaling "
-             "by p happens: they train to the same accuracy")
-    if not absent(claim, ["dropout"]):
-        v, i = (mean_and_sd(dr.loc[k], "test_accuracy") for k in ("vanilla", "inverted"))
-        same = not above(v, i) and not above(i, v)
-        add(claim, decide(same),
-            f"test accuracy vanilla {shown(v)}, inverted {shown(i)}",
-            "dropout.csv: test_accuracy, test_accuracy_sd",
-            "Rule: neither above the other " + above_rule + ". " + (
-                "" if same else
-                ("Both agree with their expectation at one layer (the "
-                 "layer claims), so the difference arises in training"
-                 if layer_agrees("vanilla") and layer_agrees("inverted") else
-                 "The layer checks above do not both hold either") +
-                ": with the same learning rate, inverted dropout's activations "
-                "after each dropout layer, and so the gradients of the next "
-                "layer's weights, are 1/p times vanilla's, and the two follow "
-                "different SGD paths (a hypothesis, not measured here)."))
-
-    # -- 4. Biases ------------------------------------------------------------
-    claim = ("Regularizing the biases too rarely leads to significantly worse "
-             "performance")
-    if not absent(claim, ["bias_regularization"]):
-        runs = tables.get("bias_regularization_runs")
-        if runs is not None:
-            stats = seed_statistics(runs, ["lambda", "include_biases"],
-                                    ["test_accuracy"]).set_index(
-                                        ["lambda", "include_biases"])
-            pairs = {lam: tuple(mean_and_sd(stats.loc[(lam, include)],
-                                            "test_accuracy")
-                                for include in (False, True))
-                     for lam in sorted(runs["lambda"].unique())}
-        else:
-            s = tables["bias_regularization"]
-            pairs = {row["lambda"]: ((row["test_accuracy_kernels_only"], np.nan),
-                                     (row["test_accuracy_with_biases"], np.nan))
-                     for _, row in s.iterrows()}
-        worse = [lam for lam, (k, w) in pairs.items() if above(k, w)]
-        add(claim, decide(not worse, len(worse) < len(pairs)),
-            "; ".join(f"lambda {lam:g}: kernels only {shown(k)}, "
-                      f"with biases {shown(w)}" for lam, (k, w) in pairs.items()),
-            "bias_regularization_runs.csv: test_accuracy; bias_regularization.csv",
-            "Rule: at each lambda the network with biases regularized is not "
-            "below kernels only by more than both sds over seeds and "
-            f"{SIGNIFICANT}; partly when that fails at some lambdas. "
-            + (f"Significantly worse at lambda {', '.join(f'{x:g}' for x in worse)}."
-               if worse else ""))
-
-    # -- 5. One global L2 strength chosen on the validation set --------------
-    if "l2_grid" in tables:
-        g = tables["l2_grid"]
-        grid = g[g["model"] == "L2 only"]
-        chosen = grid[grid["chosen"].astype(bool)].iloc[0]
-        combined = g[g["model"] != "L2 only"].iloc[0]
-    claim = ("A single global L2 strength chosen on validation data does well "
-             "on test data")
-    if not absent(claim, ["l2_grid"]):
-        best = mean_and_sd(grid.loc[grid["test_accuracy"].idxmax()], "test_accuracy")
-        good = not above(best, mean_and_sd(chosen, "test_accuracy"))
-        add(claim, decide(good),
-            f"chosen lambda {chosen['lambda']:g}: test "
-            f"{shown(mean_and_sd(chosen, 'test_accuracy'))}; best test on the "
-            f"grid {shown(best)}",
-            "l2_grid.csv: validation_accuracy, test_accuracy, their sds, "
-            "chosen; l2_grid.png",
-            "Rule: the best test accuracy on the grid not above the chosen "
-            "strength's " + above_rule + ".")
-    claim = ("Regularization pays: the strength chosen on validation data is "
-             "a positive L2 lambda")
-    if not absent(claim, ["l2_grid"]):
-        positive = chosen["lambda"] > 0
-        penalized = grid[grid["lambda"] > 0]
-        best_positive = mean_and_sd(
-            penalized.loc[penalized["validation_accuracy"].idxmax()],
-            "validation_accuracy")
-        zero = grid[grid["lambda"] == 0]
-        zero = mean_and_sd(zero, "validation_accuracy") if len(zero) else None
-        clear = positive and (zero is None or above(best_positive, zero))
-        ours = f"chosen lambda {chosen['lambda']:g}; validation accuracy "
-        ours += (f"at 0 {shown(zero)}, " if zero else "")
-        ours += f"best positive {shown(best_positive)}"
-        if "train_accuracy" in grid:
-            ours += "; train-test gap per lambda: " + ", ".join(
-                f"{r['lambda']:g} {r['train_accuracy'] - r['test_accuracy']:+.4f}"
-                for _, r in grid.iterrows())
-        add(claim, gated(clear, positive), ours,
-            "l2_grid.csv: validation_accuracy, train_accuracy, chosen; l2_grid.png",
-            "Rule: the highest validation accuracy (ties to the stronger "
-            "penalty) at lambda > 0, above lambda = 0's " + above_rule
-            + "; partly when chosen by a smaller margin. "
-            + ("" if clear else room_text))
-    claim = ("Combining the chosen L2 strength with dropout p = 0.5 (common "
-             "practice) improves on L2 alone")
-    if not absent(claim, ["l2_grid"]):
-        with_dropout = mean_and_sd(combined, "test_accuracy")
-        without = mean_and_sd(chosen, "test_accuracy")
-        holds = above(with_dropout, without)
-        add(claim, gated(holds, with_dropout[0] > without[0]),
-            f"test accuracy with dropout {shown(with_dropout)}, without "
-            f"{shown(without)} (lambda {chosen['lambda']:g})",
-            "l2_grid.csv: test_accuracy, test_accuracy_sd (last row)",
-            f"Rule: with dropout above without {above_rule}; partly when "
-            "above by less. " + ("" if holds else room_text))
-
-    # -- Not tested here -------------------------------------------------------
-    for claim, why in (
-            ("L2's gradient is lambda w: every weight decays linearly, "
-             "W += -lambda * W",
-             "An identity of the penalty, not a result of training: kreg's "
-             "unit tests check it (tests/kreg/regularizers/test_penalties.py: "
-             "test_textbook_l2_gradient_is_l2_times_w; test_weight_decay.py: "
-             "test_sgd_textbook_l2_steps_exactly_as_weight_decay)."),
-            ("L2 makes the network use all its inputs a little rather than "
-             "some a lot",
-             "No per-input measure of the first layer's weights is recorded "
-             "here (only pooled statistics of all kernels)."),
-            ("Neurons under L1 become nearly invariant to noisy inputs",
-             "MNIST has no known noisy input features; none are added here."),
-            ("Typical values of c are 3 or 4",
-             "Advice, not a result; only c = 3 is run, no c is swept."),
-            ("Dropout can also be applied to the input layer",
-             "Dropout runs after the two hidden layers only, as in the notes' "
-             "code."),
-            ("p = 0.5 is a reasonable default that can be tuned on validation "
-             "data",
-             "Only p = 0.5 is run; no p is tuned."),
-            ("Inverted dropout is preferable because test-time performance "
-             "is critical",
-             "The cost of vanilla dropout's extra scaling at test time is not "
-             "timed here."),
-            ("Biases are not commonly regularized, and doing so is cheap "
-             "because there are very few of them compared to the weights",
-             "A convention and its explanation: the bias comparison above "
-             "measures the outcome, not why; a penalty on the biases alone is "
-             "not run."),
-            ("Regularizing different layers by different amounts is uncommon "
-             "(except perhaps the output layer)",
-             "One global strength only; no per-layer strengths are run."),
-            ("Noise in the forward pass, marginalized at test time: "
-             "DropConnect, stochastic and fractional pooling, data "
-             "augmentation",
-             "Further reading in the notes; none of these is run here."),
-            ("The Dropout paper's figure of a thinned network",
-             "An illustration; nothing to measure.")):
-        ledger.append(not_tested("002", claim, why))
-    return ledger
-
-
+# ===========================================================================
+# The run: the sections asked for, their tables and figures, written at once.
+# ===========================================================================
 NOTES = """\
 Notes on the method:
 
-- The notes give no data set, network size or numbers; every number here is
-  ours. Accuracies are means over {seeds} seeds (`--seeds`), with their sds
-  beside them; the one-row-per-run tables (`*_runs.csv`) hold each seed's.
-  Weights, their statistics, the figures and the Monte Carlo checks are the
-  first seed's. The ledger above states each claim's rule.
-- `train_accuracy` is the accuracy on the training digits after the last
-  step, with dropout off as at test time; the train-test gap of the
-  unregularized network says whether the setting has room to overfit.
-- `near_zero_fraction` counts kernel weights with |w| <= 1e-3. Plain SGD with
-  an L1 (sub)gradient leaves weights oscillating within about
-  learning_rate * lambda of zero rather than at exact zeros.
-  `near_zero_fraction_ink` is the same without the first-layer weights fed by
-  pixels that are 0 in every training digit (they get no gradient from the
-  data).
-- L2's penalty is `0.5 * lambda * w^2` (textbook), the elastic net's
-  `lambda1 * |w| + 0.5 * lambda2 * w^2`.
-- `max_unit_norm` is the largest L2 norm of a unit's incoming weights over all
-  three layers (what max norm bounds).
-- Dropout expectation: at one dropout layer the relative RMS gap between the
-  mean of the training outputs over many masks and the inference output is
-  compared with the Monte Carlo noise, about sqrt((1 - p) / (p N));
-  `network_rms_gap` is the same through the whole network (ReLU, softmax).
-- The validation set has {validation:,} digits: one digit is {digit:.2g} % of
-  validation accuracy.
-- Training: {train:,} digits, {steps:,} steps of {batch} ({epochs:.1f} epochs)
-  per network.
+- The notes give no data set, network size or numbers: every number here is
+  ours. Accuracies are means over {seeds} seeds with their sds (each seed's in
+  the `*_runs.csv` tables); weights, their statistics, the figures and the
+  Monte Carlo checks are the first seed's. Training: {train:,} digits,
+  {steps:,} steps of {batch} ({epochs:.1f} epochs) per network. The
+  validation set has {validation:,} digits: one is {digit:.2g} % of accuracy.
+- `train_accuracy` is measured after the last step, dropout off. Penalties:
+  L2 `0.5 * lambda * w^2`, elastic net `lambda1 * |w| + 0.5 * lambda2 * w^2`.
+  `near_zero_fraction` counts kernel weights with |w| <= 1e-3 (SGD on
+  L1's subgradient leaves weights oscillating within about learning_rate *
+  lambda of zero, not at exact zeros); `near_zero_fraction_ink` leaves out
+  the first-layer weights fed by pixels that are 0 in every training digit
+  (no gradient from the data). `max_unit_norm` is the largest L2 norm of a
+  unit's incoming weights over the three layers (what max norm bounds).
+- Dropout expectation: the relative RMS gap between the mean of the training
+  outputs over many masks and the inference output, at one dropout layer
+  (`layer_rms_gap`, against the Monte Carlo noise sqrt((1 - p) / (p N))) and
+  through the whole network, ReLU and softmax (`network_rms_gap`).
 """
 
 
 def notes(data, args, results):
     """The notes, worded for the data the run had."""
-    validation = len(data.y_val)
-    train = len(data.y_train)
-    return NOTES.format(validation=validation, digit=100 / validation,
-                        seeds=args.seeds,
-                        train=train, steps=args.steps, batch=args.batch_size,
-                        epochs=args.steps * args.batch_size / train)
+    train, validation = len(data.y_train), len(data.y_val)
+    return NOTES.format(seeds=args.seeds, train=train, steps=args.steps,
+                        batch=args.batch_size, validation=validation,
+                        epochs=args.steps * args.batch_size / train,
+                        digit=100 / validation)
 
 
 def prepare_data(args, log=print):
@@ -1227,6 +804,62 @@ def prepare_data(args, log=print):
     return data
 
 
+def run_label(args):
+    return marked_label(args, f"{args.steps:,} SGD steps per network")
+
+
+def make_figures(results, args, data):
+    label, figures = f"{run_label(args)}; {data.source}", {}
+    if "variants" in results:
+        figures["weight_distributions.png"] = plot_weight_histograms(
+            {f"{VARIANTS[name][0]}\n{variant_spec(name, args)[1] or 'plain'}":
+             r["weights"] for name, r in results["variants"].items()},
+            f"All kernel weights of the 3-layer network (log counts)\n{label}",
+            bins=60, logy=True, cols=4, color="tab:blue")
+    if "divergence" in results:
+        r, rate = results["divergence"], args.diverge_learning_rate
+        steps = marked_label(args, f"{args.diverge_steps:,} SGD steps per network")
+        figures["max_norm_divergence.png"] = plot_norm_divergence(
+            {"no constraint": ("tab:red", r["plain"]),
+             f"max norm c={args.max_norm:g}": ("tab:blue", r["max_norm"])},
+            args.max_norm, f"Learning rate {rate:g} ({rate / args.learning_rate:g} "
+            f"x the {args.learning_rate:g} used elsewhere), momentum "
+            f"{args.momentum:g}\n{steps}; {data.source}")
+    if "dropout" in results:
+        table = results["dropout"]["table"].set_index("dropout")
+        gaps = table[["layer_rms_gap", "network_rms_gap"]]
+        figures["dropout_expectation.png"] = plot_dropout_expectation(
+            results["dropout"]["layer"], {k: tuple(gaps.loc[k]) for k in gaps.index},
+            table["expected_rms_noise"].iloc[0], args.mc_samples, args.keep,
+            f"Vanilla and inverted dropout: expected training output vs "
+            f"inference\n{label}")
+    if "l2_grid" in results:
+        r = results["l2_grid"]
+        figures["l2_grid.png"] = plot_strength_grid(r["grid"], (
+            "chosen lambda + dropout: test", r["chosen_with_dropout_test_accuracy"]),
+            "L2 lambda (0.5 lambda w^2)", f"One global L2 strength chosen on the "
+            f"validation set\n{label}")
+    return figures
+
+
+def section_tables(results, args):
+    """`({name: table}, {name: CSV-only table})` of the sections run: each
+    section's table, and its rows per run (or per step)."""
+    made = {"variants": ("table", "variant_runs", lambda r: variants_table(r, args)),
+            "divergence": ("max_norm_divergence", "max_norm_divergence_steps",
+                           lambda r: divergence_tables(r, args)),
+            "dropout": ("dropout", "dropout_runs", lambda r: (r["table"], r["runs"])),
+            "biases": ("bias_regularization", "bias_regularization_runs",
+                       lambda r: (r["summary"], r["runs"])),
+            "l2_grid": ("l2_grid", "l2_grid_runs", lambda r: (pd.concat(
+                [r["grid"], r["with_dropout"]], ignore_index=True), r["runs"]))}
+    tables, runs = {}, {}
+    for section, (name, runs_name, make) in made.items():
+        if section in results:
+            tables[name], runs[runs_name] = make(results[section])
+    return tables, runs
+
+
 def main(argv=None):
     args = parse_args(argv)
     wall_start = time.perf_counter()
@@ -1238,23 +871,18 @@ def main(argv=None):
                "biases": (run_biases, 2 * len(args.bias_strengths) * args.seeds),
                "l2_grid": (run_l2_grid, (len(args.grid) + 1) * args.seeds)}
     results, section_seconds = {}, {}
-    total = sum(runners[s][1] for s in args.sections)
-    with tqdm(total=total, desc="networks", unit="net", file=sys.stdout,
-              mininterval=2.0, dynamic_ncols=True) as bar:
+    with tqdm(total=sum(runners[s][1] for s in args.sections), desc="networks",
+              unit="net", file=sys.stdout, mininterval=2.0,
+              dynamic_ncols=True) as bar:
         for section in args.sections:
             start = time.perf_counter()
             results[section] = runners[section][0](data, args, bar)
             section_seconds[section] = time.perf_counter() - start
-    tables = section_tables(results, args)
-    csv_files = {}
-    if "divergence" in results:
-        csv_files["max_norm_divergence_steps"] = pd.concat(
-            [pd.DataFrame({"network": name, **{k: r[k] for k in
-                                               ("step", "max_unit_norm", "loss")}})
-             for name, r in results["divergence"].items()], ignore_index=True)
-    csv_files.update(seed_runs(results))
-    meta = metadata(results, data, args, time.perf_counter() - wall_start,
-                    section_seconds)
+    tables, runs = section_tables(results, args)
+    meta = run_metadata(
+        "CS231n notes, Neural Networks Part 2, Regularization (article 002)",
+        args, run_label(args), data, seconds_per_section=section_seconds,
+        wall_seconds=time.perf_counter() - wall_start)
     if "l2_grid" in results:
         meta["l2_grid"] = {k: v for k, v in results["l2_grid"].items()
                            if k not in ("grid", "with_dropout", "runs")}
@@ -1263,39 +891,8 @@ def main(argv=None):
         f"{run_label(args)}; data: {data.description}",
         [(name, frame, f"**{name}**") for name, frame in tables.items()],
         make_figures(results, args, data), meta, notes(data, args, results),
-        csv_files=csv_files, claims=claims)
+        csv_files=runs, claims=claims)
     return tables, results
-
-
-def seed_runs(results):
-    """The one-row-per-run tables behind the means over seeds."""
-    runs = {}
-    if "variants" in results:
-        runs["variant_runs"] = variant_runs(results["variants"])
-    if "dropout" in results:
-        runs["dropout_runs"] = results["dropout"]["runs"]
-    if "biases" in results:
-        runs["bias_regularization_runs"] = results["biases"]["runs"]
-    if "l2_grid" in results:
-        runs["l2_grid_runs"] = results["l2_grid"]["runs"]
-    return runs
-
-
-def section_tables(results, args):
-    tables = {}
-    if "variants" in results:
-        tables["table"] = variants_table(results["variants"], args)
-    if "divergence" in results:
-        tables["max_norm_divergence"] = divergence_summary(results["divergence"], args)
-    if "dropout" in results:
-        tables["dropout"] = results["dropout"]["table"]
-    if "biases" in results:
-        tables["bias_regularization"] = results["biases"]["summary"]
-    if "l2_grid" in results:
-        tables["l2_grid"] = pd.concat([results["l2_grid"]["grid"],
-                                       results["l2_grid"]["with_dropout"]],
-                                      ignore_index=True)
-    return tables
 
 
 if __name__ == "__main__":

@@ -1,0 +1,53 @@
+import keras
+import numpy as np
+import pytest
+
+from harness.analysis.dropout_scaling import dropout_scaling
+from kreg.layers import VanillaDropout
+
+KEEP = 0.5
+
+
+def network(middle):
+    """4 -> 16 (ReLU) -> `middle` -> 3, the same weights every time."""
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(16, activation="relu", name="hidden")(inputs)
+    outputs = keras.layers.Dense(3, name="scores")(middle(hidden) if middle else hidden)
+    return keras.Model(inputs, outputs)
+
+
+def copy_of(model, middle):
+    copy = network(middle)
+    for name in ("hidden", "scores"):
+        copy.get_layer(name).set_weights(model.get_layer(name).get_weights())
+    return copy
+
+
+@pytest.fixture(scope="module")
+def x():
+    return np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+
+
+@pytest.mark.parametrize("kind", ["inverted", "vanilla"])
+def test_each_kind_predicts_as_the_copy_that_scales_as_it_does(kind, x):
+    layer = (keras.layers.Dropout(1 - KEEP, seed=1) if kind == "inverted"
+             else VanillaDropout(1 - KEEP, seed=1))
+    model = network(lambda h: layer(h))
+    copies = {"free": copy_of(model, None),
+              "scaled": copy_of(model, lambda h: keras.layers.Rescaling(KEEP)(h))}
+    bare = (keras.layers.Dropout(1 - KEEP, seed=2) if kind == "inverted"
+            else VanillaDropout(1 - KEEP, seed=2))
+    hidden = np.abs(x[:, :2]) + 0.5
+    check = dropout_scaling(model, bare, hidden, x, copies, samples=400)
+    same, other = ("free", "scaled") if kind == "inverted" else ("scaled", "free")
+    assert check[same] == pytest.approx(0, abs=1e-5)
+    assert check[other] > 1e-2
+    # The bare layer's mean over masks is its inference output, to Monte
+    # Carlo noise: about sqrt((1 - p) / (p N)) relative.
+    noise = np.sqrt((1 - KEEP) / (KEEP * 400))
+    assert 0.7 * noise < check["layer_rms_gap"] < 1.3 * noise
+    assert check["layer_mean_ratio_train_to_inference"] == pytest.approx(1, abs=0.02)
+    assert check["layer"]["rms_gap"] == check["layer_rms_gap"]
+    # Through ReLU and softmax the inference pass is no exact ensemble mean.
+    assert check["network_rms_gap"] > 0

@@ -239,8 +239,8 @@ UNREGULARIZED = {"the whole training set (no dropout)": ("dropout", "no_dropout"
 
 def error(table, column, variant, times=1.0):
     """`times` a curve's final error (1 - accuracy), seed by seed."""
-    what = f"{f'{times:g} x ' if times != 1 else ''}{column} error [{variant}]"
-    return Derived(what, lambda accuracy: times * (1 - accuracy),
+    return Derived(f"{f'{times:g} x ' if times != 1 else ''}{column} error [{variant}]",
+                   lambda accuracy: times * (1 - accuracy),
                    final(table, column, variant, f"{column} accuracy"), fmt=".4f")
 
 
@@ -313,8 +313,8 @@ AUGMENTATION_CLAIMS = [
                     final("augmentation", "train", "plain", "training accuracy")}),
     NotTested("For classification, injecting random negatives (unrelated "
               "pictures) is usually feasible", "No negatives are injected here."),
-    NotTested("Better data helps independently of the architecture",
-              "One architecture (LeNet-5) is trained here."),
+    NotTested("Better data helps independently of the architecture", "One "
+              "architecture here."),
 ]
 
 
@@ -374,8 +374,7 @@ AT_END = Final("early_stopping", "test_accuracy", "final test accuracy", ".4f")
 
 
 def every_run(check, rule, *columns):
-    """`check(run, chosen) -> (holds, words)` on each seed's curve as written
-    (a fact of the run, not a noisy measure)."""
+    """`check(run, chosen)` on each seed's curve as written (not a noisy measure)."""
     def decide(evidence):
         checked = check_runs(evidence.frame("early_stopping", "epoch", "chosen",
                                             *columns), check)
@@ -394,9 +393,8 @@ def after_the_turn(evidence, verdict):
     return ("Seed by seed, chosen minus final: " + ", ".join(
         f"seed {seed} {chosen[seed] - end[seed]:+.4f}" for seed in chosen if seed in end)
         + " (two epochs of one run: compared over the seeds, both sds summed)."
-        + ("" if verdict.status == "reproduced" else " A hypothesis, not measured: "
-           "the validation loss grows with the confidence of a few wrong "
-           "predictions before the error does."))
+        + ("" if verdict.status == "reproduced" else " A hypothesis, not measured: the "
+           "loss grows with a few wrong predictions' confidence before the error."))
 
 
 EARLY_STOPPING_CLAIMS = [
@@ -404,8 +402,7 @@ EARLY_STOPPING_CLAIMS = [
              "after some epoch", every_run(
                  losses_turn, "each validation loss after the chosen epoch above "
                  "the chosen one's, and the training loss lower at the last epoch",
-                 "loss", "val_loss"), kind="implementation",
-             figures=("early_stopping.png",),
+                 "loss", "val_loss"), kind="implementation", figures=("early_stopping.png",),
              explain="True by construction: the chosen epoch is the validation "
              "loss's minimum and the run stops --patience epochs later; the "
              "optimizer lowers the training loss. Test error is the next claim."),
@@ -477,12 +474,11 @@ def dropout_figures(seeds, args, label):
         arms, f"LeNet-5 with and without dropout\n{label}")}
 
 
-def lost_to_missing_units(variant):
-    """Test accuracy at inference minus with hidden units dropped at test."""
-    return Derived(f"accuracy lost to missing units [{variant}]", operator.sub,
-                   SeedRows("dropped_units", "test_accuracy", variant=variant),
-                   SeedRows("dropped_units", "test_accuracy_units_dropped",
-                            variant=variant), fmt=".4f")
+# Test accuracy at inference minus with hidden units dropped at test.
+LOST = {arm: Derived(f"accuracy lost to missing units [{arm}]", operator.sub, *(
+    SeedRows("dropped_units", column, variant=arm)
+    for column in ("test_accuracy", "test_accuracy_units_dropped")), fmt=".4f")
+    for arm in ("no_dropout", "dropout")}
 
 
 DROPOUT_CLAIMS = [
@@ -490,8 +486,7 @@ DROPOUT_CLAIMS = [
               "thinned networks that share weights", "An explanation; nothing "
               "here measures co-adaptation or trains an explicit ensemble."),
     Declared("Dropout makes the network robust to missing units",
-             Paired(lost_to_missing_units("no_dropout"),
-                    lost_to_missing_units("dropout"), floor=SIGNIFICANT),
+             Paired(LOST["no_dropout"], LOST["dropout"], floor=SIGNIFICANT),
              explain="Units of F5 and F6 dropped at test at --dropout-rate, as "
              "in training: the article's team that builds with workers away."),
     NotTested("A keep probability p >= 0.5 is typical; the best p depends "
@@ -533,18 +528,13 @@ def figure_input_noise(result, label):
         f"\n{label}")
 
 
-def input_accuracy(kind, value):
-    return SeedRows("input_noise", "test_accuracy",
-                    f"test accuracy [input {kind} {value:g}]", ".4f",
-                    kind=kind, value=value)
-
-
 def settings_of(evidence, kind, least=1):
-    """The values of `kind` the run tried (drop rates, sds), in order."""
+    """The test accuracy of each value of `kind` the run tried, in order."""
     values = sorted(evidence.distinct("input_noise", "value", {"kind": kind}))
     if len(values) < least:
         raise Missing(f"input_noise.csv: input {kind} at {least} settings")
-    return [input_accuracy(kind, value) for value in values]
+    return [SeedRows("input_noise", "test_accuracy", f"test accuracy [input {kind} "
+                     f"{value:g}]", ".4f", kind=kind, value=value) for value in values]
 
 
 def higher_keep(evidence):
@@ -579,9 +569,8 @@ INPUT_CLAIMS = [
               "kreg's tests/kreg/migration check it, not this script.",
               kind="implementation"),
 ]
-TEST_ACCURACY_GAINED = Paired(final("dropout", "test", "dropout", "test accuracy"),
-                              final("dropout", "test", "no_dropout", "test accuracy"),
-                              floor=SIGNIFICANT)
+TEST_ACCURACY_GAINED = Paired(*(final("dropout", "test", arm, "test accuracy")
+                                for arm in ("dropout", "no_dropout")), floor=SIGNIFICANT)
 LENET_CLAIMS = [
     Declared("Dropout (keep 0.5 after the fully connected layers) reduces "
              "LeNet-5's overfitting: a narrower train - test gap",
@@ -665,10 +654,10 @@ def dsd_figures(seeds, args, label):
 RESTORED = 0.01
 
 
-def phase_end(column, phase, what, fmt=".4f"):
+def phase_end(column, phase, what):
     """The final value (`Final`) of DSD's curve within one phase."""
-    return Final("dsd", column, f"{what} at the {phase.replace('red', 're-d')} "
-                 "phase's end", fmt, variant="dsd", phase=phase)
+    return Final("dsd", column, f"{what} at the {phase.replace('red', 're-d')} phase's "
+                 "end", ".4f", variant="dsd", phase=phase)
 
 
 def dead_units(evidence, verdict):
@@ -710,10 +699,8 @@ DSD_CLAIMS = [
                     f"all come back (at most {RESTORED:.0%} still zero)": Below(
                         SPARSITY["redense"], RESTORED)}),
              figures=("dsd.png",), explain=dead_units),
-    NotTested("DSD shows good results in various domains",
-              "One domain (MNIST digits) and one small model here."),
-    NotTested("Han et al.'s DSD figure", "A figure of the original paper, not an "
-              "experiment of the article."),
+    NotTested("DSD shows good results in various domains", "One domain here."),
+    NotTested("Han et al.'s DSD figure", "The original paper's, not an experiment."),
 ]
 
 
@@ -728,9 +715,7 @@ CLOSING_CLAIMS = [
 
 
 def claims(tables, jitter=None):
-    """Article 001's ledger for its LeNet-5 parts, decided from `tables`
-    (the CSV files as written), section by section; sections not run give
-    `not tested`."""
+    """Article 001's ledger for its LeNet-5 parts, from `tables` as written."""
     return derive("001", OVERFITTING_CLAIMS + AUGMENTATION_CLAIMS
                   + EARLY_STOPPING_CLAIMS + DROPOUT_CLAIMS + INPUT_CLAIMS
                   + LENET_CLAIMS + DSD_CLAIMS + CLOSING_CLAIMS, tables, jitter)

@@ -733,8 +733,8 @@ def each_condition(make, machine_like=False):
         chosen = {f"{c}{' (machine-like)' if dtype in same else ''}": c
                   for c, dtype in zip(rows["condition"], rows["dtype"])
                   if c != REFERENCE and (dtype in same or not machine_like)}
-        if not chosen:
-            raise Missing("bn_caution.csv: a condition other than the reference")
+        if not chosen or not same:
+            raise Missing("bn_caution.csv: the reference and a condition beside it")
         return AllOf({label: make(c) for label, c in chosen.items()}).decide(evidence)
 
     return Bespoke(decide)

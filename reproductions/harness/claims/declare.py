@@ -105,9 +105,9 @@ def derive(article, declarations, tables, jitter=None):
     repeated = sorted({text for text in texts if texts.count(text) > 1})
     if repeated:
         raise ValueError(f"Claims declared twice: {repeated}")
-    ledger = []
+    ledger, rows = [], {}
     for declared in declarations:
-        evidence = Evidence(tables, jitter)
+        evidence = Evidence(tables, jitter, rows)
         try:
             verdict = declared.decide(evidence)
         except Missing as missing:

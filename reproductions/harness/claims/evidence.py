@@ -21,10 +21,27 @@ class Evidence:
             `Final`), not to those derived from them.
     """
 
-    def __init__(self, tables, jitter=None):
+    def __init__(self, tables, jitter=None, cache=None):
         self.tables = tables
         self.jitter = jitter
         self._read = []
+        # Rows already selected, shared by the claims of one derivation
+        # (`derive`): a table is filtered once per selection, not per rule.
+        self._rows = {} if cache is None else cache
+
+    def rows(self, table, where):
+        """The rows of a table whose columns equal `where` (`Missing` if
+        none), selected once per derivation."""
+        key = (table, tuple(sorted((k, repr(v)) for k, v in where.items())))
+        if key not in self._rows:
+            try:
+                self._rows[key] = rows_where(self.tables, table, where)
+            except Missing as missing:
+                self._rows[key] = missing
+        found = self._rows[key]
+        if isinstance(found, Missing):
+            raise Missing(*found.args)
+        return found
 
     def measure(self, ref, jitter=True):
         """The `Measure` of `ref` (raises `Missing` for what is absent);
@@ -43,7 +60,7 @@ class Evidence:
         """The distinct values of a column (of the rows matching `where`),
         in order: the members of a set a rule goes through."""
         self._note(table, column)
-        rows = rows_where(self.tables, table, where or {})
+        rows = self.rows(table, where or {})
         if column not in rows:
             raise Missing(f"{table}.csv: {column}")
         return list(dict.fromkeys(rows[column].tolist()))
@@ -51,7 +68,7 @@ class Evidence:
     def frame(self, table, *columns, **where):
         """The rows of a table matching `where`, for an explanation that
         reads more than a measure (its columns are cited)."""
-        rows = rows_where(self.tables, table, where)
+        rows = self.rows(table, where)
         for column in columns:
             if column not in rows:
                 raise Missing(f"{table}.csv: {column}")

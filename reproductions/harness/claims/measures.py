@@ -83,18 +83,19 @@ def rows_where(tables, table, where):
     if table not in tables:
         raise Missing(f"{table}.csv")
     frame = tables[table]
+    keep = np.ones(len(frame), bool)
     for column, wanted in where.items():
         if column not in frame:
             raise Missing(f"{table}.csv: {column}")
-        values = frame[column]
+        values = frame[column].to_numpy()
         if isinstance(wanted, float) and values.dtype.kind == "f":
-            frame = frame[np.isclose(values, wanted, rtol=1e-9, atol=0)]
+            keep &= np.isclose(values, wanted, rtol=1e-9, atol=0)
         else:
-            frame = frame[values == wanted]
-    if not len(frame):
+            keep &= values == wanted
+    if not keep.any():
         shown = ", ".join(f"{k}={v}" for k, v in where.items())
         raise Missing(f"{table}.csv: no row with {shown}")
-    return frame
+    return frame if keep.all() else frame.iloc[np.flatnonzero(keep)]
 
 
 def _column(frame, table, column):
@@ -145,7 +146,7 @@ class Cell(Ref):
         return [(self.table, self.column)]
 
     def read(self, evidence):
-        rows = rows_where(evidence.tables, self.table, self.where)
+        rows = evidence.rows(self.table, self.where)
         if len(rows) != 1:  # the table does not say which row is meant
             raise Missing(f"{self.table}.csv: one row with "
                           + ", ".join(f"{k}={v}" for k, v in self.where.items())
@@ -176,7 +177,7 @@ class SeedRows(Ref):
         return [(self.table, self.column)]
 
     def read(self, evidence):
-        rows = rows_where(evidence.tables, self.table, self.where)
+        rows = evidence.rows(self.table, self.where)
         values = _column(rows, self.table, self.column).to_numpy(np.float64)
         if np.isnan(values).any():
             raise Missing(f"{self.table}.csv: a value of {self.label} for every seed")
@@ -203,7 +204,7 @@ class Final(Ref):
         return [(self.table, self.column)]
 
     def read(self, evidence):
-        rows = rows_where(evidence.tables, self.table, self.where)
+        rows = evidence.rows(self.table, self.where)
         _column(rows, self.table, self.column)
         groups = (rows.groupby(self.seed, sort=True) if self.seed in rows
                   else [(0, rows)])
@@ -240,7 +241,7 @@ class FinalChange(Final):
         self.label = label or f"change over the last fifth of {_label(column, self.where)}"
 
     def read(self, evidence):
-        rows = rows_where(evidence.tables, self.table, self.where)
+        rows = evidence.rows(self.table, self.where)
         _column(rows, self.table, self.column)
         groups = (rows.groupby(self.seed, sort=True) if self.seed in rows
                   else [(0, rows)])

@@ -1,8 +1,9 @@
 """Perturbed copies of a results folder's tables, for the ledger tests.
 
 Each perturbation stands for an outcome a rule must be able to see:
-moved numbers (a column zeroed, negated, doubled or shuffled across its rows),
-swapped arms (a column of names permuted), shortened curves (only the
+moved numbers (a column zeroed, negated, doubled, shifted or shuffled; or
+zeroed or doubled in one arm's rows only), swapped arms (a column of names
+permuted), shortened curves (only the
 first steps or epochs kept) and one seed (the first seed's rows, no sds).
 Tables and columns removed stand for a run that lacks them. `jitter`
 moves every measure a rule reads by less than its own spread: noise, which
@@ -32,17 +33,38 @@ def _with(tables, name, frame):
 
 
 def moved_numbers(tables):
-    """Each numeric column scaled by 0, -1 and 2, and shuffled across its
-    rows."""
+    """Each numeric column scaled by 0, -1 and 2, shifted by its own range,
+    and shuffled across its rows."""
     for name, frame in tables.items():
         for column in numeric_columns(frame):
             values = frame[column].astype(float)
-            for how, moved in (("x0", values * 0), ("x-1", -values), ("x2", values * 2)):
+            width = np.nanmax(values) - np.nanmin(values) if values.notna().any() else 0
+            for how, moved in (("x0", values * 0), ("x-1", -values), ("x2", values * 2),
+                               ("+range", values + (width or 1.0))):
                 yield f"{name}.{column} {how}", _with(tables, name, frame.assign(**{
                     column: moved}))
             rng = np.random.default_rng(zlib.crc32(f"{name}.{column}".encode()))
             yield (f"{name}.{column} shuffled", _with(tables, name, frame.assign(**{
                 column: rng.permutation(values.to_numpy())})))
+
+
+def one_arm_moved(tables, most_arms=12):
+    """Each numeric column zeroed and doubled in the rows of one arm only
+    (one value of a column of names with at most `most_arms` values): one
+    method, variant or phase doing better or worse than the rest."""
+    for name, frame in tables.items():
+        for arms in name_columns(frame):
+            values = frame[arms].unique()
+            if len(values) > most_arms:
+                continue
+            for arm in values:
+                rows = (frame[arms] == arm).to_numpy()
+                for column in numeric_columns(frame):
+                    for how, factor in (("x0", 0.0), ("x2", 2.0)):
+                        moved = frame[column].astype(float).to_numpy().copy()
+                        moved[rows] *= factor
+                        yield (f"{name}.{column} {how} where {arms}={arm}",
+                               _with(tables, name, frame.assign(**{column: moved})))
 
 
 def swapped_arms(tables):
@@ -86,6 +108,7 @@ def one_seed(tables):
 def contradicting(tables):
     """Every perturbation that changes numbers, arms, curves or seeds."""
     yield from moved_numbers(tables)
+    yield from one_arm_moved(tables)
     yield from swapped_arms(tables)
     yield from shortened_curves(tables)
     yield from one_seed(tables)

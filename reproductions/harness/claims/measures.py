@@ -186,6 +186,19 @@ class SeedRows(Ref):
         return over_seeds(values, seeds)
 
 
+def _curves(rows, table, column, step, seed):
+    """`[(seed, points in step order), ...]` of a curve table's rows, one
+    per seed (one curve, seed 0, without a seed column)."""
+    points = _column(rows, table, column).to_numpy(np.float64)
+    steps = rows[step].to_numpy() if step in rows else np.arange(len(rows))
+    seeds = rows[seed].to_numpy() if seed in rows else np.zeros(len(rows), int)
+    order = np.lexsort((steps, seeds))
+    seeds, points = seeds[order], points[order]
+    starts = np.flatnonzero(np.r_[True, seeds[1:] != seeds[:-1]])
+    return [(seeds[start], points[start:end])
+            for start, end in zip(starts, np.r_[starts[1:], len(seeds)])]
+
+
 class Final(Ref):
     """A curve's final value, the suite's one definition: for each seed the
     mean of the last fifth of its points (at least one), ordered by `step`;
@@ -205,14 +218,9 @@ class Final(Ref):
 
     def read(self, evidence):
         rows = evidence.rows(self.table, self.where)
-        _column(rows, self.table, self.column)
-        groups = (rows.groupby(self.seed, sort=True) if self.seed in rows
-                  else [(0, rows)])
         seeds, means, spikes, window_sd = [], [], [], math.nan
-        for seed, group in groups:
-            if self.step in group:
-                group = group.sort_values(self.step)
-            points = group[self.column].to_numpy(np.float64)
+        for seed, points in _curves(rows, self.table, self.column, self.step,
+                                    self.seed):
             if np.isnan(points).any():
                 raise Missing(f"{self.table}.csv: every point of {self.label}")
             window = points[-math.ceil(len(points) / 5):]
@@ -242,14 +250,9 @@ class FinalChange(Final):
 
     def read(self, evidence):
         rows = evidence.rows(self.table, self.where)
-        _column(rows, self.table, self.column)
-        groups = (rows.groupby(self.seed, sort=True) if self.seed in rows
-                  else [(0, rows)])
         seeds, changes = [], []
-        for seed, group in groups:
-            if self.step in group:
-                group = group.sort_values(self.step)
-            points = group[self.column].to_numpy(np.float64)
+        for seed, points in _curves(rows, self.table, self.column, self.step,
+                                    self.seed):
             if np.isnan(points).any():
                 raise Missing(f"{self.table}.csv: every point of {self.label}")
             width = math.ceil(len(points) / 5)

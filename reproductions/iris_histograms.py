@@ -51,6 +51,7 @@ not state its strength; `--strength` is ours.
 """
 
 import operator
+import random
 import sys
 import time
 
@@ -207,12 +208,26 @@ def tf1_penalty(kind, strength, model):
     return 0.0
 
 
-def build_model(kind, strength, args):
+def glorot_kernels(seed, count):
+    """The run's `count` Glorot-uniform kernel initializers, in the order of
+    the layers. Their seeds are those Keras's default initializers draw from
+    Python's global `random` after `keras.utils.set_random_seed(seed)` (the
+    same weights), drawn from a `random.Random` of the run's own: in a Dask
+    worker other threads draw from the global `random` while a job runs, and
+    the weights would depend on their timing, not on the seed alone."""
+    draws = random.Random(seed)
+    return [keras.initializers.GlorotUniform(seed=draws.randint(1, int(1e9)))
+            for _ in range(count)]
+
+
+def build_model(kind, strength, args, seed):
+    kernels = glorot_kernels(seed, len(HIDDEN) + 1)
     inputs = keras.Input((4,), name="features")
     x = inputs
-    for i, units in enumerate(HIDDEN, start=1):
-        x = keras.layers.Dense(units, activation="relu", name=f"hidden{i}")(x)
-    logits = keras.layers.Dense(3, name="logits")(x)
+    for i, (units, kernel) in enumerate(zip(HIDDEN, kernels), start=1):
+        x = keras.layers.Dense(units, activation="relu", kernel_initializer=kernel,
+                               name=f"hidden{i}")(x)
+    logits = keras.layers.Dense(3, kernel_initializer=kernels[-1], name="logits")(x)
     model = keras.Model(inputs, logits, name=f"iris_{kind}")
     if kind != "none":
         # The TF1 scope regularizer covered kernels and biases alike.
@@ -228,7 +243,7 @@ def first_layer(model):
 
 def train(kind, strength, data, args, seed):
     keras.utils.set_random_seed(seed)
-    model = build_model(kind, strength, args)
+    model = build_model(kind, strength, args, seed)
     start = time.perf_counter()
     loop = CompiledLoop(model, data.x_train, data.y_train, jit_compile=False)
     n = len(data.x_train)

@@ -8,8 +8,10 @@ the claim checks.
 import argparse
 import json
 import os
+import random
 
 import iris_histograms as script
+import keras
 import numpy as np
 import pytest
 from tqdm import tqdm
@@ -78,6 +80,23 @@ def test_same_seed_same_weights(run):
     for kind in ("l1", "l2"):
         again = script.train(kind, args.strength, data, args, args.seed)
         np.testing.assert_array_equal(again["kernel"], results[kind]["kernel"])
+
+
+def test_initial_weights_depend_on_the_seed_alone(run):
+    """In a Dask worker, other threads draw from Python's global `random`
+    while a job runs: a run's initial weights do not read it."""
+    args = run[0]
+
+    def initial(seed):
+        model = script.build_model("l1", 0.01, args, seed)
+        return [keras.ops.convert_to_numpy(w) for w in model.weights]
+
+    random.seed(0)
+    first = initial(0)
+    random.random()  # another thread's draw
+    for a, b in zip(first, initial(0), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(first[0], initial(1)[0])  # the seed draws them
 
 
 def test_l1_makes_first_layer_sparse_l2_only_small(run):
@@ -192,9 +211,9 @@ def test_penalties_cover_kernels_and_biases(run):
     """TF1's scope regularizer covered every variable: 8 penalty terms."""
     args, _, _, _, _ = run
     for kind in ("l1", "l2"):
-        model = script.build_model(kind, 0.01, args)
+        model = script.build_model(kind, 0.01, args, seed=0)
         assert len(model.losses) == 8
-    assert len(script.build_model("none", 0.01, args).losses) == 0
+    assert len(script.build_model("none", 0.01, args, seed=0).losses) == 0
 
 
 def figure_numbers():

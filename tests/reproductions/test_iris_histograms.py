@@ -13,22 +13,22 @@ import random
 import iris_histograms as script
 import keras
 import numpy as np
+import pandas as pd
 import pytest
-from tqdm import tqdm
 
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.smallest_run import completes_or_refused
 from tests.reproductions.stored_numbers import stored
 
-QUICK_RUN = ["--quick", "--seed", "0"]
+# Trained in this process, whose conditions (threads, oneDNN) are those
+# tests/reproductions/spread.py varies to derive the goldens' tolerances.
+QUICK_RUN = ["--quick", "--seed", "0", "--workers", "1"]
 
 
 def quick_run():
     args = script.parse_args(QUICK_RUN)
     data = script.load_iris(args.test_fraction, seed=args.seed)
-    with tqdm(disable=True) as bar:
-        results = script.run_histograms(data, args, bar)
-        runs = script.run_sweep(data, args, bar)
+    results, runs = script.run(data, args)
     return args, data, results, runs, script.summarize_sweep(runs)
 
 
@@ -78,7 +78,7 @@ def test_numeric_golden_of_quick_run(run):
 def test_same_seed_same_weights(run):
     args, data, results, _, _ = run
     for kind in ("l1", "l2"):
-        again = script.train(kind, args.strength, data, args, args.seed)
+        again = script.train(data, kind, args.strength, args.seed, args)
         np.testing.assert_array_equal(again["kernel"], results[kind]["kernel"])
 
 
@@ -217,12 +217,10 @@ def test_penalties_cover_kernels_and_biases(run):
 
 
 def figure_numbers():
-    """What the figures are drawn from, without the models."""
+    """What the figures are drawn from."""
     args, data, results, _, sweep = quick_run()
-    return {"results": {k: {key: value for key, value in r.items() if key != "model"}
-                        for k, r in results.items()},
-            "sweep": sweep, "data": argparse.Namespace(source=data.source),
-            "args": args}
+    return {"results": results, "sweep": sweep,
+            "data": argparse.Namespace(source=data.source), "args": args}
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +238,8 @@ def test_iris_figure_golden(figures, name):
 
 def test_quick_run_writes_labelled_results(tmp_path):
     out = tmp_path / "results" / "iris_histograms"
-    table, sweep = script.main(["--quick", "--sweep", "0.01", "--out", str(out)])
+    table, sweep = script.main(["--quick", "--sweep", "0.01", "--workers", "1",
+                                "--out", str(out)])
     assert sorted(os.listdir(out)) == [
         "README.md", "claims.csv", "histograms.png", "metadata.json",
         "sparsity_sweep.png", "sweep.csv", "sweep.md", "sweep_runs.csv",
@@ -258,7 +257,7 @@ def test_quick_run_writes_labelled_results(tmp_path):
 def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     """One step, one sweep strength, one seed, the least test fraction (3
     flowers): the run completes; what it cannot decide is not tested."""
-    ledger = completes_or_refused(script, tmp_path, capsys)
+    ledger = completes_or_refused(script, tmp_path, capsys, ["--workers", "1"])
     assert ledger is not None
     status = dict(zip(ledger["claim"], ledger["status"]))
     why = dict(zip(ledger["claim"], ledger["why"]))
@@ -308,3 +307,29 @@ def test_analysis_of_degenerate_outputs(run):
     ledger = script.claims({**tables, "table": dead})
     assert len(ledger) == len(script.claims(tables))
     assert claim_status(ledger, "L1 allows some") == "reproduced"
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_tables_of_local_workers(tmp_path):
+    """Every run a job: on a LocalCluster of two one-thread workers and on
+    two local one-thread workers, the same tables and ledger, but for the
+    runs' seconds."""
+    distributed = pytest.importorskip("distributed", reason="Dask is the cluster extra")
+    # 5 runs: the 3 histograms' and the sweep's 2, short (their workers' start
+    # takes most of the time).
+    flags = ["--quick", "--steps", "200", "--sweep", "0.01"]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote = script.main(flags + ["--out", str(tmp_path / "remote"),
+                                      "--scheduler", cluster.scheduler_address])
+    local = script.main(flags + ["--out", str(tmp_path / "local"), "--workers", "2"])
+    for remote_table, local_table in zip(remote, local):  # the table, the sweep
+        pd.testing.assert_frame_equal(remote_table, local_table, check_exact=True)
+    for name in ("sweep_runs.csv", "claims.csv"):
+        remote_file, local_file = (pd.read_csv(tmp_path / where / name).drop(
+            columns="seconds", errors="ignore") for where in ("remote", "local"))
+        pd.testing.assert_frame_equal(remote_file, local_file, check_exact=True)
+    for where, ran in (("remote", [cluster.scheduler_address]),
+                       ("local", ["local workers"])):
+        jobs = json.loads((tmp_path / where / "metadata.json").read_text())["jobs"]
+        assert jobs["count"] == 5 and jobs["where"] == ran

@@ -35,7 +35,12 @@ Outputs, in `results/iris_histograms/` (replaced atomically):
 Run:
     python reproductions/iris_histograms.py            # the article's setting
     python reproductions/iris_histograms.py --quick    # a short look, not it
+    python reproductions/iris_histograms.py --workers 1  # every run in this process
     python reproductions/iris_histograms.py --help
+
+Every run (the three histogram networks, each point and seed of the sweep)
+is a job of `harness.jobs`: by default they train side by side in one-thread
+worker processes, one per core, or on a Dask cluster (`--scheduler`).
 
 Settings, as the article's code has them: it modifies
 TensorFlow's `examples/learn/iris_custom_model.py`: Adagrad with learning
@@ -51,6 +56,7 @@ not state its strength; `--strength` is ours.
 """
 
 import operator
+import random
 import sys
 import time
 
@@ -64,7 +70,11 @@ from harness.cli.arguments import (
     script_parser,
 )
 from harness.cli.settings import Setting
-from harness.data.iris import TEST_FRACTIONS
+from harness.data.iris import TEST_FRACTIONS, load_iris
+from harness.jobs import ONE_THREAD, Job, default_workers, run_jobs
+
+PENALTIES = ("none", "l1", "l2")  # the histograms' networks
+SWEPT = ("l1", "l2")  # the sweep's
 
 # The full setting; a run that changes any of these, or is --quick, writes to
 # results/quick/.
@@ -92,7 +102,14 @@ PARAMETERS = (
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "iris_histograms", PARAMETERS)
-    return finish(parser, parser.parse_args(argv))
+    parser.add_argument("--workers", type=positive_int, default=None,
+                        help="processes training runs side by side, one core "
+                        "each (default: one per core; 1 trains in this process)")
+    args = parser.parse_args(argv)
+    # At most one worker a run (the histograms' and the sweep's).
+    args.workers = args.workers or default_workers(
+        len(PENALTIES) + len(SWEPT) * len(args.sweep) * args.sweep_seeds)
+    return finish(parser, args)
 
 
 if __name__ == "__main__":
@@ -111,6 +128,7 @@ import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from harness.analysis.dead_units import dead_unit_mask  # noqa: E402
+from harness.analysis.over_seeds import seed_range  # noqa: E402
 from harness.analysis.weight_statistics import near_zero_fraction  # noqa: E402
 from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
 from harness.claims.measures import Cell, Derived, SeedRows  # noqa: E402
@@ -123,7 +141,6 @@ from harness.claims.rules import (  # noqa: E402
     Paired,
 )
 from harness.cli.run import run_script  # noqa: E402
-from harness.data.iris import load_iris  # noqa: E402
 from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
@@ -132,7 +149,6 @@ from kreg.regularizers import L1, L2  # noqa: E402
 from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 
 HIDDEN = (10, 20, 10)
-PENALTIES = ("none", "l1", "l2")
 TITLES = {"none": "No regularization", "l1": "L1", "l2": "L2"}
 COLORS = {"none": "tab:gray", "l1": "tab:red", "l2": "tab:blue"}
 
@@ -207,12 +223,26 @@ def tf1_penalty(kind, strength, model):
     return 0.0
 
 
-def build_model(kind, strength, args):
+def glorot_kernels(seed, count):
+    """The run's `count` Glorot-uniform kernel initializers, in the order of
+    the layers. Their seeds are those Keras's default initializers draw from
+    Python's global `random` after `keras.utils.set_random_seed(seed)` (the
+    same weights), drawn from a `random.Random` of the run's own: in a Dask
+    worker other threads draw from the global `random` while a job runs, and
+    the weights would depend on their timing, not on the seed alone."""
+    draws = random.Random(seed)
+    return [keras.initializers.GlorotUniform(seed=draws.randint(1, int(1e9)))
+            for _ in range(count)]
+
+
+def build_model(kind, strength, args, seed):
+    kernels = glorot_kernels(seed, len(HIDDEN) + 1)
     inputs = keras.Input((4,), name="features")
     x = inputs
-    for i, units in enumerate(HIDDEN, start=1):
-        x = keras.layers.Dense(units, activation="relu", name=f"hidden{i}")(x)
-    logits = keras.layers.Dense(3, name="logits")(x)
+    for i, (units, kernel) in enumerate(zip(HIDDEN, kernels), start=1):
+        x = keras.layers.Dense(units, activation="relu", kernel_initializer=kernel,
+                               name=f"hidden{i}")(x)
+    logits = keras.layers.Dense(3, kernel_initializer=kernels[-1], name="logits")(x)
     model = keras.Model(inputs, logits, name=f"iris_{kind}")
     if kind != "none":
         # The TF1 scope regularizer covered kernels and biases alike.
@@ -226,9 +256,12 @@ def first_layer(model):
     return keras.ops.convert_to_numpy(model.get_layer("hidden1").kernel)
 
 
-def train(kind, strength, data, args, seed):
+def train(data, kind, strength, seed, args):
+    """One network trained from `seed`: its numbers and first-layer kernel
+    (plain values, no model). A job (`run`): `data` is the worker's iris,
+    the same split in every process."""
     keras.utils.set_random_seed(seed)
-    model = build_model(kind, strength, args)
+    model = build_model(kind, strength, args, seed)
     start = time.perf_counter()
     loop = CompiledLoop(model, data.x_train, data.y_train, jit_compile=False)
     n = len(data.x_train)
@@ -236,7 +269,6 @@ def train(kind, strength, data, args, seed):
     kernel = first_layer(model)
     dead = dead_unit_mask(model, "hidden1", data.x_train)
     return {
-        "model": model,
         "kind": kind,
         "strength": strength if kind != "none" else 0.0,
         "seed": seed,
@@ -317,12 +349,10 @@ PENALTY_CLAIMS = [
 # 2. The histograms: the first layer's weights with no penalty, L1 and L2 at
 #    `--strength`, one seed each; their table and claims.
 # ===========================================================================
-def run_histograms(data, args, bar):
-    results = {}
-    for kind in PENALTIES:
-        results[kind] = train(kind, args.strength, data, args, args.seed)
-        bar.update(1)
-    return results
+def histogram_jobs(args, env):
+    """One job a network: no penalty, L1 and L2 at `--strength`, `--seed`."""
+    return [Job(("histogram", kind), train, (kind, args.strength, args.seed, args),
+                env=env) for kind in PENALTIES]
 
 
 def build_table(results, args):
@@ -383,16 +413,25 @@ HISTOGRAM_CLAIMS = [
 #    `--seeds` seeds (the same seeds for both), and where the sparsity of
 #    section 2 comes from.
 # ===========================================================================
-def run_sweep(data, args, bar):
-    runs = []
-    for kind in ("l1", "l2"):
-        for strength in args.sweep:
-            for offset in range(args.sweep_seeds):
-                result = train(kind, strength, data, args, args.seed + offset)
-                runs.append({k: v for k, v in result.items()
-                             if k not in ("model", "kernel", "penalty", "tf1_penalty")})
-                bar.update(1)
-    return pd.DataFrame(runs)
+def sweep_points(args):
+    """`(kind, strength, seed)` of every run of the sweep, in the flags' order."""
+    return [(kind, strength, seed) for kind in SWEPT for strength in args.sweep
+            for seed in seed_range(args.seed, args.sweep_seeds)]
+
+
+def sweep_jobs(args, env):
+    """One job a kind, strength and seed (a strength given twice is trained
+    once)."""
+    return [Job(("sweep", *point), train, (*point, args), env=env)
+            for point in dict.fromkeys(sweep_points(args))]
+
+
+def sweep_frame(results, args):
+    """The sweep's runs, one row each, in the flags' order (whatever order
+    their jobs finished in)."""
+    return pd.DataFrame([{k: v for k, v in results[("sweep", *point)].items()
+                          if k not in ("kernel", "penalty", "tf1_penalty")}
+                         for point in sweep_points(args)])
 
 
 def summarize_sweep(runs):
@@ -458,6 +497,45 @@ def run_label(args):
                         f"{args.sweep_seeds} seeds")
 
 
+# Placement: every run is a 4-10-20-10-3 network stepped full-batch on 120
+# flowers, each step a few dozen tiny operations, bound by their overhead and
+# not by arithmetic: one thread trains a run as fast as two (measured, roughly,
+# on a shared 2-core machine: 0.75-1.05 s a run either way). So one thread a
+# run, as many runs side by side as cores (`--workers`). The one line to
+# change once threads per job are measured on a quiet machine:
+JOB_ENV = ONE_THREAD
+
+# Relative cost of a run, to hand out the longest first: every run trains the
+# same network for `--steps`, a penalty adds its 8 terms to each step
+# (measured: ~0.98 s a penalized run against ~0.75 s, one thread).
+COST = {"none": 1.0, "l1": 1.3, "l2": 1.3}
+
+
+def run(data, args):
+    """`({kind: histogram run}, the sweep's runs)`.
+
+    Every training is a job (`harness.jobs`): the three histogram networks
+    and each sweep run. With `--workers 1` they train here, one after the
+    other, on `data`; otherwise in one-thread worker processes (or on the
+    workers of the Dask cluster at `--scheduler`), each loading the same
+    split once. A run depends on its arguments and seed only, so its numbers
+    do not depend on where it trains or in what order the runs finish.
+    """
+    here = args.workers == 1 and not args.scheduler
+    env = {} if here else JOB_ENV
+    jobs = sorted(histogram_jobs(args, env) + sweep_jobs(args, env),
+                  key=lambda job: -COST[job.args[0]])  # longest first
+    setup, setup_args = ((lambda: data), ()) if here else (
+        load_iris, (args.test_fraction, args.seed))
+    with tqdm(total=len(jobs), desc="iris runs", unit="run", file=sys.stdout,
+              mininterval=2.0, dynamic_ncols=True) as bar:
+        results = run_jobs(jobs, args.workers, setup, setup_args,
+                           on_result=lambda key, result: bar.update(1),
+                           scheduler=args.scheduler)
+    return ({kind: results[("histogram", kind)] for kind in PENALTIES},
+            sweep_frame(results, args))
+
+
 def make_figures(results, sweep, data, args):
     label = f"{run_label(args)}; {data.source}"
     return {"histograms.png": figure_histograms(results, args, label),
@@ -498,11 +576,7 @@ def main(argv=None):
     data = load_iris(args.test_fraction, seed=args.seed)
     print(f"[kreg] iris: {data.description}; sizes {data.sizes}")
     print(f"[kreg] {run_label(args)}")
-    total = len(PENALTIES) + 2 * len(args.sweep) * args.sweep_seeds
-    with tqdm(total=total, desc="iris runs", unit="run", file=sys.stdout,
-              mininterval=2.0, dynamic_ncols=True) as bar:
-        results = run_histograms(data, args, bar)
-        sweep_runs = run_sweep(data, args, bar)
+    results, sweep_runs = run(data, args)
     sweep = summarize_sweep(sweep_runs)
     table = build_table(results, args)
     write_results(

@@ -8,25 +8,27 @@ the claim checks.
 import argparse
 import json
 import os
+import random
 
 import iris_histograms as script
+import keras
 import numpy as np
+import pandas as pd
 import pytest
-from tqdm import tqdm
 
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.smallest_run import completes_or_refused
 from tests.reproductions.stored_numbers import stored
 
-QUICK_RUN = ["--quick", "--seed", "0"]
+# Trained in this process, whose conditions (threads, oneDNN) are those
+# tests/reproductions/spread.py varies to derive the goldens' tolerances.
+QUICK_RUN = ["--quick", "--seed", "0", "--workers", "1"]
 
 
 def quick_run():
     args = script.parse_args(QUICK_RUN)
     data = script.load_iris(args.test_fraction, seed=args.seed)
-    with tqdm(disable=True) as bar:
-        results = script.run_histograms(data, args, bar)
-        runs = script.run_sweep(data, args, bar)
+    results, runs = script.run(data, args)
     return args, data, results, runs, script.summarize_sweep(runs)
 
 
@@ -76,8 +78,25 @@ def test_numeric_golden_of_quick_run(run):
 def test_same_seed_same_weights(run):
     args, data, results, _, _ = run
     for kind in ("l1", "l2"):
-        again = script.train(kind, args.strength, data, args, args.seed)
+        again = script.train(data, kind, args.strength, args.seed, args)
         np.testing.assert_array_equal(again["kernel"], results[kind]["kernel"])
+
+
+def test_initial_weights_depend_on_the_seed_alone(run):
+    """In a Dask worker, other threads draw from Python's global `random`
+    while a job runs: a run's initial weights do not read it."""
+    args = run[0]
+
+    def initial(seed):
+        model = script.build_model("l1", 0.01, args, seed)
+        return [keras.ops.convert_to_numpy(w) for w in model.weights]
+
+    random.seed(0)
+    first = initial(0)
+    random.random()  # another thread's draw
+    for a, b in zip(first, initial(0), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(first[0], initial(1)[0])  # the seed draws them
 
 
 def test_l1_makes_first_layer_sparse_l2_only_small(run):
@@ -192,18 +211,16 @@ def test_penalties_cover_kernels_and_biases(run):
     """TF1's scope regularizer covered every variable: 8 penalty terms."""
     args, _, _, _, _ = run
     for kind in ("l1", "l2"):
-        model = script.build_model(kind, 0.01, args)
+        model = script.build_model(kind, 0.01, args, seed=0)
         assert len(model.losses) == 8
-    assert len(script.build_model("none", 0.01, args).losses) == 0
+    assert len(script.build_model("none", 0.01, args, seed=0).losses) == 0
 
 
 def figure_numbers():
-    """What the figures are drawn from, without the models."""
+    """What the figures are drawn from."""
     args, data, results, _, sweep = quick_run()
-    return {"results": {k: {key: value for key, value in r.items() if key != "model"}
-                        for k, r in results.items()},
-            "sweep": sweep, "data": argparse.Namespace(source=data.source),
-            "args": args}
+    return {"results": results, "sweep": sweep,
+            "data": argparse.Namespace(source=data.source), "args": args}
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +238,8 @@ def test_iris_figure_golden(figures, name):
 
 def test_quick_run_writes_labelled_results(tmp_path):
     out = tmp_path / "results" / "iris_histograms"
-    table, sweep = script.main(["--quick", "--sweep", "0.01", "--out", str(out)])
+    table, sweep = script.main(["--quick", "--sweep", "0.01", "--workers", "1",
+                                "--out", str(out)])
     assert sorted(os.listdir(out)) == [
         "README.md", "claims.csv", "histograms.png", "metadata.json",
         "sparsity_sweep.png", "sweep.csv", "sweep.md", "sweep_runs.csv",
@@ -239,7 +257,7 @@ def test_quick_run_writes_labelled_results(tmp_path):
 def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     """One step, one sweep strength, one seed, the least test fraction (3
     flowers): the run completes; what it cannot decide is not tested."""
-    ledger = completes_or_refused(script, tmp_path, capsys)
+    ledger = completes_or_refused(script, tmp_path, capsys, ["--workers", "1"])
     assert ledger is not None
     status = dict(zip(ledger["claim"], ledger["status"]))
     why = dict(zip(ledger["claim"], ledger["why"]))
@@ -289,3 +307,29 @@ def test_analysis_of_degenerate_outputs(run):
     ledger = script.claims({**tables, "table": dead})
     assert len(ledger) == len(script.claims(tables))
     assert claim_status(ledger, "L1 allows some") == "reproduced"
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_tables_of_local_workers(tmp_path):
+    """Every run a job: on a LocalCluster of two one-thread workers and on
+    two local one-thread workers, the same tables and ledger, but for the
+    runs' seconds."""
+    distributed = pytest.importorskip("distributed", reason="Dask is the cluster extra")
+    # 5 runs: the 3 histograms' and the sweep's 2, short (their workers' start
+    # takes most of the time).
+    flags = ["--quick", "--steps", "200", "--sweep", "0.01"]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote = script.main(flags + ["--out", str(tmp_path / "remote"),
+                                      "--scheduler", cluster.scheduler_address])
+    local = script.main(flags + ["--out", str(tmp_path / "local"), "--workers", "2"])
+    for remote_table, local_table in zip(remote, local):  # the table, the sweep
+        pd.testing.assert_frame_equal(remote_table, local_table, check_exact=True)
+    for name in ("sweep_runs.csv", "claims.csv"):
+        remote_file, local_file = (pd.read_csv(tmp_path / where / name).drop(
+            columns="seconds", errors="ignore") for where in ("remote", "local"))
+        pd.testing.assert_frame_equal(remote_file, local_file, check_exact=True)
+    for where, ran in (("remote", [cluster.scheduler_address]),
+                       ("local", ["local workers"])):
+        jobs = json.loads((tmp_path / where / "metadata.json").read_text())["jobs"]
+        assert jobs["count"] == 5 and jobs["where"] == ran

@@ -368,7 +368,7 @@ def test_a_dask_cluster_gives_the_table_of_a_local_run(tmp_path):
         remote = script.main(flags + ["--out", str(tmp_path / "remote"),
                                       "--scheduler", cluster.scheduler_address])
     local = script.main(flags + ["--out", str(tmp_path / "local"), "--workers", "2"])
-    timing = ["runtime_s", "runtime_ratio"]
+    timing = ["runtime_s", "runtime_s_sd", "runtime_ratio"]
     assert remote.drop(columns=timing).equals(local.drop(columns=timing))
     metadata = json.loads((tmp_path / "remote" / "metadata.json").read_text())
     assert metadata["jobs"]["count"] == 4

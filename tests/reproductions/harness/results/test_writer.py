@@ -43,8 +43,8 @@ def test_rederive_ledger_rewrites_the_ledger_and_nothing_else(tmp_path):
     assert "new words" in report and "old words" not in report
     assert "Notes." in report and "**table**" not in report and "value" in report
     assert read_ledger(folder / "claims.csv")["why"].tolist() == [
-        "Rule: value above 1 by more than the spread (no spread is known: one "
-        "seed); partly within it. Difference -0.5, spread 0. new words"]
+        "Rule: value above 1 by more than the spread (no spread is known); "
+        "partly within it. Difference -0.5, spread 0. new words"]
     # The results index follows.
     assert "| [script](script/README.md) | behaviour | 0 | 0 | 1 | 0 |" in (
         tmp_path / "results" / "README.md").read_text()

@@ -9,13 +9,13 @@ dropout probability p between the hidden layers are swept; at each strength
 we look at the training loss, the predictions and the distribution of all
 parameters (kernel density estimates) before and after training.
 
-The sweeps run through keras-tuner's GridSearch, locally in this process.
-To spread the grid over machines, start the same command with keras-tuner's
-environment variables, one chief and any number of workers, all given the
-same --work-dir on a shared file system (KERASTUNER_TUNER_ID=chief or
-worker0, ..., KERASTUNER_ORACLE_IP=<chief ip>, KERASTUNER_ORACLE_PORT=8000):
-workers train the points the chief's oracle hands out; the chief, once every
-point is done, writes the results.
+Every training is a job (`harness.jobs`): each grid point of both sweeps,
+dropout p = 1.0 and each extra seed of the seed check. They train side by
+side in worker processes of one core each (--workers, default one per core;
+1 trains them here, one after another), or on the workers of a Dask cluster
+(--scheduler tcp://HOST:PORT); the tables, figures and ledger are made here
+from their numbers. The seed check's regularized arm is the grid's best
+point, so its extra seeds train once the grid has returned.
 
 Outputs, in `results/regularization_intuition/` (replaced atomically):
     table.csv/.md        a row per grid point: last train / validation MSE,
@@ -37,9 +37,7 @@ Run:
     python reproductions/regularization_intuition.py --quick    # a short look
 """
 
-import os
 import sys
-import tempfile
 import time
 import warnings
 
@@ -54,7 +52,7 @@ from harness.cli.arguments import (
     script_parser,
 )
 from harness.cli.settings import Setting
-from harness.results.atomic_dir import check_writable_parent
+from harness.jobs import ONE_THREAD, Job, default_workers, run_jobs
 
 L2_GRID = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
 DROPOUT_GRID = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
@@ -84,31 +82,20 @@ def parse_args(argv=None):
     parser = script_parser(__doc__, "regularization_intuition", PARAMETERS)
     parser.add_argument("--eval-every", type=positive_int, default=None,
                         help="steps between loss measurements (default steps/40)")
-    parser.add_argument("--work-dir", default=None,
-                        help="folder for the tuner state and each trial's curves; "
-                        "must be shared by chief and workers (default: a "
-                        "temporary folder, local runs only)")
+    parser.add_argument("--workers", type=positive_int, default=None,
+                        help="processes training side by side, one core each "
+                        "(default: one per core; 1 trains in this process)")
     args = parser.parse_args(argv)
     args.eval_every = args.eval_every or max(1, args.steps // 40)
     args.l2_values = sorted(set(args.l2_values))
     args.dropout_values = sorted(set(args.dropout_values))
-    if role() != "local" and not args.work_dir:
-        parser.error("argument --work-dir: required in distributed mode "
-                     "(KERASTUNER_ORACLE_IP is set); give every process the same "
-                     "shared folder")
-    if args.work_dir:
-        try:
-            check_writable_parent(os.path.join(args.work_dir, "trials"))
-        except PermissionError as e:
-            parser.error(f"argument --work-dir: {e}")
+    args.workers = args.workers or default_workers(len(grid_points(args)) + 1)
     return finish(parser, args)
 
 
-def role():
-    """'local', 'chief' or 'worker', from keras-tuner's environment."""
-    if "KERASTUNER_ORACLE_IP" not in os.environ:
-        return "local"
-    return "chief" if "chief" in os.environ.get("KERASTUNER_TUNER_ID", "") else "worker"
+def grid_points(args):
+    return ([("l2", v) for v in args.l2_values]
+            + [("dropout", v) for v in args.dropout_values])
 
 
 if __name__ == "__main__":
@@ -123,7 +110,6 @@ start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in wo
 import math  # noqa: E402
 
 import keras  # noqa: E402
-import keras_tuner as kt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
@@ -256,31 +242,13 @@ DATA_CLAIMS = [
 
 # ===========================================================================
 # 2. The model, first without regularization: 1-64-64-64-1, LeakyReLU
-#    hidden layers, ReLU output, MSE and Adam. The grid of both sweeps runs
-#    as a keras-tuner HyperModel; the unregularized model and the best
-#    regularized point are trained again on more seeds.
+#    hidden layers, ReLU output, MSE and Adam. Every grid point of both
+#    sweeps is a job; the unregularized model and the best regularized point
+#    are trained again on more seeds.
 # ===========================================================================
-class RegularizationSweep(kt.HyperModel):
-    """The grid: `regularizer` in {l2, dropout}, each with its strengths."""
-
-    def __init__(self, args):
-        super().__init__(name="regularization_sweep")
-        self.args = args
-
-    def build(self, hp):
-        kind = hp.Choice("regularizer", list(SWEEPS))
-        with hp.conditional_scope("regularizer", "l2"):
-            hp.Choice("l2", self.args.l2_values)
-        with hp.conditional_scope("regularizer", "dropout"):
-            hp.Choice("dropout", self.args.dropout_values)
-        strength = hp.get(kind)
-        return build_model(kind, strength, self.args)
-
-
-def build_model(kind, strength, args, seed=None):
-    """The model of one grid point; `seed` (default `--seed`) sets its
-    initial weights and dropout masks."""
-    seed = args.seed if seed is None else seed
+def build_model(kind, strength, args, seed):
+    """The model of one grid point; `seed` sets its initial weights and
+    dropout masks."""
     keras.utils.set_random_seed(seed)
     lim = args.init_limit
 
@@ -319,19 +287,18 @@ def dropout_on_predictions(model, signal):
                      for _ in range(DROPOUT_ON_PASSES)])
 
 
-def train(model, data, args, label="", seed=None):
-    """Trains `model`; `seed` (default `--seed`) sets the batch order."""
+def train(model, data, args, seed, label, progress):
+    """Trains `model`; `seed` sets the batch order."""
     x_train, y_train, x_val, y_val = data
     before = all_parameters(model)
     loop = CompiledLoop(model, x_train, y_train)
-    indices = epoch_batch_indices(len(x_train), args.batch_size, args.steps,
-                                  seed=args.seed if seed is None else seed)
+    indices = epoch_batch_indices(len(x_train), args.batch_size, args.steps, seed=seed)
     train_mse = Evaluator(model, x_train, y_train, measure="mse")
     val_mse = Evaluator(model, x_val, y_val, measure="mse")
     history = {"step": [], "train_mse": [], "val_mse": []}
     start = time.perf_counter()
     for first in tqdm(range(0, args.steps, args.eval_every), desc=f"{label:>14}",
-                      file=sys.stdout, mininterval=2.0):
+                      file=sys.stdout, mininterval=2.0, disable=not progress):
         block = indices[first:first + args.eval_every]
         loop.run(block)
         history["step"].append(first + len(block))
@@ -341,61 +308,68 @@ def train(model, data, args, label="", seed=None):
             "seconds": time.perf_counter() - start}
 
 
-class SweepTuner(kt.GridSearch):
-    """GridSearch whose trials train with the compiled loop and leave their
-    curves in the work dir (shared between chief and workers)."""
-
-    def __init__(self, hypermodel, work_dir, data, signal, args, **kwargs):
-        super().__init__(hypermodel, objective=kt.Objective("val_mse", "min"),
-                         **kwargs)
-        self.work_dir, self.data, self.signal, self.args = work_dir, data, signal, args
-
-    def run_trial(self, trial, *fit_args, **fit_kwargs):
-        hp = trial.hyperparameters
-        kind = hp.get("regularizer")
-        strength = float(hp.get(kind))
-        model = self.hypermodel.build(hp)
-        result = train(model, self.data, self.args, f"{kind}={strength:g}")
-        tuner_id = os.environ.get("KERASTUNER_TUNER_ID", "local")
-        np.savez(os.path.join(self.work_dir, "trials", f"{kind}_{strength:.6g}.npz"),
-                 kind=kind, strength=strength, prediction=predict(model, self.signal),
-                 prediction_dropout_on=dropout_on_predictions(model, self.signal),
-                 kernel_mask=kernel_mask(model),
-                 before=result["before"], after=result["after"],
-                 seconds=result["seconds"], tuner_id=tuner_id,
-                 **{k: np.asarray(v) for k, v in result["history"].items()})
-        # One line per trial run, appended atomically: who ran which point.
-        with open(os.path.join(self.work_dir, "runs.log"), "a") as f:
-            f.write(f"{tuner_id}\t{kind}\t{strength:.6g}\n")
-        return {"val_mse": result["history"]["val_mse"][-1]}
+def train_job(loaded, kind, strength, seed, passes, args, progress):
+    """One training, a job (`harness.jobs`): `kind` at `strength` from
+    `seed`, on `loaded` (`load_data`'s, once per worker). Its numbers depend
+    on these arguments only (`build_model` seeds everything), whichever
+    process trains it; with `passes`, the predictions with dropout on too."""
+    signal, data = loaded
+    model = build_model(kind, strength, args, seed)
+    with warnings.catch_warnings():
+        if kind == "dropout" and strength == 1:
+            # The layers before the last dropout get no gradient: expected.
+            warnings.filterwarnings("ignore", message="Gradients do not exist")
+        result = train(model, data, args, seed, f"{kind}={strength:g} s{seed}",
+                       progress)
+    numbers = {"kind": kind, "strength": strength, "prediction": predict(model, signal),
+               "kernel_mask": kernel_mask(model), "before": result["before"],
+               "after": result["after"], "seconds": result["seconds"],
+               **{k: np.asarray(v) for k, v in result["history"].items()}}
+    if passes:
+        numbers["prediction_dropout_on"] = dropout_on_predictions(model, signal)
+    return numbers
 
 
-def run_sweeps(args, signal, data, work_dir):
-    os.makedirs(os.path.join(work_dir, "trials"), exist_ok=True)
-    tuner_id = os.environ.get("KERASTUNER_TUNER_ID", "local")
-    tuner = SweepTuner(RegularizationSweep(args), work_dir, data, signal, args,
-                       directory=os.path.join(work_dir, "tuner", tuner_id),
-                       project_name="sweep", overwrite=True, seed=args.seed)
-    tuner.search(verbose=0)
-    return tuner
+# Where the jobs train. The model is small (8,500 parameters, batches of
+# 64): a step is bound by per-operation overhead, not arithmetic, so each
+# job trains on one thread and the cores train jobs side by side
+# (`harness.jobs.job`). One line to change once threads per job are measured.
+JOB_ENV = ONE_THREAD
 
 
-def grid_points(args):
-    return ([("l2", v) for v in args.l2_values]
-            + [("dropout", v) for v in args.dropout_values])
+def cost(kind, strength):
+    """A training's time relative to the unregularized model's, to hand out
+    the longest first: a dropout model takes ~3.8 times as long (measured:
+    the full setting's seconds per grid point, 62.9 s against 16.6 s on
+    average, results/regularization_intuition/metadata.json; on one thread,
+    24,000 steps, 6.0 s against 2.4 s, of which ~1.2 s is compiling)."""
+    return 3.8 if kind == "dropout" and strength > 0 else 1.0
 
 
-def collect(work_dir, args):
-    """Reads every grid point's trial file; fails if one is missing."""
-    results = {}
-    for kind, strength in grid_points(args):
-        path = os.path.join(work_dir, "trials", f"{kind}_{strength:.6g}.npz")
-        if not os.path.exists(path):
-            raise RuntimeError(f"grid point {kind}={strength:g} has no result in "
-                               f"{work_dir} (did every worker finish?)")
-        with np.load(path) as f:
-            results[(kind, strength)] = {k: f[k] for k in f.files}
-    return results
+def where(args):
+    """Where the jobs train, as the table's `tuner_id` says."""
+    return args.scheduler or ("here" if args.workers == 1 else "local workers")
+
+
+def run_trainings(args, trainings):
+    """`{(kind, strength, seed): numbers}` of `trainings` (`{(kind,
+    strength, seed): passes}`), each one job. With `--workers 1` they train
+    here, one after another; otherwise in one-core worker processes (or on
+    the Dask cluster at `--scheduler`), each loading the data once."""
+    here = args.workers == 1 and not args.scheduler
+    jobs = sorted((Job(key, train_job, (*key, passes, args, here),
+                       env={} if here else JOB_ENV)
+                   for key, passes in trainings.items()),
+                  key=lambda job: -cost(*job.key[:2]))
+    with tqdm(total=len(jobs), desc="trainings", unit="run", file=sys.stdout,
+              dynamic_ncols=True, disable=here or not jobs) as bar:
+        def finished(key, numbers):
+            bar.write(f"[kreg] {key[0]}={key[1]:g} seed {key[2]}: validation MSE "
+                      f"{numbers['val_mse'][-1]:.4g} ({numbers['seconds']:.1f} s)")
+            bar.update(1)
+
+        return run_jobs(jobs, args.workers, load_data, (args.seed,),
+                        on_result=finished, scheduler=args.scheduler)
 
 
 def history_frame(results):
@@ -406,32 +380,68 @@ def history_frame(results):
                       for (k, s), r in results.items()], ignore_index=True)
 
 
-def seed_check(args, results, signal, data):
-    """The unregularized model and the regularized point of lowest final
-    validation MSE (`Final`) on every seed (the grid's run for --seed), both
-    arms of a seed from its initial weights and batches: a row per arm and
-    seed (prediction spread 0: an output ReLU that never fires), and curves."""
-    arms = {"unregularized": ("l2", 0.0)}
+UNREGULARIZED = ("l2", 0.0)
+
+
+def grid_results(args, runs):
+    """`{(kind, strength): numbers}` of the grid's points in `runs`, each
+    with where it trained (`tuner_id`)."""
+    return {(k, s): {**runs[(k, s, args.seed)], "tuner_id": where(args)}
+            for k, s in grid_points(args)}
+
+
+def seed_arms(results):
+    """The seed check's arms: the unregularized model and the regularized
+    grid point of lowest final validation MSE (`Final`) in `results`."""
+    arms = {"unregularized": UNREGULARIZED}
     evidence = Evidence({"history": history_frame(results)})
     finals = {(k, s): evidence.measure(final("val_mse", k, s)).value
               for k, s in results if s > 0}
     if finals:
         arms["regularized"] = min(finals, key=finals.get)
+    return arms
+
+
+def seed_trainings(args, arms):
+    """The trainings of `arms` (`{arm: (kind, strength)}`) on every seed."""
+    return [(k, s, seed) for k, s in arms.values()
+            for seed in seed_range(args.seed, args.seeds)]
+
+
+def run(args):
+    """Every training of the run, each one job: `(runs, arms)`, `{(kind,
+    strength, seed): numbers}` and the seed check's arms. First every
+    training that needs no other's result: the grid on --seed, p = 1.0, the
+    unregularized arm on every seed; then the seed check's regularized arm
+    (`train_seed_check`)."""
+    first = {key: False for key in seed_trainings(args, {"": UNREGULARIZED})}
+    first[("dropout", LIMIT_P, args.seed)] = False
+    first.update({(k, s, args.seed): True for k, s in grid_points(args)})
+    return train_seed_check(args, run_trainings(args, first))
+
+
+def train_seed_check(args, runs):
+    """`(runs, arms)`: the seed check's arms, chosen on the grid in `runs`
+    (so only once it has returned), and `runs` with the arms' trainings it
+    lacks, the second run of jobs."""
+    arms = seed_arms(grid_results(args, runs))
+    lacking = {key: False for key in seed_trainings(args, arms) if key not in runs}
+    return {**runs, **run_trainings(args, lacking)}, arms
+
+
+def seed_check(args, arms, runs, signal):
+    """The seed check from `runs`: each arm on every seed (the grid's run
+    for --seed), both arms of a seed from its initial weights and batches: a
+    row per arm and seed (prediction spread 0: an output ReLU that never
+    fires), and curves."""
     rows, curves = [], []
     for arm, (kind, strength) in arms.items():
         for seed in seed_range(args.seed, args.seeds):
-            if seed == args.seed and (kind, strength) in results:
-                run = results[(kind, strength)]
-                history, prediction = run, run["prediction"]
-            else:
-                model = build_model(kind, strength, args, seed=seed)
-                history = train(model, data, args, f"{kind}={strength:g} s{seed}",
-                                seed=seed)["history"]
-                prediction = predict(model, signal)
-            where = {"arm": arm, "sweep": kind, "strength": strength, "seed": seed}
-            rows.append({**where, "prediction_spread":
-                         float(np.std(prediction)) / float(signal.y.std())})
-            curves.append(pd.DataFrame({**where, **{c: history[c] for c in
+            numbers = runs[(kind, strength, seed)]
+            which = {"arm": arm, "sweep": kind, "strength": strength, "seed": seed}
+            rows.append({**which, "prediction_spread":
+                         float(np.std(numbers["prediction"])) / float(signal.y.std())})
+            curves.append(pd.DataFrame({**which, **{c: numbers[c] for c in
                                                     ("step", "train_mse", "val_mse")}}))
     return pd.DataFrame(rows), pd.concat(curves, ignore_index=True)
 
@@ -677,20 +687,12 @@ L2_CLAIMS = [
 # 5. Dropout: p from 0 to 1 between the hidden layers: fuzzy predictions,
 #    then the mean, while the parameters stay wide; p = 1.0 outside the grid.
 # ===========================================================================
-def train_limit(args, signal, data):
+def limit_table(args, runs, signal, data):
     """Dropout p = `LIMIT_P` (every hidden unit dropped in training), trained
     as a grid point would be, outside the grid: one row."""
-    model = build_model("dropout", LIMIT_P, args)
-    with warnings.catch_warnings():
-        # The layers before the last dropout get no gradient: expected here.
-        warnings.filterwarnings("ignore", message="Gradients do not exist")
-        result = train(model, data, args, f"dropout={LIMIT_P:g}")
-    r = {"prediction": predict(model, signal), "kernel_mask": kernel_mask(model),
-         "before": result["before"], "after": result["after"],
-         "seconds": result["seconds"], "tuner_id": "local",
-         **{k: np.asarray(v) for k, v in result["history"].items()}}
-    table = table_of({("dropout", LIMIT_P): r}, signal, data)
-    table.insert(2, "first_train_mse", float(r["train_mse"][0]))
+    limit = {**runs[("dropout", LIMIT_P, args.seed)], "tuner_id": where(args)}
+    table = table_of({("dropout", LIMIT_P): limit}, signal, data)
+    table.insert(2, "first_train_mse", float(limit["train_mse"][0]))
     return table
 
 
@@ -850,41 +852,40 @@ def make_figures(results, signal, data, args):
     return figures
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    wall_start = time.perf_counter()
+def write(args, runs, arms, wall_seconds):
+    """Every table and figure of `runs` (`run`'s), written at once."""
     signal, data = load_data(args.seed)
-    work_dir = args.work_dir or tempfile.mkdtemp(prefix="regularization_intuition-")
-    print(f"[kreg] {run_label(args)}; role: {role()}; work dir: {work_dir}")
-    run_sweeps(args, signal, data, work_dir)
-    if role() == "worker":
-        print("[kreg] worker done; the chief writes the results")
-        return None
-    results = collect(work_dir, args)
+    results = grid_results(args, runs)
     table = table_of(results, signal, data)
-    limit = train_limit(args, signal, data)
-    seeds, seed_curves = seed_check(args, results, signal, data)
+    seeds, seed_curves = seed_check(args, arms, runs, signal)
     meta = run_metadata(
         "Intuitive understanding of regularization in deep learning", args,
         run_label(args),
         {"source": "generated, harness.data.periodic_signal",
          "phases": signal.phases,
          "sizes": {"train": len(data[0]), "validation": len(data[2])}},
-        role=role(),
-        seconds_per_point={f"{k}={s:g}": float(r["seconds"])
-                           for (k, s), r in results.items()},
-        wall_seconds=time.perf_counter() - wall_start)
+        wall_seconds=wall_seconds)
     write_results(
         args.out, "Intuitive regularization: L2 and dropout sweeps",
         run_label(args),
         [("turning_points", turning_points(table, ARTICLE_TURNING), None),
          ("table", table, None)],
         make_figures(results, signal, data, args), meta, NOTES,
-        csv_files={"history": history_frame(results), "limit": limit,
+        csv_files={"history": history_frame(results),
+                   "limit": limit_table(args, runs, signal, data),
                    "seed_check": seeds, "seed_check_history": seed_curves,
                    "split": split_frame(data, signal)},
         claims=claims)
     return table
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    wall_start = time.perf_counter()
+    print(f"[kreg] {run_label(args)}; {len(grid_points(args))} grid points; "
+          f"jobs: {where(args)}")
+    runs, arms = run(args)
+    return write(args, runs, arms, time.perf_counter() - wall_start)
 
 
 if __name__ == "__main__":

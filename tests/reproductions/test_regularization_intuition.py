@@ -1,21 +1,18 @@
 """Article 004: `reproductions/regularization_intuition.py`.
 
-One short deterministic run of a reduced grid is shared by the numeric
-golden and the claims; the figure goldens draw from stored numbers; a second
-test runs the same grid distributed over keras-tuner's chief and two workers
-on 127.0.0.1. The smallest valid command, and the analysis of degenerate
-outputs (one measurement, one seed, one point per sweep), complete.
+One short deterministic run of a reduced grid, its jobs trained in this
+process, is shared by the numeric golden and the claims; the figure goldens
+draw from stored numbers; the same jobs on a Dask cluster give the tables of
+local one-thread workers. The smallest valid command, and the analysis of
+degenerate outputs (one measurement, one seed, one point per sweep),
+complete.
 """
 
 import argparse
+import json
 import math
-import os
 import pathlib
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -30,19 +27,21 @@ from tests.reproductions.goldens import check_golden
 from tests.reproductions.smallest_run import completes_or_refused
 from tests.reproductions.stored_numbers import stored
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 GRID = ["--l2-values", "0,0.01,1", "--dropout-values", "0,0.3,0.6"]
-SHORT_RUN = ["--quick", "--steps", "1500", "--seed", "0", *GRID]
+SHORT_RUN = ["--quick", "--steps", "1500", "--seed", "0", *GRID, "--workers", "1"]
 
 
 def short_run(folder):
-    out = folder / "results" / "regularization_intuition"
-    work = folder / "work"
-    table = script.main([*SHORT_RUN, "--out", str(out), "--work-dir", str(work)])
-    args = script.parse_args([*SHORT_RUN, "--work-dir", str(work)])
+    """`(args, signal, data, results, table, out, runs)`: the grid's
+    `results` by point, and every training's numbers (`runs`, by point and
+    seed)."""
+    args = script.parse_args(
+        [*SHORT_RUN, "--out", str(folder / "results" / "regularization_intuition")])
+    runs, arms = script.run(args)
+    table = script.write(args, runs, arms, wall_seconds=0.0)
     signal, data = script.load_data(args.seed)
-    results = script.collect(str(work), args)
-    return args, signal, data, results, table, out
+    return (args, signal, data, script.grid_results(args, runs), table,
+            pathlib.Path(args.out), runs)
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +78,17 @@ def test_numeric_golden_of_short_run(run):
     check_golden(GOLDEN, summary(run[4]))
 
 
-def test_every_grid_point_ran_once_locally(run):
-    args, _, _, results, table, out = run
+def test_every_training_is_one_job(run):
+    """Each grid point and p = 1.0 one job (one seed: the seed check is the
+    grid's own run), trained here with `--workers 1`."""
+    args, _, _, results, table, out, runs = run
     assert sorted(results) == sorted(script.grid_points(args))
-    assert set(table.tuner_id) == {"local"}
+    assert set(table.tuner_id) == {"here"}
+    jobs = json.loads((out / "metadata.json").read_text())["jobs"]
+    expected = [(k, s, 0) for k, s in script.grid_points(args)] + [("dropout", 1.0, 0)]
+    assert sorted(runs) == sorted(expected)
+    assert sorted(j["job"] for j in jobs["per_job"]) == sorted(map(str, expected))
+    assert jobs["where"] == ["here"]
     assert (out / "README.md").exists() and "QUICK" in (out / "README.md").read_text()
 
 
@@ -278,10 +284,13 @@ def test_regularization_only_hurts_is_paired_over_every_seed(tables):
 
 def test_seed_check_trains_both_arms_again_on_other_seeds(run):
     """Both arms on the same seeds: the grid's own run for --seed, a new
-    one (same initial weights for both arms) for the next."""
-    args, signal, data, results, _, _ = run
-    check, curves = script.seed_check(argparse.Namespace(**{**vars(args), "seeds": 2}),
-                                      results, signal, data)
+    one (same initial weights for both arms) for the next, trained once the
+    grid has chosen the regularized arm."""
+    args, signal, _, results, _, _, runs = run
+    args = argparse.Namespace(**{**vars(args), "seeds": 2})
+    runs, arms = script.train_seed_check(args, runs)
+    assert sorted(runs) == sorted([*run[6], *((*arm, 1) for arm in arms.values())])
+    check, curves = script.seed_check(args, arms, runs, signal)
     assert check.groupby("arm").seed.apply(list).to_dict() == {
         "regularized": [0, 1], "unregularized": [0, 1]}
     best = check[check.arm == "regularized"].iloc[0]
@@ -312,8 +321,7 @@ def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     """One step, one measurement, one strength per sweep, one seed, the
     least learning rate and initial range: the run completes, and what it
     cannot decide is not tested."""
-    ledger = completes_or_refused(script, tmp_path, capsys,
-                                  ["--work-dir", str(tmp_path / "work")])
+    ledger = completes_or_refused(script, tmp_path, capsys, ["--workers", "1"])
     assert ledger is not None
     status = dict(zip(ledger["claim"], ledger["status"]))
     why = dict(zip(ledger["claim"], ledger["why"]))
@@ -362,7 +370,8 @@ def test_analysis_of_degenerate_outputs_completes(strengths, steps, tmp_path):
     if ("l2", 0.0) not in results:  # the seed check trains it: not here
         results[("l2", 0.0)] = degenerate_results(signal, {"l2": [0.0]}, steps)[
             ("l2", 0.0)]
-    check, curves = script.seed_check(args, results, signal, data)
+    runs = {(k, s, args.seed): r for (k, s), r in results.items()}
+    check, curves = script.seed_check(args, script.seed_arms(results), runs, signal)
     tables = {"table": table, "history": script.history_frame(results),
               "turning_points": script.turning_points(table, script.ARTICLE_TURNING),
               "seed_check": check, "seed_check_history": curves,
@@ -392,7 +401,7 @@ def figures():
 def figure_numbers():
     """What the figures are drawn from."""
     with tempfile.TemporaryDirectory() as folder:
-        args, signal, data, results, _, _ = short_run(pathlib.Path(folder))
+        args, signal, data, results, *_ = short_run(pathlib.Path(folder))
     return {"results": results, "data": data, "args": args,
             "signal": argparse.Namespace(x=signal.x, y=signal.y,
                                          clean=signal.clean, mean=signal.mean)}
@@ -407,51 +416,30 @@ def test_figure_golden(figures, name):
     return figures[name]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_distributed_chief_and_two_workers(tmp_path):
-    """keras-tuner chief + 2 workers on loopback: every grid point is trained
-    exactly once, by a worker, and the chief writes the results."""
-    port = str(free_port())
-    work = tmp_path / "work"
-    out = tmp_path / "out" / "regularization_intuition"
-    command = [sys.executable, str(ROOT / "reproductions" / "regularization_intuition.py"),
-               "--quick", "--steps", "200", "--l2-values", "0,1",
-               "--dropout-values", "0.3,0.6", "--work-dir", str(work), "--out", str(out)]
-    base = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1",
-            "KERASTUNER_ORACLE_PORT": port, "PYTHONPATH": str(ROOT),
-            "CUDA_VISIBLE_DEVICES": ""}
-    procs = {}
-    logs = {}
-    try:
-        for tuner_id in ("chief", "worker0", "worker1"):
-            logs[tuner_id] = open(tmp_path / f"{tuner_id}.log", "w")
-            procs[tuner_id] = subprocess.Popen(
-                command, env={**base, "KERASTUNER_TUNER_ID": tuner_id},
-                stdout=logs[tuner_id], stderr=subprocess.STDOUT)
-            if tuner_id == "chief":
-                time.sleep(2)
-        deadline = time.monotonic() + 240
-        for proc in procs.values():
-            proc.wait(timeout=max(1, deadline - time.monotonic()))
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        for f in logs.values():
-            f.close()
-    for tuner_id, proc in procs.items():
-        assert proc.returncode == 0, (tmp_path / f"{tuner_id}.log").read_text()[-3000:]
-    runs = [line.split("\t") for line in (work / "runs.log").read_text().splitlines()]
-    points = sorted((kind, float(s)) for _, kind, s in runs)
-    assert points == sorted([("l2", 0.0), ("l2", 1.0), ("dropout", 0.3),
-                             ("dropout", 0.6)])  # each exactly once
-    assert {tuner for tuner, _, _ in runs} <= {"worker0", "worker1"}
-    assert (out / "table.csv").exists()
-    table = (out / "table.csv").read_text()
-    assert "worker" in table
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_tables_of_local_workers(tmp_path):
+    """The same jobs on a LocalCluster of two one-thread workers and on two
+    local one-thread workers: the same tables and ledger, but for the times
+    and where each job trained. One seed, so no second phase: starting
+    worker processes is most of this test's time, and the seed check's
+    second phase is `test_seed_check_trains_both_arms_again_on_other_seeds`'s."""
+    distributed = pytest.importorskip("distributed", reason="Dask is the cluster extra")
+    flags = ["--quick", "--steps", "40", "--eval-every", "10", "--l2-values", "0,1",
+             "--dropout-values", "0.5", "--seeds", "1"]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        script.main(flags + ["--out", str(tmp_path / "remote"),
+                             "--scheduler", cluster.scheduler_address])
+    script.main(flags + ["--out", str(tmp_path / "local"), "--workers", "2"])
+    names = sorted(p.name for p in (tmp_path / "local").glob("*.csv"))
+    assert names == sorted(p.name for p in (tmp_path / "remote").glob("*.csv"))
+    assert {"table.csv", "limit.csv", "seed_check_history.csv", "claims.csv"} <= set(names)
+    for name in names:
+        local, remote = (pd.read_csv(tmp_path / where / name).drop(
+            columns=["runtime_s", "tuner_id"], errors="ignore")
+            for where in ("local", "remote"))
+        pd.testing.assert_frame_equal(remote, local, check_exact=True, obj=name)
+    assert set(pd.read_csv(tmp_path / "local" / "table.csv").tuner_id) == {"local workers"}
+    jobs = json.loads((tmp_path / "remote" / "metadata.json").read_text())["jobs"]
+    # 3 points and p = 1.0 (the seed check's runs are the grid's).
+    assert jobs["count"] == 4 and jobs["where"] == [cluster.scheduler_address]

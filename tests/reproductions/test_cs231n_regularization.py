@@ -12,7 +12,6 @@ import os
 import cs231n_regularization as script
 import numpy as np
 import pytest
-from tqdm import tqdm
 
 from harness.claims.ledger import read_ledger
 from harness.claims.rules import band, combine
@@ -22,17 +21,14 @@ from tests.reproductions.goldens import check_golden
 from tests.reproductions.smallest_run import completes_or_refused, smallest_flags
 from tests.reproductions.stored_numbers import stored
 
-QUICK_RUN = ["--quick", "--data", "sample", "--seed", "0"]
-RUNNERS = {"variants": script.run_variants, "divergence": script.run_divergence,
-           "dropout": script.run_dropout, "biases": script.run_biases,
-           "l2_grid": script.run_l2_grid}
+# Every job here, in this process, on the data given.
+QUICK_RUN = ["--quick", "--data", "sample", "--seed", "0", "--workers", "1"]
 
 
 def quick_run():
     args = script.parse_args(QUICK_RUN)
     data = load_mnist(args.data, seed=args.seed, log=lambda _: None)
-    with tqdm(disable=True) as bar:
-        results = {name: runner(data, args, bar) for name, runner in RUNNERS.items()}
+    results = script.run(data, args)[0]
     return args, data, results, script.section_tables(results, args)[0]
 
 
@@ -362,7 +358,7 @@ def test_training_set_is_cut_class_by_class():
     overfits; validation and test stay whole, and the data say so."""
     args = script.parse_args(["--data", "sample", "--train-size", "500"])
     whole = load_mnist("sample", seed=args.seed, log=lambda _: None)
-    data = script.prepare_data(args, log=lambda _: None)
+    data = script.load_data(args.data, args.seed, args.train_size)
     assert len(data.x_train) == 500 and data.sizes["test"] == whole.sizes["test"]
     assert len(data.x_val) == len(whole.x_val)
     shares = data.y_train.mean(axis=0)
@@ -378,7 +374,8 @@ def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     """One section (the first), one seed, one step of a one-unit network on
     one digit: the run completes; the sections not run are not tested and
     say what is missing."""
-    ledger = completes_or_refused(script, tmp_path, capsys, ["--data", "sample"])
+    ledger = completes_or_refused(script, tmp_path, capsys,
+                                  ["--data", "sample", "--workers", "1"])
     assert ledger is not None
     status = dict(zip(ledger["claim"], ledger["status"]))
     why = dict(zip(ledger["claim"], ledger["why"]))
@@ -396,7 +393,7 @@ def test_every_other_section_at_its_smallest_values_is_analysed(tmp_path):
     out = tmp_path / "degenerate"
     tables, _ = script.main(smallest_flags(script) + [
         "--only", "divergence,dropout,biases,l2_grid", "--data", "sample",
-        "--out", str(out)])
+        "--workers", "1", "--out", str(out)])
     assert set(tables) == {"max_norm_divergence", "dropout", "bias_regularization",
                            "l2_grid"}
     assert {"max_norm_divergence.png", "dropout_expectation.png",
@@ -416,3 +413,4 @@ def test_every_other_section_at_its_smallest_values_is_analysed(tmp_path):
                   "well on test data"] == "not tested"
     assert status["Regularization pays: the strength chosen on validation data "
                   "is a positive L2 lambda"] == "not reproduced"
+

@@ -414,3 +414,36 @@ def test_every_other_section_at_its_smallest_values_is_analysed(tmp_path):
     assert status["Regularization pays: the strength chosen on validation data "
                   "is a positive L2 lambda"] == "not reproduced"
 
+
+# ---------------------------------------------------------------------------
+# Every network a job: the same numbers wherever the jobs train.
+# ---------------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_results_of_local_workers(tmp_path):
+    """The same jobs on a LocalCluster of two one-thread workers and on two
+    local one-thread workers: the same tables, runs and ledger. Among them
+    the first seed's dropout checks (in its job, on its network) and the
+    chosen L2 + dropout networks, trained after the grid's that choose it."""
+    distributed = pytest.importorskip("distributed", reason="Dask is the cluster extra")
+    flags = ["--quick", "--data", "sample", "--only", "dropout,l2_grid", "--steps", "20",
+             "--mc-samples", "5", "--seeds", "2", "--grid", "0,0.01"]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote, _ = script.main(flags + ["--out", str(tmp_path / "remote"),
+                                         "--scheduler", cluster.scheduler_address])
+    local, _ = script.main(flags + ["--out", str(tmp_path / "local"), "--workers", "2"])
+    assert list(remote) == list(local) == ["dropout", "l2_grid"]
+    for name, table in remote.items():  # no timing columns: every number
+        assert table.equals(local[name]), name
+    csv = sorted(p.name for p in (tmp_path / "local").glob("*.csv"))
+    assert csv == sorted(p.name for p in (tmp_path / "remote").glob("*.csv"))
+    assert {"dropout_runs.csv", "l2_grid_runs.csv", "claims.csv"} <= set(csv)
+    for name in csv:
+        assert ((tmp_path / "remote" / name).read_text()
+                == (tmp_path / "local" / name).read_text()), name
+    for where, folder in (([cluster.scheduler_address], "remote"),
+                          (["local workers"], "local")):
+        jobs = json.loads((tmp_path / folder / "metadata.json").read_text())["jobs"]
+        assert jobs["where"] == where
+        # 2 kinds and 2 lambdas x 2 seeds, then the chosen lambda's 2 seeds.
+        assert jobs["count"] == 10

@@ -31,7 +31,6 @@ softmax cross-entropy (the mean over the batch; penalties are added to it
 as the notes add them to the objective).
 """
 
-import sys
 import time
 
 from harness.cli.arguments import (
@@ -48,6 +47,7 @@ from harness.cli.arguments import (
     settle_data,
 )
 from harness.cli.settings import Setting
+from harness.jobs import ONE_THREAD
 
 SECTIONS = ("variants", "divergence", "dropout", "biases", "l2_grid")
 GRID = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
@@ -90,6 +90,9 @@ PARAMETERS = (
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "cs231n_regularization", PARAMETERS, data=True)
+    parser.add_argument("--workers", type=positive_int, default=None,
+                        help="processes training networks side by side, one core "
+                        "each (default: one per core; 1 trains in this process)")
     return finish(parser, parser.parse_args(argv))
 
 
@@ -105,9 +108,8 @@ start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in wo
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from tqdm import tqdm  # noqa: E402
 
-from harness.analysis.dropout_scaling import dropout_scaling  # noqa: E402
+from harness.analysis.dropout_scaling import layer_scaling, network_scaling  # noqa: E402
 from harness.analysis.norm_divergence import norm_divergence  # noqa: E402
 from harness.analysis.over_seeds import seed_range, seed_statistics  # noqa: E402
 from harness.analysis.weight_statistics import (  # noqa: E402
@@ -120,9 +122,11 @@ from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
 from harness.claims.measures import Cell, Derived, SeedRows  # noqa: E402
 from harness.claims.rules import Above, AllOf, Below, Each, Gate, Within  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
+from harness.cli.section_jobs import run_sections  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.ink import ink_pixels  # noqa: E402
-from harness.data.subsets import stratified_subset  # noqa: E402
+from harness.data.subsets import cut_training_set  # noqa: E402
+from harness.models.three_layer_mlp import build_three_layer_mlp, with_weights_of  # noqa: E402
 from harness.plotting.dropout_expectation import plot_dropout_expectation  # noqa: E402
 from harness.plotting.norm_divergence import plot_norm_divergence  # noqa: E402
 from harness.plotting.strength_grid import plot_strength_grid  # noqa: E402
@@ -133,41 +137,15 @@ from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noq
 from kreg.constraints.max_norm import MaxNorm  # noqa: E402
 from kreg.layers import VanillaDropout  # noqa: E402
 from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
-from kreg.regularizers.apply_to_kernels import apply_regularizer  # noqa: E402
 
 
 # ===========================================================================
 # The notes' "example 3-layer neural network", 784 -> hidden -> hidden -> 10.
 # ===========================================================================
-def dropout_layer(kind, keep, seed, name):
-    """Dropout: "inverted", "vanilla", or "scale" (x p: vanilla's test-time pass)."""
-    if kind == "inverted":
-        return keras.layers.Dropout(1 - keep, seed=seed, name=name)
-    if kind == "vanilla":
-        return VanillaDropout(1 - keep, seed=seed, name=name)
-    if kind == "scale":
-        return keras.layers.Rescaling(keep, name=name)
-    raise ValueError(f"unknown dropout kind {kind!r}")
-
-
-def build_mlp(args, regularizer=None, constraint=None, dropout=None,
-              include_biases=False, learning_rate=None, seed=0):
-    inputs = keras.Input((784,), name="pixels")
-    x = inputs
-    for i in (1, 2):
-        x = keras.layers.Dense(args.hidden, activation="relu",
-                               kernel_constraint=constraint, name=f"hidden{i}")(x)
-        if dropout:
-            x = dropout_layer(dropout, args.keep, seed + i, f"dropout{i}")(x)
-    scores = keras.layers.Dense(10, kernel_constraint=constraint, name="scores")(x)
-    model = keras.Model(inputs, scores, name="mlp")
-    if regularizer is not None:
-        apply_regularizer(model, regularizer, include_biases=include_biases)
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate or args.learning_rate,
-                                       momentum=args.momentum),
-        loss=keras.losses.CategoricalCrossentropy(from_logits=True))
-    return model
+def build_mlp(args, learning_rate=None, **spec):
+    """The network at this run's settings (`build_three_layer_mlp`'s `spec`)."""
+    return build_three_layer_mlp(args.hidden, learning_rate or args.learning_rate,
+                                 args.momentum, args.keep, **spec)
 
 
 def train(data, args, seed=None, steps=None, **spec):
@@ -194,15 +172,34 @@ ACCURACIES = ("test_accuracy", "validation_accuracy", "train_accuracy",
               "train_test_gap")  # what each run records for the tables over seeds
 
 
-def over_seeds(data, args, bar, keys, **spec):
-    """A network per seed: the first seed's result, and each seed's row of runs."""
-    first, rows = None, []
-    for seed in seed_range(args.seed, args.seeds):  # `--seed` first
-        r = train(data, args, seed=seed, **spec)
-        rows.append({**keys, "seed": seed, **{k: r[k] for k in ACCURACIES}})
-        first = first or r
-        bar.update(1)
-    return first, rows
+# Every network is a job (`harness.cli.section_jobs`): a section's `run_*`
+# yields `(key, cost, function, arguments)`s, keys `(section, ..., seed)`, and
+# is sent back their numbers, never a model. Placement: a small network (784-
+# 100-100-10, batch 64) steps at per-operation overhead, not arithmetic: one
+# thread a job, a worker a core (the one line to change). A job's cost, to
+# hand out the longest first, is its training steps (one thread, compiling
+# included: alike within 2x with or without dropout); a step at the too-high
+# rate costs DIVERGE_STEP (a call and a norm each), a mask of the first seed's
+# dropout checks MASK[kind] (an eager pass of the network). Measured.
+JOB_ENV = ONE_THREAD
+DIVERGE_STEP, MASK = 6, {"inverted": 10, "vanilla": 18}
+
+
+def over_seeds(args, key, function, *arguments):
+    """Each seed's job `(*key, seed)`: `function(data, args, seed, *arguments)`."""
+    return [((*key, seed), args.steps, function, (args, seed, *arguments))
+            for seed in seed_range(args.seed, args.seeds)]
+
+
+def seed_rows(done, key, labels, args):
+    """Each seed's row of runs: `labels`, the seed, its job's accuracies."""
+    return [{**labels, "seed": seed, **{k: done[(*key, seed)][k] for k in ACCURACIES}}
+            for seed in seed_range(args.seed, args.seeds)]
+
+
+def network_job(data, args, seed, spec):
+    """A network built with `spec` (`build_mlp`'s arguments): its accuracies."""
+    return {k: v for k, v in train(data, args, seed, **spec).items() if k != "model"}
 
 
 # ===========================================================================
@@ -248,17 +245,21 @@ def inked_weights(model, data):
                            for path, kernel in kernels(model).items()])
 
 
-def run_variants(data, args, bar):
+def variant_job(data, args, seed, name):
+    """A variant on one seed: its accuracies, its weights and their statistics."""
+    r = train(data, args, seed, **variant_spec(name, args)[0])
+    model = r.pop("model")
+    return {**r, **weight_summary(model),
+            "weights": np.concatenate([k.ravel() for k in kernels(model).values()]),
+            "near_zero_fraction_ink": near_zero_fraction(inked_weights(model, data))}
+
+
+def run_variants(args):
     """Each variant on every seed; the first seed's weights kept for the table."""
-    results = {}
-    for name in VARIANTS:
-        r, runs = over_seeds(data, args, bar, {"variant": name},
-                             **variant_spec(name, args)[0])
-        weights = np.concatenate([k.ravel() for k in kernels(r["model"]).values()])
-        ink = near_zero_fraction(inked_weights(r["model"], data))
-        results[name] = {**r, "runs": runs, "weights": weights,
-                         "near_zero_fraction_ink": ink}
-    return results
+    done = yield [job for name in VARIANTS
+                  for job in over_seeds(args, ("variants", name), variant_job, name)]
+    return {name: {**done[("variants", name, args.seed)], "runs": seed_rows(
+        done, ("variants", name), {"variant": name}, args)} for name in VARIANTS}
 
 
 def variants_table(results, args):
@@ -267,14 +268,10 @@ def variants_table(results, args):
     accuracy = seed_statistics(runs, "variant", ACCURACIES).set_index("variant")
     rows = []
     for name, r in results.items():
-        stats = weight_summary(r["model"])
         rows.append({"variant": name, "setting": variant_spec(name, args)[1],
-                     **accuracy.loc[name].to_dict(),
-                     "near_zero_fraction": stats["near_zero_fraction"],
-                     "near_zero_fraction_ink": r["near_zero_fraction_ink"],
-                     "mean_abs": stats["mean_abs"], "std": stats["std"],
-                     "max_unit_norm": stats["max_unit_norm"],
-                     "notes_say": VARIANTS[name][1]})
+                     **accuracy.loc[name].to_dict(), **{k: r[k] for k in (
+                         "near_zero_fraction", "near_zero_fraction_ink", "mean_abs",
+                         "std", "max_unit_norm")}, "notes_say": VARIANTS[name][1]})
     return pd.DataFrame(rows), runs
 
 
@@ -395,26 +392,28 @@ L1_CLAIMS = [
 EXPLODED, BOUND_TOLERANCE = 100, 1e-6
 
 
-def run_divergence(data, args, bar):
-    results = {}
-    for name, constraint in (("plain", None), ("max_norm", MaxNorm(args.max_norm))):
-        keras.utils.set_random_seed(args.seed)
-        model = build_mlp(args, constraint=constraint,
-                          learning_rate=args.diverge_learning_rate, seed=args.seed)
-        loop = CompiledLoop(model, data.x_train, data.y_train)
-        indices = epoch_batch_indices(len(data.x_train), args.batch_size,
-                                      args.diverge_steps, seed=args.seed)
-        steps, norms, losses = [0], [max_unit_norm(model)], [np.nan]
-        with np.errstate(all="ignore"):
-            for step in range(args.diverge_steps):
-                model.reset_metrics()
-                losses.append(loop.run(indices[step:step + 1]))
-                norms.append(max_unit_norm(model))
-                steps.append(step + 1)
-        results[name] = {"step": steps, "max_unit_norm": norms, "loss": losses,
-                         "test_accuracy": Evaluator(model, data.x_test, data.y_test)()}
-        bar.update(1)
-    return results
+def divergence_job(data, args, name):
+    """The plain or the max-norm network at the too-high rate, step by step."""
+    keras.utils.set_random_seed(args.seed)
+    model = build_mlp(args, constraint=MaxNorm(args.max_norm) if name == "max_norm"
+                      else None, learning_rate=args.diverge_learning_rate, seed=args.seed)
+    loop = CompiledLoop(model, data.x_train, data.y_train)
+    indices = epoch_batch_indices(len(data.x_train), args.batch_size,
+                                  args.diverge_steps, seed=args.seed)
+    norms, losses = [max_unit_norm(model)], [np.nan]
+    with np.errstate(all="ignore"):
+        for step in range(args.diverge_steps):
+            model.reset_metrics()
+            losses.append(loop.run(indices[step:step + 1]))
+            norms.append(max_unit_norm(model))
+    return {"step": list(range(len(norms))), "max_unit_norm": norms, "loss": losses,
+            "test_accuracy": Evaluator(model, data.x_test, data.y_test)()}
+
+
+def run_divergence(args):
+    done = yield [(("divergence", name), args.diverge_steps * DIVERGE_STEP,
+                   divergence_job, (args, name)) for name in ("plain", "max_norm")]
+    return {name: done[("divergence", name)] for name in ("plain", "max_norm")}
 
 
 def divergence_tables(results, args):
@@ -481,40 +480,43 @@ MAX_NORM_CLAIMS = [
 KINDS = ("vanilla", "inverted")
 
 
-def twin(model, args, dropout):
-    """A copy of `model`'s weights in a network with other (or no) dropout."""
-    copy = build_mlp(args, dropout=dropout)
-    for name in ("hidden1", "hidden2", "scores"):
-        copy.get_layer(name).set_weights(model.get_layer(name).get_weights())
-    return copy
+def dropout_job(data, args, seed, kind):
+    """A kind of dropout on one seed; on the first, its network's checks over
+    `--mc-samples` masks and its first activations (for the bare layers)."""
+    r = train(data, args, seed=seed, dropout=kind)
+    model, x = r.pop("model"), data.x_test[:200]
+    if seed == args.seed:
+        keras.utils.set_random_seed(args.seed)
+        r["check"] = network_scaling(model, x, {  # copies without dropout, scaled
+            FREE: with_weights_of(build_mlp(args), model),
+            SCALED: with_weights_of(build_mlp(args, dropout="scale"), model)},
+            args.mc_samples)
+        r["hidden"] = keras.ops.convert_to_numpy(
+            keras.Model(model.input, model.get_layer("hidden1").output)(x))
+    return r
 
 
-def run_dropout(data, args, bar):
-    x, trained, runs, rows, layers = data.x_test[:200], {}, [], [], {}
-    for kind in KINDS:
-        trained[kind], kind_runs = over_seeds(data, args, bar, {"dropout": kind},
-                                              dropout=kind)
-        runs += kind_runs
-    runs = pd.DataFrame(runs)
+def run_dropout(args):
+    """Both kinds on every seed; bare dropout layers are checked here, on the
+    inverted network's first activations."""
+    done = yield [(("dropout", kind, seed), args.steps + args.mc_samples * MASK[kind] * (
+        seed == args.seed), dropout_job, (args, seed, kind))
+        for kind in KINDS for seed in seed_range(args.seed, args.seeds)]
+    runs = pd.DataFrame([row for kind in KINDS for row in seed_rows(
+        done, ("dropout", kind), {"dropout": kind}, args)])
     accuracy = seed_statistics(runs, "dropout", ["test_accuracy"]).set_index("dropout")
-    # Bare dropout layers are checked on the inverted network's first activations.
-    inverted = trained["inverted"]["model"]
-    hidden = keras.ops.convert_to_numpy(
-        keras.Model(inverted.input, inverted.get_layer("hidden1").output)(x))
+    hidden = done[("dropout", "inverted", args.seed)]["hidden"]
     bare = {"vanilla": VanillaDropout(1 - args.keep, seed=args.seed),
             "inverted": keras.layers.Dropout(1 - args.keep, seed=args.seed)}
     noise = float(np.sqrt((1 - args.keep) / (args.keep * args.mc_samples)))
-    for kind, r in trained.items():
-        keras.utils.set_random_seed(args.seed)
-        check = dropout_scaling(r["model"], bare[kind], hidden, x, {
-            "prediction_vs_dropout_free_copy": twin(r["model"], args, None),
-            "prediction_vs_copy_scaled_by_p": twin(r["model"], args, "scale")},
-            args.mc_samples)
+    rows, layers = [], {}
+    for kind in KINDS:
+        check = {**layer_scaling(bare[kind], hidden, args.mc_samples),
+                 **done[("dropout", kind, args.seed)]["check"]}
         layers[kind] = check.pop("layer")
         rows.append({"dropout": kind, **accuracy.loc[kind].to_dict(),
                      "layer_rms_gap": check["layer_rms_gap"],
                      "expected_rms_noise": noise, **check})
-        bar.update(1)
     return {"table": pd.DataFrame(rows), "runs": runs, "layer": layers}
 
 
@@ -620,20 +622,15 @@ DROPOUT_CLAIMS = [
 # 6. Bias regularization (L2 on the kernels only, or on the biases too), and
 #    per-layer regularization.
 # ===========================================================================
-def run_biases(data, args, bar):
-    rows = []
-    for strength in args.bias_strengths:
-        for seed in seed_range(args.seed, args.seeds):
-            for include in (False, True):
-                r = train(data, args, seed=seed,
-                          regularizer=L2(strength, convention="textbook"),
-                          include_biases=include)
-                rows.append({"lambda": strength, "seed": seed,
-                             "include_biases": include,
-                             "test_accuracy": r["test_accuracy"],
-                             "validation_accuracy": r["validation_accuracy"]})
-                bar.update(1)
-    runs = pd.DataFrame(rows)
+def run_biases(args):
+    keys = [("biases", strength, include, seed) for strength in args.bias_strengths
+            for seed in seed_range(args.seed, args.seeds) for include in (False, True)]
+    done = yield [(key, args.steps, network_job, (args, key[3], {"regularizer": L2(
+        key[1], convention="textbook"), "include_biases": key[2]})) for key in keys]
+    runs = pd.DataFrame([{"lambda": key[1], "seed": key[3], "include_biases": key[2],
+                          **{k: done[key][k] for k in ("test_accuracy",
+                                                       "validation_accuracy")}}
+                         for key in keys])
     mean = runs.pivot_table(index="lambda", columns="include_biases",
                             values="test_accuracy", aggfunc="mean")
     return {"runs": runs, "summary": pd.DataFrame({
@@ -671,24 +668,32 @@ BIAS_CLAIMS = [
 COMBINED = "chosen L2 + dropout p={:g}"  # its `model` in l2_grid.csv, for a p
 
 
-def run_l2_grid(data, args, bar):
+def l2_spec(strength, **spec):
+    """`build_mlp`'s arguments: L2 at `strength` (none at 0), and `spec`."""
+    return {**({"regularizer": L2(strength, convention="textbook")} if strength
+               else {}), **spec}
+
+
+def run_l2_grid(args):
     """Every strength of the grid on every seed; lambda is chosen on the mean
-    validation accuracy, then trained again with dropout on every seed."""
-    runs = []
-    for strength in args.grid:
-        spec = {"regularizer": L2(strength, convention="textbook")} if strength else {}
-        runs += over_seeds(data, args, bar, {"model": "L2 only", "lambda": strength},
-                           **spec)[1]
+    validation accuracy, then trained again with dropout on every seed: jobs
+    after the grid's."""
+    done = yield [job for strength in args.grid for job in over_seeds(
+        args, ("l2_grid", "L2 only", strength), network_job, l2_spec(strength))]
+    runs = [row for strength in args.grid for row in seed_rows(
+        done, ("l2_grid", "L2 only", strength), {"model": "L2 only", "lambda": strength},
+        args)]
     grid = seed_statistics(pd.DataFrame(runs), ["model", "lambda"], ACCURACIES)
     # Highest mean validation accuracy; ties go to the stronger penalty.
     best = grid.sort_values(["validation_accuracy", "lambda"],
                             ascending=[False, False]).iloc[0]
     grid["chosen"] = grid["lambda"] == best["lambda"]
-    chosen = float(best["lambda"])
-    spec = {"regularizer": L2(chosen, convention="textbook")} if chosen else {}
-    runs = pd.DataFrame(runs + over_seeds(data, args, bar, {"model": COMBINED.format(
-        args.keep), "lambda": chosen}, dropout="inverted", **spec)[1])
-    with_dropout = seed_statistics(runs[runs["model"] == COMBINED.format(args.keep)],
+    chosen, combined = float(best["lambda"]), COMBINED.format(args.keep)
+    done = yield over_seeds(args, ("l2_grid", combined, chosen), network_job,
+                            l2_spec(chosen, dropout="inverted"))
+    runs = pd.DataFrame(runs + seed_rows(done, ("l2_grid", combined, chosen),
+                                         {"model": combined, "lambda": chosen}, args))
+    with_dropout = seed_statistics(runs[runs["model"] == combined],
                                    ["model", "lambda"], ACCURACIES)
     with_dropout["chosen"] = False
     return {"grid": grid, "with_dropout": with_dropout, "runs": runs,
@@ -792,16 +797,10 @@ def notes(data, args, results):
                         digit=100 / validation)
 
 
-def prepare_data(args, log=print):
-    """MNIST with its training set cut to `--train-size` digits, class by
-    class; validation and test sets whole."""
-    data = settle_data(args, load_mnist(args.data, seed=args.seed, log=log))
-    if args.train_size < len(data.x_train):
-        data.x_train, data.y_train = stratified_subset(
-            data.x_train, data.y_train, args.train_size, seed=args.seed)
-        data.description += (f"; training set cut to {args.train_size:,} "
-                             f"digits (class-balanced, seed {args.seed})")
-    return data
+def load_data(source, seed, train_size, log=lambda _: None):
+    """MNIST, its training set cut to `train_size` digits class by class
+    (validation and test sets whole): the jobs' data, loaded once a worker."""
+    return cut_training_set(load_mnist(source, seed=seed, log=log), train_size, seed)
 
 
 def run_label(args):
@@ -860,26 +859,26 @@ def section_tables(results, args):
     return tables, runs
 
 
+SECTION_RUNS = {"variants": run_variants, "divergence": run_divergence,
+                "dropout": run_dropout, "biases": run_biases, "l2_grid": run_l2_grid}
+
+
+def run(data, args):
+    """`({section: results}, {section: its jobs' seconds, summed})` of the
+    sections asked for: `harness.cli.section_jobs`, in workers of `JOB_ENV`."""
+    return run_sections({name: SECTION_RUNS[name](args) for name in args.sections},
+                        args, data, load_data, (args.data, args.seed, args.train_size),
+                        JOB_ENV)
+
+
 def main(argv=None):
     args = parse_args(argv)
     wall_start = time.perf_counter()
-    data = prepare_data(args)
+    data = settle_data(args, load_data(args.data, args.seed, args.train_size, print))
     print(f"[kreg] {run_label(args)}; sections: {', '.join(args.sections)}")
-    runners = {"variants": (run_variants, len(VARIANTS) * args.seeds),
-               "divergence": (run_divergence, 2),
-               "dropout": (run_dropout, 2 * args.seeds + 2),
-               "biases": (run_biases, 2 * len(args.bias_strengths) * args.seeds),
-               "l2_grid": (run_l2_grid, (len(args.grid) + 1) * args.seeds)}
-    results, section_seconds = {}, {}
-    with tqdm(total=sum(runners[s][1] for s in args.sections), desc="networks",
-              unit="net", file=sys.stdout, mininterval=2.0,
-              dynamic_ncols=True) as bar:
-        for section in args.sections:
-            start = time.perf_counter()
-            results[section] = runners[section][0](data, args, bar)
-            section_seconds[section] = time.perf_counter() - start
+    results, section_seconds = run(data, args)
     tables, runs = section_tables(results, args)
-    meta = run_metadata(
+    meta = run_metadata(  # a section's seconds: its jobs' own, summed
         "CS231n notes, Neural Networks Part 2, Regularization (article 002)",
         args, run_label(args), data, seconds_per_section=section_seconds,
         wall_seconds=time.perf_counter() - wall_start)

@@ -12,7 +12,6 @@ import os
 import cs231n_regularization as script
 import numpy as np
 import pytest
-from tqdm import tqdm
 
 from harness.claims.ledger import read_ledger
 from harness.claims.rules import band, combine
@@ -22,17 +21,14 @@ from tests.reproductions.goldens import check_golden
 from tests.reproductions.smallest_run import completes_or_refused, smallest_flags
 from tests.reproductions.stored_numbers import stored
 
-QUICK_RUN = ["--quick", "--data", "sample", "--seed", "0"]
-RUNNERS = {"variants": script.run_variants, "divergence": script.run_divergence,
-           "dropout": script.run_dropout, "biases": script.run_biases,
-           "l2_grid": script.run_l2_grid}
+# Every job here, in this process, on the data given.
+QUICK_RUN = ["--quick", "--data", "sample", "--seed", "0", "--workers", "1"]
 
 
 def quick_run():
     args = script.parse_args(QUICK_RUN)
     data = load_mnist(args.data, seed=args.seed, log=lambda _: None)
-    with tqdm(disable=True) as bar:
-        results = {name: runner(data, args, bar) for name, runner in RUNNERS.items()}
+    results = script.run(data, args)[0]
     return args, data, results, script.section_tables(results, args)[0]
 
 
@@ -362,7 +358,7 @@ def test_training_set_is_cut_class_by_class():
     overfits; validation and test stay whole, and the data say so."""
     args = script.parse_args(["--data", "sample", "--train-size", "500"])
     whole = load_mnist("sample", seed=args.seed, log=lambda _: None)
-    data = script.prepare_data(args, log=lambda _: None)
+    data = script.load_data(args.data, args.seed, args.train_size)
     assert len(data.x_train) == 500 and data.sizes["test"] == whole.sizes["test"]
     assert len(data.x_val) == len(whole.x_val)
     shares = data.y_train.mean(axis=0)
@@ -378,7 +374,8 @@ def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     """One section (the first), one seed, one step of a one-unit network on
     one digit: the run completes; the sections not run are not tested and
     say what is missing."""
-    ledger = completes_or_refused(script, tmp_path, capsys, ["--data", "sample"])
+    ledger = completes_or_refused(script, tmp_path, capsys,
+                                  ["--data", "sample", "--workers", "1"])
     assert ledger is not None
     status = dict(zip(ledger["claim"], ledger["status"]))
     why = dict(zip(ledger["claim"], ledger["why"]))
@@ -396,7 +393,7 @@ def test_every_other_section_at_its_smallest_values_is_analysed(tmp_path):
     out = tmp_path / "degenerate"
     tables, _ = script.main(smallest_flags(script) + [
         "--only", "divergence,dropout,biases,l2_grid", "--data", "sample",
-        "--out", str(out)])
+        "--workers", "1", "--out", str(out)])
     assert set(tables) == {"max_norm_divergence", "dropout", "bias_regularization",
                            "l2_grid"}
     assert {"max_norm_divergence.png", "dropout_expectation.png",
@@ -416,3 +413,37 @@ def test_every_other_section_at_its_smallest_values_is_analysed(tmp_path):
                   "well on test data"] == "not tested"
     assert status["Regularization pays: the strength chosen on validation data "
                   "is a positive L2 lambda"] == "not reproduced"
+
+
+# ---------------------------------------------------------------------------
+# Every network a job: the same numbers wherever the jobs train.
+# ---------------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_results_of_local_workers(tmp_path):
+    """The same jobs on a LocalCluster of two one-thread workers and on two
+    local one-thread workers: the same tables, runs and ledger. Among them
+    the first seed's dropout checks (in its job, on its network) and the
+    chosen L2 + dropout networks, trained after the grid's that choose it."""
+    distributed = pytest.importorskip("distributed", reason="Dask is the cluster extra")
+    flags = ["--quick", "--data", "sample", "--only", "dropout,l2_grid", "--steps", "20",
+             "--mc-samples", "5", "--seeds", "2", "--grid", "0,0.01"]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote, _ = script.main(flags + ["--out", str(tmp_path / "remote"),
+                                         "--scheduler", cluster.scheduler_address])
+    local, _ = script.main(flags + ["--out", str(tmp_path / "local"), "--workers", "2"])
+    assert list(remote) == list(local) == ["dropout", "l2_grid"]
+    for name, table in remote.items():  # no timing columns: every number
+        assert table.equals(local[name]), name
+    csv = sorted(p.name for p in (tmp_path / "local").glob("*.csv"))
+    assert csv == sorted(p.name for p in (tmp_path / "remote").glob("*.csv"))
+    assert {"dropout_runs.csv", "l2_grid_runs.csv", "claims.csv"} <= set(csv)
+    for name in csv:
+        assert ((tmp_path / "remote" / name).read_text()
+                == (tmp_path / "local" / name).read_text()), name
+    for where, folder in (([cluster.scheduler_address], "remote"),
+                          (["local workers"], "local")):
+        jobs = json.loads((tmp_path / folder / "metadata.json").read_text())["jobs"]
+        assert jobs["where"] == where
+        # 2 kinds and 2 lambdas x 2 seeds, then the chosen lambda's 2 seeds.
+        assert jobs["count"] == 10

@@ -1,4 +1,4 @@
-"""A smaller, class-balanced part of a labelled set."""
+"""A smaller, class-balanced part of a labelled set (or of a training set)."""
 
 import numpy as np
 
@@ -35,3 +35,23 @@ def stratified_subset(x, y, size, seed):
               for c, q in zip(classes, quota)]
     rows = np.sort(np.concatenate(chosen))
     return x[rows], y[rows]
+
+
+def cut_training_set(data, size, seed):
+    """`data`'s training set cut to `size` digits class by class, in place.
+
+    Args:
+        data: a `harness.data.Splits`; its validation and test sets stay
+            whole, its description says what was cut.
+        size: positive integer; at least the training set's size: no cut.
+        seed: the seed of the draw (`stratified_subset`).
+
+    Returns:
+        `data`.
+    """
+    if size < len(data.x_train):
+        data.x_train, data.y_train = stratified_subset(
+            data.x_train, data.y_train, size, seed=seed)
+        data.description += (f"; training set cut to {size:,} digits "
+                             f"(class-balanced, seed {seed})")
+    return data

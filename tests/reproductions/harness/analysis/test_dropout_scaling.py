@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from harness.analysis.dropout_scaling import dropout_scaling
+from harness.analysis.dropout_scaling import layer_scaling, network_scaling
 from kreg.layers import VanillaDropout
 
 KEEP = 0.5
@@ -39,7 +39,9 @@ def test_each_kind_predicts_as_the_copy_that_scales_as_it_does(kind, x):
     bare = (keras.layers.Dropout(1 - KEEP, seed=2) if kind == "inverted"
             else VanillaDropout(1 - KEEP, seed=2))
     hidden = np.abs(x[:, :2]) + 0.5
-    check = dropout_scaling(model, bare, hidden, x, copies, samples=400)
+    check = network_scaling(model, x, copies, samples=400)
+    assert set(check) == {"network_rms_gap", "free", "scaled"}
+    check.update(layer_scaling(bare, hidden, samples=400))
     same, other = ("free", "scaled") if kind == "inverted" else ("scaled", "free")
     assert check[same] == pytest.approx(0, abs=1e-5)
     assert check[other] > 1e-2

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from harness.data.subsets import stratified_subset
+from harness.data.splits import Splits
+from harness.data.subsets import cut_training_set, stratified_subset
 
 
 def test_subset_keeps_class_shares_and_order():
@@ -20,3 +21,20 @@ def test_whole_set_when_size_is_large_and_bad_size():
     assert stratified_subset(x, y, 9, seed=0)[0] is x
     with pytest.raises(ValueError, match="positive"):
         stratified_subset(x, y, 0, seed=0)
+
+
+def test_training_set_cut_in_place_said_in_the_description():
+    labels = np.repeat(np.arange(2), [30, 10])
+    data = Splits(np.arange(40.0)[:, None], np.eye(2)[labels], np.zeros((5, 1)),
+                  np.zeros((5, 2)), np.zeros((7, 1)), np.zeros((7, 2)), "sample",
+                  "a sample")
+    assert cut_training_set(data, 8, seed=0) is data
+    np.testing.assert_array_equal(data.y_train.sum(axis=0), [6, 2])
+    assert data.sizes == {"train": 8, "validation": 5, "test": 7}
+    assert data.description == ("a sample; training set cut to 8 digits "
+                                "(class-balanced, seed 0)")
+    same = stratified_subset(np.arange(40.0)[:, None], labels, 8, seed=0)[0]
+    np.testing.assert_array_equal(data.x_train, same)
+    # No smaller: whole, and nothing said.
+    assert cut_training_set(data, 8, seed=1).description.count("cut") == 1
+    assert len(data.x_train) == 8

@@ -35,3 +35,14 @@ def stratified_subset(x, y, size, seed):
               for c, q in zip(classes, quota)]
     rows = np.sort(np.concatenate(chosen))
     return x[rows], y[rows]
+
+
+def capped_with_small_set(data, limit, small_size, seed):
+    """`(data, (x_small, y_small))`: `data` (a `harness.data.Splits`) with
+    its training set cut to `limit` rows (`None`: whole), and a small
+    training set of `small_size` of those rows, each drawn class by class
+    with `seed` (`stratified_subset`): the same rows in every process."""
+    if limit:
+        data.x_train, data.y_train = stratified_subset(
+            data.x_train, data.y_train, limit, seed=seed)
+    return data, stratified_subset(data.x_train, data.y_train, small_size, seed=seed)

@@ -23,14 +23,15 @@ MNIST), augmentation and the input layer `--seeds` seeds on `--augment-size`
 digits, their claims being about a model short of data. The article gives
 no settings; ours: Adam 1e-3, batch 64, softmax cross-entropy.
 
-Run:
+Run (every training a job: in one-thread workers, one per core, or on a
+Dask cluster with `--scheduler`):
     python reproductions/regularization_overview.py            # full setting
     python reproductions/regularization_overview.py --quick    # a short look
+    python reproductions/regularization_overview.py --workers 1  # all here
     python reproductions/regularization_overview.py --help
 """
 
 import operator
-import os
 import time
 
 from harness.cli.arguments import (
@@ -47,8 +48,15 @@ from harness.cli.arguments import (
     settle_data,
 )
 from harness.cli.settings import Setting
+from harness.training.arm_jobs import run_arms, threads_env, workers_for
 
 SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd", "input_noise")
+# Sections trained once per seed on the whole training set; the others train
+# on the small set.
+WHOLE_SET = ("dropout", "early_stopping", "dsd")
+# Each section's arms, one job each per seed (input noise: `input_variants`).
+ARMS = {"dropout": ("no_dropout", "dropout"), "early_stopping": ("restore_best",),
+        "augmentation": ("plain", "augmented"), "dsd": ("plain", "dsd")}
 # The full setting; a run that changes any of these, or is --quick, writes to
 # results/quick/.
 PARAMETERS = (
@@ -99,9 +107,29 @@ PARAMETERS = (
 )
 
 
+# Placement: threads per training job. LeNet-5 is a small convolutional
+# network (~62,000 weights) stepped 64 digits at a time: one thread a job and
+# one job a core is the default; whether two threads a job train faster on
+# 2 cores (its convolutions have more arithmetic a step than a dense model's)
+# is to be measured on a quiet machine. The one line to change:
+THREADS_PER_JOB = 1
+
+
 def parse_args(argv=None):
     parser = script_parser(__doc__, "regularization_overview", PARAMETERS, data=True)
-    return finish(parser, parser.parse_args(argv))
+    parser.add_argument("--workers", type=positive_int, default=None, help="processes "
+                        "training side by side (default: one per core; 1: this one)")
+    args = parser.parse_args(argv)
+    variants = 1 + len(set(args.input_drop_rates)) + len(set(args.input_noise_sds))
+    jobs = sum(len(ARMS.get(section, range(variants))) * seed_count(section, args)
+               for section in args.sections)
+    args.workers = args.workers or workers_for(jobs, THREADS_PER_JOB)
+    return finish(parser, args)
+
+
+def seed_count(section, args):
+    """`--whole-set-seeds` on the whole training set, `--seeds` on the small."""
+    return args.whole_set_seeds if section in WHOLE_SET else args.seeds
 
 
 if __name__ == "__main__":
@@ -142,13 +170,13 @@ from harness.claims.rules import (  # noqa: E402
 )
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
-from harness.data.subsets import stratified_subset  # noqa: E402
+from harness.data.subsets import capped_with_small_set  # noqa: E402
 from harness.models.digit_augmentation import (  # noqa: E402
     augmented_draws,
     digit_augmentation,
 )
 from harness.models.input_noise import input_layer, input_variants  # noqa: E402
-from harness.models.lenet5 import build_lenet5  # noqa: E402
+from harness.models.lenet5 import compiled_lenet5  # noqa: E402
 from harness.plotting.early_stopping import plot_early_stopping  # noqa: E402
 from harness.plotting.image_grid import plot_image_grid  # noqa: E402
 from harness.plotting.seed_bars import plot_seed_bars  # noqa: E402
@@ -161,9 +189,6 @@ from harness.training import Evaluator  # noqa: E402
 from harness.training.accuracy_history import AccuracyHistory  # noqa: E402
 from kreg.callbacks.dense_sparse_dense import DenseSparseDense  # noqa: E402
 
-# Sections trained once per seed on the whole training set; the others train
-# on the small set.
-WHOLE_SET = ("dropout", "early_stopping", "dsd")
 # An accuracy difference between two arms counts only beyond the spread and
 # beyond half a percentage point: with 3 seeds an sd can come out small by
 # chance, and where one seed ran this alone decides.
@@ -173,44 +198,31 @@ SIGNIFICANT = 0.005
 # ---------------------------------------------------------------------------
 # Data, model, training and tables, shared by the sections.
 # ---------------------------------------------------------------------------
+def load_data(source, seed, train_limit, augment_size, log=lambda _: None):
+    """MNIST capped at `--train-limit` with the small set of augmentation and
+    input noise (`capped_with_small_set`): what each worker loads once."""
+    return capped_with_small_set(load_mnist(source, seed=seed, log=log),
+                                 train_limit, augment_size, seed)
+
+
 def prepare_data(args, log=print):
-    data = settle_data(args, load_mnist(args.data, seed=args.seed, log=log))
-    if args.train_limit:
-        data.x_train, data.y_train = stratified_subset(
-            data.x_train, data.y_train, args.train_limit, seed=args.seed)
-    return data
-
-
-def small_set(data, args):
-    """The small training set, drawn with `--seed` whatever the run's seed:
-    every seed trains on the same digits."""
-    return stratified_subset(data.x_train, data.y_train, args.augment_size,
-                             seed=args.seed)
-
-
-def lenet(args, seed, dropout_rate=0.0, augmentation=()):
-    """A fresh, compiled LeNet-5; `seed` is set first (initial weights,
-    batch order, dropout masks)."""
-    keras.utils.set_random_seed(seed)
-    model = build_lenet5(dropout_rate=dropout_rate, augmentation=augmentation,
-                         seed=seed)
-    model.compile(optimizer=keras.optimizers.Adam(args.learning_rate),
-                  loss=keras.losses.CategoricalCrossentropy(from_logits=True))
-    return model
+    """This run's `load_data`, settled (`settle_data`)."""
+    data, small = load_data(args.data, args.seed, args.train_limit,
+                            args.augment_size, log)
+    return settle_data(args, data), small
 
 
 def fit(model, x, y, epochs, args, callbacks, **kwargs):
     start = time.perf_counter()
     history = model.fit(x, y, batch_size=args.batch_size, epochs=epochs,
-                        callbacks=callbacks, verbose=2, shuffle=True, **kwargs)
+                        callbacks=callbacks, verbose=2 if args.workers == 1 else 0,
+                        shuffle=True, **kwargs)
     return history.history, time.perf_counter() - start
 
 
 def seeds_of(section, args):
-    """The seeds a section trains with: `--whole-set-seeds` for the sections
-    on the whole training set, `--seeds` for those on the small one."""
-    count = args.whole_set_seeds if section in WHOLE_SET else args.seeds
-    return seed_range(args.seed, count)
+    """The seeds a section trains with: `seed_count` from `--seed`."""
+    return seed_range(args.seed, seed_count(section, args))
 
 
 def final(table, column, variant, what):
@@ -263,21 +275,21 @@ OVERFITTING_CLAIMS = [
 # 1. Dataset augmentation: "translating the picture a few pixels, rotation,
 #    scaling", on the small training set.
 # ===========================================================================
-def run_augmentation(data, args, seed):
-    x_small, y_small = small_set(data, args)
-    results = {"seed": seed, "train_size": len(x_small)}
-    for name, augment in (("plain", False), ("augmented", True)):
-        print(f"\n[augmentation] LeNet-5 on {len(x_small)} digits, {name}, seed {seed}")
-        model = lenet(args, seed, augmentation=digit_augmentation(
-            args.translate, args.rotate, args.zoom, seed) if augment else ())
-        curves = AccuracyHistory({"train": (x_small, y_small),
-                                  "test": (data.x_test, data.y_test)},
-                                 every=max(1, args.augment_epochs // 8))
-        _, seconds = fit(model, x_small, y_small, args.augment_epochs, args, [curves])
-        results[name] = {"curves": curves.history, "seconds": seconds}
-    results["examples"] = augmented_draws(x_small[:6], digit_augmentation(
-        args.translate, args.rotate, args.zoom, seed), seed)
-    return results
+# The augmentation runs measure their accuracies about this many times.
+AUGMENTATION_POINTS = 8
+
+
+def train_augmentation(loaded, arm, seed, args):
+    """A job: one arm (`plain`, `augmented`) on the small set, from `seed`."""
+    data, (x_small, y_small) = loaded
+    print(f"\n[augmentation] LeNet-5 on {len(x_small)} digits, {arm}, seed {seed}")
+    model = compiled_lenet5(seed, args.learning_rate, augmentation=digit_augmentation(
+        args.translate, args.rotate, args.zoom, seed) if arm == "augmented" else ())
+    curves = AccuracyHistory({"train": (x_small, y_small),
+                              "test": (data.x_test, data.y_test)},
+                             every=max(1, args.augment_epochs // AUGMENTATION_POINTS))
+    _, seconds = fit(model, x_small, y_small, args.augment_epochs, args, [curves])
+    return {"curves": curves.history, "seconds": seconds}
 
 
 def augmentation_rows(seeds, args):
@@ -322,16 +334,18 @@ AUGMENTATION_CLAIMS = [
 # 2. Early stopping on the validation loss, the best epoch's weights
 #    restored: "pick the best candidate after the fact".
 # ===========================================================================
-def run_early_stopping(data, args, seed):
+def train_early_stopping(loaded, arm, seed, args):
+    """A job: the section's one arm (`restore_best`) from `seed`."""
+    data, _ = loaded
     print(f"\n[early stopping] LeNet-5, at most {args.max_epochs} epochs, "
           f"patience {args.patience}, seed {seed}")
-    model = lenet(args, seed)
+    model = compiled_lenet5(seed, args.learning_rate)
     curves = AccuracyHistory({"test": (data.x_test, data.y_test)})
     stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=args.patience,
                                             restore_best_weights=True)
     history, seconds = fit(model, data.x_train, data.y_train, args.max_epochs, args,
                            [curves, stopper], validation_data=(data.x_val, data.y_val))
-    return {"seed": seed, "loss": history["loss"], "val_loss": history["val_loss"],
+    return {"loss": history["loss"], "val_loss": history["val_loss"],
             "test_curve": curves.history["test"],
             "best_epoch": stopper.best_epoch + 1,  # 1-based
             "epochs_run": len(history["loss"]),
@@ -429,20 +443,19 @@ EARLY_STOPPING_CLAIMS = [
 HIDDEN = ("f5", "f6")
 
 
-def run_dropout(data, args, seed):
-    results = {"seed": seed}
-    for name, drop in (("no_dropout", 0.0), ("dropout", args.dropout_rate)):
-        print(f"\n[dropout] LeNet-5, {name} (drop rate {drop}), seed {seed}")
-        model = lenet(args, seed, dropout_rate=drop)
-        curves = AccuracyHistory({"train": (data.x_train, data.y_train),
-                                  "test": (data.x_test, data.y_test)})
-        _, seconds = fit(model, data.x_train, data.y_train, args.dropout_epochs,
-                         args, [curves])
-        results[name] = {"rate": drop, "curves": curves.history, "seconds": seconds,
-                         "units_dropped": accuracy_with_units_dropped(
-                             model, data.x_test, data.y_test, HIDDEN,
-                             args.dropout_rate, seed)}
-    return results
+def train_dropout(loaded, arm, seed, args):
+    """A job: one arm (`no_dropout`, `dropout`) from `seed`."""
+    data, _ = loaded
+    drop = args.dropout_rate if arm == "dropout" else 0.0
+    print(f"\n[dropout] LeNet-5, {arm} (drop rate {drop}), seed {seed}")
+    model = compiled_lenet5(seed, args.learning_rate, dropout_rate=drop)
+    curves = AccuracyHistory({"train": (data.x_train, data.y_train),
+                              "test": (data.x_test, data.y_test)})
+    _, seconds = fit(model, data.x_train, data.y_train, args.dropout_epochs, args,
+                     [curves])
+    return {"rate": drop, "curves": curves.history, "seconds": seconds,
+            "units_dropped": accuracy_with_units_dropped(
+                model, data.x_test, data.y_test, HIDDEN, args.dropout_rate, seed)}
 
 
 def dropout_rows(seeds, args):
@@ -494,21 +507,19 @@ DROPOUT_CLAIMS = [
 ]
 
 
-def run_input_noise(data, args):
-    x_small, y_small = small_set(data, args)
-    rows = []
-    for name, (kind, value) in input_variants(args.input_drop_rates,
-                                              args.input_noise_sds).items():
-        for seed in seeds_of("input_noise", args):
-            print(f"\n[input noise] LeNet-5 on {len(x_small)} digits, {name}, "
-                  f"seed {seed}")
-            model = lenet(args, seed, augmentation=input_layer(kind, value, seed))
-            _, seconds = fit(model, x_small, y_small, args.input_epochs, args, [])
-            rows.append({"variant": name, "kind": kind, "value": value, "seed": seed,
-                         "train_accuracy": Evaluator(model, x_small, y_small)(),
-                         "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
-                         "seconds": seconds})
-    return {"train_size": len(x_small), "runs": pd.DataFrame(rows)}
+def train_input_noise(loaded, variant, seed, args):
+    """A job: one input variant (`input_variants`) on the small set, from
+    `seed`; its row of `input_noise.csv`."""
+    data, (x_small, y_small) = loaded
+    kind, value = input_variants(args.input_drop_rates, args.input_noise_sds)[variant]
+    print(f"\n[input noise] LeNet-5 on {len(x_small)} digits, {variant}, seed {seed}")
+    model = compiled_lenet5(seed, args.learning_rate,
+                            augmentation=input_layer(kind, value, seed))
+    _, seconds = fit(model, x_small, y_small, args.input_epochs, args, [])
+    return {"variant": variant, "kind": kind, "value": value, "seed": seed,
+            "train_accuracy": Evaluator(model, x_small, y_small)(),
+            "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
+            "seconds": seconds}
 
 
 def input_noise_rows(result, args):
@@ -593,27 +604,25 @@ LENET_CLAIMS = [
 #    sparse, then re-dense with a small learning rate "which adds back
 #    capacity"; beside plain training of the same length.
 # ===========================================================================
-def run_dsd(data, args, seed):
+def train_dsd(loaded, arm, seed, args):
+    """A job: one arm (`plain`, `dsd`) from `seed`, of the same length."""
+    data, _ = loaded
     dense, sparse, redense = args.dsd_epochs
     total = dense + sparse + redense
-    results = {"seed": seed}
-    for name in ("plain", "dsd"):
-        print(f"\n[dsd] LeNet-5, {name}, {total} epochs, seed {seed}")
-        model = lenet(args, seed)
-        curves = AccuracyHistory({"test": (data.x_test, data.y_test)})
-        dsd = DenseSparseDense(dense, sparse, redense, sparsity=args.dsd_sparsity,
-                               redense_lr_factor=args.dsd_lr_factor,
-                               verbose=1) if name == "dsd" else None
-        _, seconds = fit(model, data.x_train, data.y_train, total, args,
-                         [curves] + ([dsd] if dsd else []))
-        results[name] = {
-            "curves": curves.history, "seconds": seconds,
+    print(f"\n[dsd] LeNet-5, {arm}, {total} epochs, seed {seed}")
+    model = compiled_lenet5(seed, args.learning_rate)
+    curves = AccuracyHistory({"test": (data.x_test, data.y_test)})
+    dsd = DenseSparseDense(dense, sparse, redense, sparsity=args.dsd_sparsity,
+                           redense_lr_factor=args.dsd_lr_factor,
+                           verbose=1) if arm == "dsd" else None
+    _, seconds = fit(model, data.x_train, data.y_train, total, args,
+                     [curves] + ([dsd] if dsd else []))
+    return {"curves": curves.history, "seconds": seconds,
             "sparsity": ([entry["sparsity"] for entry in dsd.phase_log] if dsd
                          else [exact_zero_fraction(model)] * total),
             "phases": ([dsd.phase_of_epoch(e) for e in range(total)] if dsd
                        else ["plain"] * total),
             "zeros": zero_census(model, data.x_train)}
-    return results
 
 
 def dsd_rows(seeds, args):
@@ -724,25 +733,25 @@ def claims(tables, jitter=None):
 # ===========================================================================
 # The run: every section's experiment, table and figures, written at once.
 # ===========================================================================
-# Per section: its run (per seed), table rows, CSV tables, figures, and what
-# the article says (the table's `article_says`).
+# Per section: its job (one arm, one seed), table rows, CSV tables, figures,
+# and what the article says (the table's `article_says`).
 PARTS = {
-    "dropout": (run_dropout, dropout_rows, dropout_frames, dropout_figures,
+    "dropout": (train_dropout, dropout_rows, dropout_frames, dropout_figures,
                 "dropout reduces overfitting (test error >> training error); "
                 "LeNet-5 on MNIST, hyper-parameters not optimized, no numbers in "
                 "the text"),
-    "early_stopping": (run_early_stopping, early_stopping_rows, early_stopping_frames,
+    "early_stopping": (train_early_stopping, early_stopping_rows, early_stopping_frames,
                        early_stopping_figures, "training error keeps falling while "
                        "test error gets worse; keep checkpoints and pick the best "
                        "after the fact"),
-    "augmentation": (run_augmentation, augmentation_rows, lambda seeds: {
+    "augmentation": (train_augmentation, augmentation_rows, lambda seeds: {
         "augmentation": arms_frame(seeds, ("plain", "augmented"))},
         augmentation_figures, "an overfitting model performs better with more "
         "data; translate a few pixels, rotate, scale"),
-    "dsd": (run_dsd, dsd_rows, dsd_frames, dsd_figures, "dense, prune small "
+    "dsd": (train_dsd, dsd_rows, dsd_frames, dsd_figures, "dense, prune small "
             "weights and retrain sparse, re-dense with a small learning rate, "
             "which adds back capacity (Han et al. report gains)"),
-    "input_noise": (run_input_noise, input_noise_rows, lambda result: {
+    "input_noise": (train_input_noise, input_noise_rows, lambda result: {
         "input_noise": result["runs"]}, lambda result, args, label: {
         "input_noise.png": figure_input_noise(result, label)}, "for input layers "
         "the keep probability should be much higher; noise instead of dropout "
@@ -750,11 +759,44 @@ PARTS = {
 }
 
 
-def run_section(section, data, args):
-    """A section's runs, one per seed (input noise: one result, every seed)."""
-    if section == "input_noise":
-        return run_input_noise(data, args)
-    return [PARTS[section][0](data, args, seed) for seed in seeds_of(section, args)]
+def cost(key, loaded, args):
+    """A job's estimated time, to hand out the longest first: per epoch, its
+    digits stepped, a third of those evaluated (forward only) and 500 for the
+    epoch's fixed cost (measured, quick run: ~0.2 s an epoch, ~0.4 ms a digit)."""
+    data, (x_small, _) = loaded
+    train, test, small = len(data.x_train), len(data.x_test), len(x_small)
+    epochs, stepped, evaluated = {
+        "dropout": (args.dropout_epochs, train, train + test),
+        "early_stopping": (args.max_epochs, train, len(data.x_val) + test),
+        "dsd": (sum(args.dsd_epochs), train, test),
+        "augmentation": (args.augment_epochs, small,
+                         AUGMENTATION_POINTS * (small + test) / args.augment_epochs),
+        "input_noise": (args.input_epochs, small, (small + test) / args.input_epochs),
+    }[key[0]]
+    return epochs * (500 + stepped + evaluated / 3)
+
+
+def run(loaded, args):
+    """`({section: results per seed}, {section: its trainings' seconds})`:
+    every training a job (`harness.training.arm_jobs`), here (`--workers 1`)
+    or in workers that each load the data once (`load_data`)."""
+    plan = {section: (PARTS[section][0], ARMS.get(section) or tuple(input_variants(
+        args.input_drop_rates, args.input_noise_sds)), seeds_of(section, args))
+            for section in args.sections}
+    runs, seconds = run_arms(
+        plan, args.workers, load_data, (args.data, args.seed, args.train_limit,
+                                        args.augment_size), at_hand=loaded,
+        env=threads_env(THREADS_PER_JOB), extra=(args,), scheduler=args.scheduler,
+        cost=lambda key: cost(key, loaded, args))
+    x_small = loaded[1][0]
+    for r in runs.get("augmentation", []):  # augmented draws of its first digits
+        r.update(train_size=len(x_small), examples=augmented_draws(x_small[:6], (
+            digit_augmentation(args.translate, args.rotate, args.zoom, r["seed"])),
+            r["seed"]))
+    if "input_noise" in runs:
+        runs["input_noise"] = {"train_size": len(x_small), "runs": pd.DataFrame(
+            [r[arm] for arm in plan["input_noise"][1] for r in runs["input_noise"]])}
+    return runs, seconds
 
 
 def headline_rows(runs, args):
@@ -799,7 +841,7 @@ def notes(data, args, runs, section_seconds):
     test_size, train_size = len(data.y_test), len(data.x_train)
     whole = [section_seconds[s] for s in WHOLE_SET if s in section_seconds]
     whole_set_cost = (f"{sum(whole) / args.whole_set_seeds / 60:.0f} minutes a "
-                      f"seed in this run, {os.cpu_count()} CPU cores"
+                      "seed in this run, its trainings' own times summed"
                       if len(whole) == len(WHOLE_SET) else
                       "not all of these sections ran")
     return f"""\
@@ -832,14 +874,12 @@ Notes on the method:
 def main(argv=None):
     args = parse_args(argv)
     wall_start = time.perf_counter()
-    data = prepare_data(args)
+    loaded = prepare_data(args)
+    data = loaded[0]
     print(f"[kreg] {run_label(args)}; sections: {', '.join(args.sections)}; "
-          f"training digits: {len(data.x_train):,}")
-    runs, section_seconds = {}, {}
-    for section in args.sections:
-        start = time.perf_counter()
-        runs[section] = run_section(section, data, args)
-        section_seconds[section] = time.perf_counter() - start
+          f"training digits: {len(data.x_train):,}; workers: "
+          f"{args.scheduler or args.workers}")
+    runs, section_seconds = run(loaded, args)
     table = headline_rows(runs, args)
     write_results(
         args.out, "Dropout, early stopping, augmentation, DSD on LeNet-5 "

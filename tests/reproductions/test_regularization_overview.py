@@ -8,7 +8,9 @@ goldens and the claim checks.
 import argparse
 import json
 import os
+import random
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,12 +19,20 @@ import regularization_overview as script
 from harness.claims.evidence import Evidence
 from harness.claims.ledger import STATUSES
 from harness.claims.rules import Above
+from harness.jobs.runner import take_job_log
 from harness.results.tables import read_tables
+from tests.reproductions.cluster_runs import (
+    assert_jobs_ran,
+    assert_same_files,
+    cluster_and_local,
+)
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.smallest_run import completes_or_refused
 from tests.reproductions.stored_numbers import stored
 
-QUICK_RUN = ["--quick", "--data", "sample", "--seed", "0"]
+# Trained in this process, whose conditions (threads, oneDNN) are those
+# tests/reproductions/spread.py varies to derive the goldens' tolerances.
+QUICK_RUN = ["--quick", "--data", "sample", "--seed", "0", "--workers", "1"]
 
 
 def quick_args(*extra):
@@ -30,11 +40,11 @@ def quick_args(*extra):
 
 
 def quick_run():
-    args = quick_args()
-    data = script.prepare_data(args, log=lambda _: None)
-    runs = {section: script.run_section(section, data, args)
-            for section in ("dropout", "early_stopping", "augmentation", "dsd")}
-    return args, data, runs
+    """`(args, (data, small set), {section: results})`: every job here."""
+    args = quick_args("--only", "dropout,early_stopping,augmentation,dsd")
+    loaded = script.prepare_data(args, log=lambda _: None)
+    runs, _ = script.run(loaded, args)
+    return args, loaded, runs
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +82,23 @@ def test_numeric_golden_of_quick_run(run):
     check_golden(GOLDEN, summary(runs, args))
 
 
-def test_same_seed_same_numbers(run):
-    args, data, runs = run
-    again = script.run_dsd(data, args, args.seed)
-    for name in ("plain", "dsd"):
-        assert again[name]["curves"] == runs["dsd"][0][name]["curves"]
-        assert again[name]["sparsity"] == runs["dsd"][0][name]["sparsity"]
+def test_same_seed_same_numbers(run, monkeypatch):
+    """A job alone, after every other job, gives the numbers it gave in the
+    run, even where another thread draws from Python's global random right
+    after the job seeds it (a Dask worker's own threads do): the job's
+    random draws are seeded from its seed alone."""
+    args, loaded, runs = run
+    seed = keras.utils.set_random_seed
+
+    def seed_then_draw(value):
+        seed(value)
+        random.random()  # another thread's draw
+
+    monkeypatch.setattr(keras.utils, "set_random_seed", seed_then_draw)
+    for arm in ("plain", "dsd"):
+        again = script.train_dsd(loaded, arm, args.seed, args)
+        assert again["curves"] == runs["dsd"][0][arm]["curves"]
+        assert again["sparsity"] == runs["dsd"][0][arm]["sparsity"]
 
 
 def test_dropout_narrows_the_train_test_gap(run):
@@ -132,7 +153,7 @@ def test_dsd_phases_and_sparsity(run):
 
 def figure_numbers():
     """What the figures are drawn from: each section's first seed."""
-    args, data, runs = quick_run()
+    args, (data, _), runs = quick_run()
     return {"results": {section: seeds[0] for section, seeds in runs.items()},
             "args": args, "data": argparse.Namespace(source=data.source)}
 
@@ -157,7 +178,7 @@ def test_full_setting_trains_on_the_whole_training_set():
     """The full setting uses every training digit; a cap is a shortened run."""
     log = lambda _: None  # noqa: E731
     full = script.parse_args(["--data", "sample"])
-    data = script.prepare_data(full, log=log)
+    data, _ = script.prepare_data(full, log=log)
     whole = len(script.load_mnist("sample", seed=0, log=log).x_train)
     assert full.train_limit is None and len(data.x_train) == whole
     # The sample is not the article's data: the whole of it is a shortened run.
@@ -167,12 +188,15 @@ def test_full_setting_trains_on_the_whole_training_set():
     assert script.run_label(script.parse_args([])) == (
         "full setting, the whole training set")
     capped = script.parse_args(["--data", "sample", "--train-limit", "300"])
-    assert len(script.prepare_data(capped, log=log).x_train) == 300
+    data, (x_small, _) = script.prepare_data(capped, log=log)
+    # The small set (--augment-size 500) is drawn from the capped one.
+    assert len(data.x_train) == 300 and len(x_small) == 300
     assert "capped at 300" in script.run_label(capped)
 
 
 def test_quick_run_writes_labelled_results(tmp_path):
     out = tmp_path / "results" / "regularization_overview"
+    take_job_log()  # jobs of earlier runs in this process that wrote nothing
     table, _ = script.main(QUICK_RUN + ["--only", "dsd", "--dsd-epochs", "1,1,1",
                                         "--train-limit", "300", "--out", str(out)])
     assert sorted(os.listdir(out)) == ["README.md", "claims.csv", "dsd.csv",
@@ -187,6 +211,7 @@ def test_quick_run_writes_labelled_results(tmp_path):
     assert meta["data"]["source"] == "sample"
     assert meta["data"]["sizes"]["train"] == 300
     assert set(meta["seconds_per_section"]) == {"dsd"}
+    assert meta["jobs"]["count"] == 2 and meta["jobs"]["where"] == ["here"]
     assert "QUICK" in (out / "README.md").read_text()
     assert set(table["section"]) == {"dsd"}
 
@@ -194,7 +219,7 @@ def test_quick_run_writes_labelled_results(tmp_path):
 def test_notes_are_worded_from_the_run(run):
     """The notes give this run's sizes and the method; what the numbers show
     is the ledger's, not theirs."""
-    args, data, runs = run
+    args, (data, _), runs = run
     seconds = {"dropout": 600.0, "early_stopping": 300.0, "dsd": 900.0}
     text = script.notes(data, args, runs, seconds)
     assert "30 minutes a seed in this run" in text
@@ -323,12 +348,13 @@ def test_sections_train_once_per_seed():
     `--seeds`; each seed is a different network, and the table gives the
     mean and sd over them."""
     args = quick_args("--whole-set-seeds", "2", "--seeds", "3", "--train-limit",
-                      "300", "--dsd-epochs", "1,1,1")
+                      "300", "--dsd-epochs", "1,1,1", "--only", "dsd")
     for section in ("dropout", "early_stopping", "dsd"):
         assert list(script.seeds_of(section, args)) == [0, 1]
     assert list(script.seeds_of("augmentation", args)) == [0, 1, 2]
-    data = script.prepare_data(args, log=lambda _: None)
-    runs = script.run_section("dsd", data, args)
+    runs, seconds = script.run(script.prepare_data(args, log=lambda _: None), args)
+    assert set(runs) == set(seconds) == {"dsd"} and seconds["dsd"] > 0
+    runs = runs["dsd"]
     assert [r["seed"] for r in runs] == [0, 1]
     assert runs[0]["plain"]["curves"]["test"] != runs[1]["plain"]["curves"]["test"]
     table = script.headline_rows({"dsd": runs}, args).set_index("quantity")
@@ -419,9 +445,9 @@ INPUT_RUN = ["--seeds", "2", "--input-epochs", "4"]
 
 
 def input_noise_run():
-    args = quick_args(*INPUT_RUN)
-    data = script.prepare_data(args, log=lambda _: None)
-    return args, data, script.run_input_noise(data, args)
+    args = quick_args(*INPUT_RUN, "--only", "input_noise")
+    loaded = script.prepare_data(args, log=lambda _: None)
+    return args, loaded[0], script.run(loaded, args)[0]["input_noise"]
 
 
 @pytest.fixture(scope="module")
@@ -488,12 +514,36 @@ def test_input_noise_figure_golden():
 
 
 # ---------------------------------------------------------------------------
+# Every training a job: the same numbers wherever it trains.
+# ---------------------------------------------------------------------------
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_tables_of_local_workers(tmp_path):
+    """The same jobs on a LocalCluster of two one-thread workers and on two
+    local one-thread workers: the same table, CSV files and ledger, but for
+    the trainings' seconds. Early stopping's losses (not only accuracies)
+    would show any other initial weights or batch order."""
+    # 2 short jobs, early stopping on 2 seeds: the workers' start takes most
+    # of the time.
+    flags = ["--quick", "--data", "sample", "--only", "early_stopping",
+             "--train-limit", "300", "--max-epochs", "2", "--patience", "1",
+             "--whole-set-seeds", "2"]
+    (remote, _), (local, _), scheduler = cluster_and_local(script, flags, tmp_path)
+    pd.testing.assert_frame_equal(remote, local, check_exact=True)
+    written = sorted(os.listdir(tmp_path / "local"))
+    assert sorted(os.listdir(tmp_path / "remote")) == written
+    assert {"early_stopping.csv", "claims.csv"} <= set(written)
+    assert_same_files(tmp_path, [name for name in written if name.endswith(".csv")])
+    assert_jobs_ran(tmp_path, 2, scheduler)
+
+
+# ---------------------------------------------------------------------------
 # Any valid command completes.
 # ---------------------------------------------------------------------------
 def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     """One section (dropout), one training digit, one epoch, batch 1, drop
     rate 0: the run completes; what it cannot decide is not tested."""
-    ledger = completes_or_refused(script, tmp_path, capsys, ["--data", "sample"])
+    ledger = completes_or_refused(script, tmp_path, capsys,
+                                  ["--data", "sample", "--workers", "1"])
     assert ledger is not None
     status = dict(zip(ledger["claim"], ledger["status"]))
     why = dict(zip(ledger["claim"], ledger["why"]))

@@ -55,3 +55,14 @@ def cut_training_set(data, size, seed):
         data.description += (f"; training set cut to {size:,} digits "
                              f"(class-balanced, seed {seed})")
     return data
+
+
+def capped_with_small_set(data, limit, small_size, seed):
+    """`(data, (x_small, y_small))`: `data` (a `harness.data.Splits`) with
+    its training set cut to `limit` rows (`None`: whole; `cut_training_set`),
+    and a small training set of `small_size` of those rows, each drawn class
+    by class with `seed` (`stratified_subset`): the same rows in every
+    process."""
+    if limit:
+        cut_training_set(data, limit, seed)
+    return data, stratified_subset(data.x_train, data.y_train, small_size, seed=seed)

@@ -2,6 +2,8 @@
 
 import keras
 
+from harness.models.kernel_initializers import glorot_kernels
+
 L = keras.layers
 
 
@@ -26,7 +28,11 @@ def build_lenet5(dropout_rate=0.0, augmentation=(), classes=10, seed=None,
             called directly: call `model(x, training=False)` to predict
             (`fit`, `evaluate` and `predict` pass the flag themselves).
         classes: number of output logits.
-        seed: seed of the dropout layers.
+        seed: seed of the kernels' Glorot-uniform initializers (the weights
+            Keras's defaults draw after `keras.utils.set_random_seed(seed)`,
+            drawn from this seed alone: `harness.models.kernel_initializers`)
+            and of the dropout layers; `None`: Keras's defaults, seeded from
+            Python's global `random`.
         name: the model's name.
 
     Returns:
@@ -37,21 +43,42 @@ def build_lenet5(dropout_rate=0.0, augmentation=(), classes=10, seed=None,
             "Invalid value received for argument `dropout_rate`. Expected a "
             f"float in [0, 1). Received: dropout_rate={dropout_rate}"
         )
+    c1, c3, f5, f6, logits = (["glorot_uniform"] * 5 if seed is None
+                               else glorot_kernels(seed, 5))
     layers = [keras.Input((784,), name="pixels"), L.Reshape((28, 28, 1), name="image")]
     layers += list(augmentation)
     layers += [
-        L.Conv2D(6, 5, padding="same", activation="relu", name="c1"),
+        L.Conv2D(6, 5, padding="same", activation="relu", kernel_initializer=c1,
+                 name="c1"),
         L.MaxPooling2D(name="s2"),
-        L.Conv2D(16, 5, activation="relu", name="c3"),
+        L.Conv2D(16, 5, activation="relu", kernel_initializer=c3, name="c3"),
         L.MaxPooling2D(name="s4"),
         L.Flatten(name="flatten"),
-        L.Dense(120, activation="relu", name="f5"),
+        L.Dense(120, activation="relu", kernel_initializer=f5, name="f5"),
     ]
     if dropout_rate:
         layers.append(L.Dropout(dropout_rate, seed=seed, name="dropout_f5"))
-    layers.append(L.Dense(84, activation="relu", name="f6"))
+    layers.append(L.Dense(84, activation="relu", kernel_initializer=f6, name="f6"))
     if dropout_rate:
         layers.append(L.Dropout(dropout_rate, seed=None if seed is None else seed + 1,
                                 name="dropout_f6"))
-    layers.append(L.Dense(classes, name="logits"))
+    layers.append(L.Dense(classes, kernel_initializer=logits, name="logits"))
     return keras.Sequential(layers, name=name)
+
+
+def compiled_lenet5(seed, learning_rate, dropout_rate=0.0, augmentation=()):
+    """A fresh LeNet-5 (`build_lenet5`) from `seed` alone, compiled for
+    digits: Adam at `learning_rate`, softmax cross-entropy on its logits.
+
+    `keras.utils.set_random_seed(seed)` first (the batch order of `fit`),
+    then the kernels and dropout layers seeded by `seed` itself: the same
+    network and training whatever ran in this process before or draws from
+    Python's global `random` meanwhile. `augmentation`'s layers carry their
+    own seeds.
+    """
+    keras.utils.set_random_seed(seed)
+    model = build_lenet5(dropout_rate=dropout_rate, augmentation=augmentation,
+                         seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    return model

@@ -2,7 +2,11 @@ import numpy as np
 import pytest
 
 from harness.data.splits import Splits
-from harness.data.subsets import cut_training_set, stratified_subset
+from harness.data.subsets import (
+    capped_with_small_set,
+    cut_training_set,
+    stratified_subset,
+)
 
 
 def test_subset_keeps_class_shares_and_order():
@@ -38,3 +42,23 @@ def test_training_set_cut_in_place_said_in_the_description():
     # No smaller: whole, and nothing said.
     assert cut_training_set(data, 8, seed=1).description.count("cut") == 1
     assert len(data.x_train) == 8
+
+
+def test_capped_with_small_set_draws_the_small_set_from_the_capped_one():
+    labels = np.repeat(np.arange(2), [60, 40])
+    x = np.arange(100)[:, None]
+
+    def load():
+        return Splits(x, np.eye(2)[labels], x[:5], labels[:5], x[:5], labels[:5],
+                      "toy", "toy")
+
+    data, (x_small, y_small) = capped_with_small_set(load(), 50, 10, seed=3)
+    assert len(data.x_train) == 50 and data.y_train.sum(axis=0).tolist() == [30, 20]
+    assert y_small.sum(axis=0).tolist() == [6, 4]
+    assert set(x_small[:, 0]) <= set(data.x_train[:, 0])
+    again, (x_again, _) = capped_with_small_set(load(), 50, 10, seed=3)
+    np.testing.assert_array_equal(again.x_train, data.x_train)
+    np.testing.assert_array_equal(x_again, x_small)
+    whole, (x_whole_small, _) = capped_with_small_set(load(), None, 10, seed=3)
+    assert len(whole.x_train) == 100 and len(x_whole_small) == 10
+    assert not np.array_equal(x_whole_small, x_small)  # drawn from all 100 rows

@@ -1,8 +1,10 @@
+import random
+
 import keras
 import numpy as np
 import pytest
 
-from harness.models.lenet5 import build_lenet5
+from harness.models.lenet5 import build_lenet5, compiled_lenet5
 
 
 def test_lenet5_shape_and_dropout_layers():
@@ -29,3 +31,39 @@ def test_augmentation_runs_before_c1_and_only_in_training():
 def test_rejects_bad_rate():
     with pytest.raises(ValueError, match="dropout_rate"):
         build_lenet5(dropout_rate=1.0)
+
+
+def test_a_seed_gives_the_kernels_of_keras_defaults_and_ignores_the_global_random():
+    """With `seed`, the kernels are those Keras's default initializers draw
+    after `keras.utils.set_random_seed(seed)`, whatever else draws from
+    Python's global random (a Dask worker's threads do) before or between
+    builds; the dropout layers take no draw from it."""
+    keras.utils.set_random_seed(4)
+    defaults = build_lenet5()
+    random.random()
+    seeded = build_lenet5(dropout_rate=0.5, seed=4)
+    random.random()
+    again = build_lenet5(dropout_rate=0.5, seed=4)
+    kernels = ("c1", "c3", "f5", "f6", "logits")
+    for name in kernels:
+        expected = keras.ops.convert_to_numpy(defaults.get_layer(name).kernel)
+        for model in (seeded, again):
+            np.testing.assert_array_equal(model.get_layer(name).kernel, expected)
+    other = build_lenet5(seed=5)
+    assert not np.array_equal(other.get_layer("c1").kernel, seeded.get_layer("c1").kernel)
+
+
+def test_compiled_lenet5_is_the_same_network_from_the_same_seed():
+    first = compiled_lenet5(3, 0.01, dropout_rate=0.5)
+    random.random()
+    second = compiled_lenet5(3, 0.01, dropout_rate=0.5)
+    assert float(keras.ops.convert_to_numpy(first.optimizer.learning_rate)) == \
+        pytest.approx(0.01)
+    assert first.loss.from_logits
+    for a, b in zip(first.get_weights(), second.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    x = np.random.default_rng(0).uniform(size=(32, 784)).astype("float32")
+    y = np.eye(10, dtype="float32")[np.arange(32) % 10]
+    losses = [model.fit(x, y, epochs=2, batch_size=8, verbose=0).history["loss"]
+              for model in (first, second)]
+    assert losses[0] == losses[1]  # the same batch order and dropout masks

@@ -21,12 +21,14 @@ a README.md that shows them all.
 Run:
     python reproductions/toy_regression.py            # the full setting
     python reproductions/toy_regression.py --quick    # a short look, not it
+    python reproductions/toy_regression.py --workers 1  # every run in this process
     python reproductions/toy_regression.py --help
 
 SGD with momentum; the learning rate divided by 4 after 1/4, 1/2 and 3/4 of
 the epochs; errors measured after every epoch in inference mode.
 """
 
+import sys
 import time
 
 from harness.cli.arguments import (
@@ -43,7 +45,8 @@ from harness.cli.arguments import (
     settle_data,
 )
 from harness.cli.settings import Setting
-from harness.training.float_conditions import CONDITIONS, REFERENCE
+from harness.jobs import ONE_THREAD, Job, default_workers, run_jobs
+from harness.training.float_conditions import CONDITIONS, REFERENCE, beside_reference
 
 METHODS = ("baseline", "dropout", "batchnorm", "l2", "dropconnect")
 ALL_THREE = "all_three"  # dropout, batch norm and L2 in one model
@@ -86,6 +89,9 @@ PARAMETERS = (
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "toy_regression", PARAMETERS, data=True)
+    parser.add_argument("--workers", type=positive_int, default=None,
+                        help="processes training runs side by side, one core "
+                        "each (default: one per core; 1 trains in this process)")
     args = parser.parse_args(argv)
     args.methods = [m for m in args.only if m in METHODS]
     if not args.methods:
@@ -111,19 +117,22 @@ start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in wo
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from tqdm import tqdm  # noqa: E402
 
-from harness.analysis.error_fluctuation import first_epoch_at_most, fluctuation  # noqa: E402
-from harness.analysis.image_smoothness import roughness  # noqa: E402
+from harness.analysis.encoder_features import encoder_features  # noqa: E402
+from harness.analysis.error_curves import curve_measures  # noqa: E402
+from harness.analysis.error_fluctuation import first_epoch_at_most  # noqa: E402
 from harness.analysis.learned_function import rms_distance, total_variation_ratio  # noqa: E402
-from harness.analysis.over_seeds import seed_range, seed_statistics  # noqa: E402
+from harness.analysis.over_seeds import seed_means, seed_range  # noqa: E402
 from harness.analysis.reconstruction import reconstruction_errors  # noqa: E402
-from harness.analysis.unit_usage import unit_usage  # noqa: E402
 from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
 from harness.claims.measures import Cell, Derived, Final, FinalChange, Missing  # noqa: E402
 from harness.claims.rules import Above, AllOf, Below, Bespoke, Each, Lowest, Within  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
 from harness.data.toy_regression import make_toy_regression, true_function  # noqa: E402
+from harness.models.autoencoder import build_autoencoder  # noqa: E402
+from harness.models.regression_mlp import build_regression_mlp  # noqa: E402
 from harness.plotting import plot_weight_images  # noqa: E402
 from harness.plotting.reconstructions import plot_reconstructions  # noqa: E402
 from harness.plotting.regression_fits import plot_fits  # noqa: E402
@@ -134,12 +143,11 @@ from harness.results.writer import write_results  # noqa: E402
 from harness.training import Evaluator  # noqa: E402
 from harness.training.epoch_loop import train_epochs  # noqa: E402
 from harness.training.float_conditions import condition_tables, run_under_conditions  # noqa: E402
-from kreg.layers import DropConnectDense  # noqa: E402
-from kreg.regularizers import L2  # noqa: E402
 
 TITLES = {"baseline": "Baseline", "dropout": "Dropout", "batchnorm": "Batch norm",
           "l2": "L2", "dropconnect": "DropConnect", ALL_THREE: "Dropout + BN + L2"}
 SETTINGS = ("plain", "noise")
+LR_METHODS = ("baseline", "batchnorm")  # also at lr/16, plain input
 SETTING_TITLES = {"plain": "input [x, x^2, x^3, x^4]",
                   "noise": "input [x, x^2, x^3, x^4, n], n ~ N(0,1)"}
 ARTICLE_METHODS = ("baseline", "dropout", "batchnorm", "l2")  # not DropConnect
@@ -155,29 +163,14 @@ SIMILAR = 0.10
 # ===========================================================================
 def build_model(method, num_inputs, args, seed, learning_rate=None, dtype=None,
                 drop_rate=None, l2=None):
-    """`drop_rate` and `l2` default to `--dropout-rate` and `--l2`. All three
-    together: batch norm before dropout, its statistics not of dropped units."""
+    """`drop_rate` and `l2` default to `--dropout-rate` and `--l2`."""
     parts = {"dropout", "batchnorm", "l2"} if method == ALL_THREE else {method}
-    regularizer = (L2(args.l2 if l2 is None else l2, convention="textbook")
-                   if "l2" in parts else None)
-    drop_rate = args.dropout_rate if drop_rate is None else drop_rate
-    init = keras.initializers.GlorotUniform
-    x = inputs = keras.Input((num_inputs,), dtype=dtype)
-    for i in range(5):
-        if method == "dropconnect":
-            x = DropConnectDense(16, rate=args.dropout_rate, seed=seed + 100 + i,
-                                 kernel_initializer=init(seed + i), dtype=dtype)(x)
-        else:
-            x = keras.layers.Dense(16, kernel_initializer=init(seed + i),
-                                   kernel_regularizer=regularizer, dtype=dtype)(x)
-        if "batchnorm" in parts:  # Torch7's momentum 0.1 is Keras' 0.9
-            x = keras.layers.BatchNormalization(momentum=0.9, dtype=dtype)(x)
-        if "dropout" in parts:
-            x = keras.layers.Dropout(drop_rate, seed=seed + 100 + i, dtype=dtype)(x)
-        x = keras.layers.ReLU(dtype=dtype)(x)
-    outputs = keras.layers.Dense(1, kernel_initializer=init(seed + 5),
-                                 kernel_regularizer=regularizer, dtype=dtype)(x)
-    model = keras.Model(inputs, outputs, name=method)
+    model = build_regression_mlp(
+        num_inputs, seed, dtype=dtype, batchnorm="batchnorm" in parts,
+        dropout=(args.dropout_rate if drop_rate is None else drop_rate)
+        if "dropout" in parts else None,
+        l2=(args.l2 if l2 is None else l2) if "l2" in parts else None,
+        dropconnect=args.dropout_rate if method == "dropconnect" else None)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate or args.learning_rate,
                                                  momentum=args.momentum), loss="mse")
     return model
@@ -196,10 +189,8 @@ def train(method, data, args, learning_rate=None, dtype=None, quiet=False, seed=
     seed = args.seed if seed is None else seed
     keras.utils.set_random_seed(seed)
     lr = learning_rate or args.learning_rate
-    arrays = (data.features_train, data.y_train, data.features_test, data.y_test)
-    if dtype == "float64":
-        arrays = [a.astype(np.float64) for a in arrays]
-    x_train, y_train, x_test, y_test = arrays
+    x_train, y_train, x_test, y_test = (a.astype(dtype or a.dtype) for a in (
+        data.features_train, data.y_train, data.features_test, data.y_test))
     noise_rate = args.noise_dropout_rate if data.noise_feature else None
     model = build_model(method, x_train.shape[1], args, seed, lr, dtype, noise_rate, l2)
     label = (f"{method}{'' if lr == args.learning_rate else ' lr/16'}"
@@ -211,80 +202,73 @@ def train(method, data, args, learning_rate=None, dtype=None, quiet=False, seed=
         {"train_mse": Evaluator(model, x_train, y_train, measure="mse"),
          "test_mse": Evaluator(model, x_test, y_test, measure="mse")},
         decay_epochs(args.epochs), desc=f"{label:>14}", quiet=quiet)
-    curve, at_test = predict(model, data, GRID), predict(model, data)
-    return {"model": model, "history": history, "learning_rate": lr,
+    # The learned function over the grid (the noise input at its mean, 0),
+    # and at the test points (each with its own noise input, if any).
+    curve, at_test = (keras.ops.convert_to_numpy(model(x, training=False)).reshape(-1)
+                      for x in (data.mean_features(GRID), data.features_test))
+    return {"history": history, "learning_rate": lr,
             "prediction_curve": curve, "test_prediction": at_test,
             "test_rms_from_mean": rms_distance(at_test, true_function(data.x_test)),
             "curve_wiggle": total_variation_ratio(curve, true_function(GRID)),
             "seconds": time.perf_counter() - start}
 
 
-def predict(model, data, grid=None):
-    """The learned function at the test points (each with its own noise
-    input, if any) or over `grid` (the noise input at 0, its mean)."""
-    features = data.features_test
-    if grid is not None:
-        features = data.features(grid, seed=0)
-        if data.noise_feature:
-            features[:, -1] = 0.0
-    return keras.ops.convert_to_numpy(model(features, training=False)).reshape(-1)
-
-
 def summarize(result, epochs):
     """A run's row of measures, before the means over seeds (see the notes)."""
-    train_mse, test_mse = (np.asarray(result["history"][k])
-                           for k in ("train_mse", "test_mse"))
-    best, drops = int(np.argmin(test_mse)), decay_epochs(epochs)
-    return {"final_train_mse": float(train_mse[-1]),
-            "final_test_mse": float(test_mse[-1]),
-            "best_test_mse": float(test_mse[best]), "best_test_epoch": best + 1,
-            "test_rise_after_best": float(test_mse[-1] / test_mse[best] - 1),
-            "train_fall_after_best": float(1 - train_mse[-1] / train_mse[best]),
-            "fluctuation_test": fluctuation(test_mse, 5, drops[0]),
-            "fluctuation_train": fluctuation(train_mse, 5, drops[0]),
-            "fluctuation_test_late": fluctuation(test_mse, drops[2] + 5, epochs),
+    history = result["history"]
+    return {**curve_measures(history["train_mse"], history["test_mse"],
+                             decay_epochs(epochs)),
             **{k: result[k] for k in ("test_rms_from_mean", "curve_wiggle")},
             "runtime_s": result["seconds"]}
-
-
-def over_seeds(rows, keys):
-    """`rows` (one per run, with `seed`) as means and sds over the seeds; a
-    measure no run could make (too few epochs) is left out: the ledger names it."""
-    frame = pd.DataFrame(rows)
-    return seed_statistics(frame, keys, [c for c in frame.columns if c not in
-                                         (*keys, "seed") and frame[c].notna().any()])
 
 
 # ===========================================================================
 # 2. Experiment 1: the toy regression, plain input [x, x^2, x^3, x^4], each
 #    method on every training seed; 3. its variant with a noise feature.
 # ===========================================================================
-def run_toy(args):
-    """Every method in both settings, baseline and batch norm at lr/16, and
-    the sections run, on every training seed: the data sets, the first seed's
-    `runs` and `lr_runs` (the figures), and `{seed: {"runs", "lr_runs",
-    "sweep", "history"}}` (the tables)."""
-    datasets = {s: make_toy_regression(seed=args.seed, noise_feature=(s == "noise"))
-                for s in SETTINGS}
-    methods = args.methods + ([ALL_THREE] if args.all_three else [])
+def toy_datasets(args):
+    """Both settings' data, made from `--seed`: the same in every process."""
+    return {s: make_toy_regression(seed=args.seed, noise_feature=(s == "noise"))
+            for s in SETTINGS}
+
+
+def toy_job(_, setting, method, seed, learning_rate, l2, args, here):
+    """One toy model trained (a job), on its data made here (200 points)."""
+    return train(method, toy_datasets(args)[setting], args, learning_rate,
+                 quiet=not here, seed=seed, l2=l2)
+
+
+def toy_runs(args, seed):
+    """`seed`'s toy trainings, `(setting, method, seed, learning rate, L2)`
+    (`None`: the flag's): each method in both settings, baseline and batch
+    norm at lr/16, and L2 at the sweep's strengths (`--l2`: the L2 method's)."""
+    methods = args.methods + [ALL_THREE] * args.all_three
+    sweep = [l2 for l2 in dict.fromkeys(args.l2_sweep)
+             if args.sweep and not (l2 == args.l2 and "l2" in methods)]
+    return ([(s, m, seed, None, None) for s in SETTINGS for m in methods]
+            + [("plain", m, seed, args.learning_rate / 16, None)
+               for m in LR_METHODS if m in methods]
+            + [(s, "l2", seed, None, l2) for s in SETTINGS for l2 in sweep])
+
+
+def gather_toy(results, args):
+    """The toy jobs' results (by key) as `{seed: {"runs", "lr_runs", "sweep",
+    "history"}}`, in the flags' order whatever order the jobs finished in."""
     repeats = {}
     for seed in seed_range(args.seed, args.seeds):
-        runs = {s: {m: train(m, datasets[s], args, seed=seed) for m in methods}
+        done = [(key, results[("toy", *key)]) for key in toy_runs(args, seed)]
+        runs = {s: {k[1]: r for k, r in done if k[0] == s and k[3:] == (None, None)}
                 for s in SETTINGS}
-        lr_runs = {m: {"lr": runs["plain"][m],
-                       "lr/16": train(m, datasets["plain"], args, seed=seed,
-                                      learning_rate=args.learning_rate / 16)}
-                   for m in ("baseline", "batchnorm") if m in methods}
-        sweep = {(s, l2): train("l2", datasets[s], args, seed=seed, l2=l2)
-                 for s in SETTINGS for l2 in args.l2_sweep} if args.sweep else {}
+        lr_runs = {k[1]: {"lr": runs["plain"][k[1]], "lr/16": r}
+                   for k, r in done if k[3] is not None}
+        sweep = {(k[0], k[4]): r for k, r in done if k[4] is not None}
         every = [(s, m, r) for s in SETTINGS for m, r in runs[s].items()]
         every += [("plain", m, pair["lr/16"]) for m, pair in lr_runs.items()]
         history = [({"setting": s, "method": m, "seed": seed,
                      "learning_rate": r["learning_rate"]}, r["history"]) for s, m, r in every]
         repeats[seed] = {"runs": runs, "lr_runs": lr_runs, "sweep": sweep,
                          "history": history}
-    first = repeats[args.seed]
-    return datasets, first["runs"], first["lr_runs"], repeats
+    return repeats
 
 
 def epochs_to_good(results):
@@ -301,7 +285,7 @@ def build_table(repeats, args):
              "epochs_to_near_best": epochs_to_good(results)[m]}
             for seed, rep in repeats.items() for s, results in rep["runs"].items()
             for m, r in results.items()]
-    table = over_seeds(rows, ["setting", "method"])
+    table = seed_means(rows, ["setting", "method"])
     table.insert(2, "strength", [
         {"dropout": args.noise_dropout_rate if s == "noise" else args.dropout_rate,
          "dropconnect": args.dropout_rate, "l2": args.l2}.get(m, np.nan)
@@ -319,7 +303,7 @@ def sweep_tables(repeats, args):
                  for seed, rep in repeats.items() for s in SETTINGS
                  if "l2" in rep["runs"][s]})
     keyed = [(dict(zip(("setting", "l2", "seed"), key)), r) for key, r in runs.items()]
-    table = over_seeds([{**key, **summarize(r, args.epochs)} for key, r in keyed],
+    table = seed_means([{**key, **summarize(r, args.epochs)} for key, r in keyed],
                        ["setting", "l2"])
     return (table.sort_values(["setting", "l2"], ignore_index=True),
             history_table([(key, r["history"]) for key, r in keyed]))
@@ -501,63 +485,44 @@ NOISE_CLAIMS = [
 #    dropout 0.5 on the input (a denoising autoencoder) or on the embedding.
 # ===========================================================================
 AE_VARIANTS = ("none", "input_dropout", "hidden_dropout")
+SHOWN = 10  # test digits drawn beside their reconstructions
 AE_TITLES = {"none": "No regularization", "input_dropout": "Dropout 0.5 on the input",
              "hidden_dropout": "Dropout 0.5 on the embedding"}
 
 
-def build_autoencoder(variant, seed):
-    init = keras.initializers.GlorotUniform
-    x = inputs = keras.Input((784,))
-    if variant == "input_dropout":
-        x = keras.layers.Dropout(0.5, seed=seed)(x)
-    h = keras.layers.Dense(256, activation="relu", name="encoder",
-                           kernel_initializer=init(seed))(x)
-    if variant == "hidden_dropout":
-        h = keras.layers.Dropout(0.5, seed=seed)(h)
-    out = keras.layers.Dense(784, activation="sigmoid", name="decoder",
-                             kernel_initializer=init(seed + 1))(h)
-    model = keras.Model(inputs, out, name=variant)
+def train_autoencoder(data, variant, seed, args, here=True):
+    """One autoencoder trained on `data` (a job; `here`: with its progress
+    bar); `seed` sets the weights, batch order, dropout masks and the half of
+    each test image kept."""
+    keras.utils.set_random_seed(seed)
+    model = build_autoencoder(seed, input_dropout=0.5 * (variant == "input_dropout"),
+                              hidden_dropout=0.5 * (variant == "hidden_dropout"),
+                              name=variant)
     model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9),
                   loss="binary_crossentropy")
-    return model
-
-
-def train_autoencoder(variant, data, args, seed=None):
-    """Trains one autoencoder; `seed` (default `--seed`) sets the weights,
-    batch order, dropout masks and the half of each test image kept."""
-    seed = args.seed if seed is None else seed
-    keras.utils.set_random_seed(seed)
-    model, start = build_autoencoder(variant, seed), time.perf_counter()
+    start = time.perf_counter()
     train_epochs(model, data.x_train, data.x_train, args.ae_epochs, 32, seed, {},
-                 desc=f"ae {variant:>14}{'' if seed == args.seed else f' s{seed}'}")
+                 desc=f"ae {variant:>14}{'' if seed == args.seed else f' s{seed}'}",
+                 quiet=not here)
     seconds = time.perf_counter() - start
-    encoder = keras.Model(model.input, model.get_layer("encoder").output)
-    hidden = keras.ops.convert_to_numpy(encoder(data.x_test, training=False))
     recon, errors = reconstruction_errors(model, data.x_test, data.x_train, seed)
-    kernel = keras.ops.convert_to_numpy(model.get_layer("encoder").kernel)
-    positive = np.maximum(kernel, 0.0)
-    rough = roughness(positive)
-    shuffled = roughness(np.random.default_rng(seed).permuted(positive, axis=0))
-    return {"model": model, "reconstructions": recon, "encoder_kernel": kernel,
-            **errors, **unit_usage(hidden, kernel), "weight_roughness": rough,
-            "shuffled_roughness": shuffled, "relative_roughness": rough / shuffled,
-            "runtime_s": seconds}
+    kernel, features = encoder_features(model, data.x_test, seed)
+    return {"reconstructions": recon[:SHOWN], "encoder_kernel": kernel, **errors,
+            **features, "runtime_s": seconds}
 
 
-def run_autoencoders(data, args):
-    """Every autoencoder variant on every seed of `--ae-seeds`:
-    `{seed: {variant: result}}`, `--seed` first."""
-    return {seed: {v: train_autoencoder(v, data, args, seed) for v in AE_VARIANTS}
-            for seed in seed_range(args.seed, args.ae_seeds)}
+def load_quietly(data, seed):
+    """A worker's MNIST (the jobs' setup): read once, for its every job."""
+    return load_mnist(data, seed=seed, log=lambda _: None)
 
 
 def autoencoder_table(repeats):
     """One row per variant: each measure's mean and sd over the seeds."""
-    arrays = ("model", "reconstructions", "encoder_kernel")
+    arrays = ("reconstructions", "encoder_kernel")
     rows = [{"variant": v, "seed": seed,
              **{k: value for k, value in r.items() if k not in arrays}}
             for seed, results in repeats.items() for v, r in results.items()]
-    return over_seeds(rows, ["variant"])
+    return seed_means(rows, ["variant"])
 
 
 def autoencoder_figures(ae, ae_data, args):
@@ -569,7 +534,7 @@ def autoencoder_figures(ae, ae_data, args):
     figures = {"ae_reconstructions.png": plot_reconstructions(
         ae_data.x_test, {v: r["reconstructions"] for v, r in ae.items()},
         f"Test digits (row 1) and reconstructions: {', '.join(ae)}\n{label}; data: "
-        f"{ae_data.source}")}
+        f"{ae_data.source}", count=SHOWN)}
     for variant, result in ae.items():
         kernel = result["encoder_kernel"]
         figures[f"ae_weights_{variant}.png"] = plot_weight_images(
@@ -648,7 +613,7 @@ def learning_rate_table(repeats, args):
              "seed": seed, **summarize(r, args.epochs)}
             for seed, rep in repeats.items()
             for method, pair in rep["lr_runs"].items() for key, r in pair.items()]
-    return (over_seeds(rows, ["method", "rate", "learning_rate"]) if rows
+    return (seed_means(rows, ["method", "rate", "learning_rate"]) if rows
             else pd.DataFrame())
 
 
@@ -706,7 +671,7 @@ def caution_runs(dtype, args):
     """The noise-feature baseline and batch norm in `dtype`, on a condition."""
     data = make_toy_regression(seed=args.seed, noise_feature=True)
     runs = {m: train(m, data, args, dtype=dtype, quiet=True) for m in CAUTION_METHODS}
-    return {m: {**r["history"], "test_predictions": predict(r["model"], data).tolist()}
+    return {m: {**r["history"], "test_predictions": r["test_prediction"].tolist()}
             for m, r in runs.items()}
 
 
@@ -726,14 +691,11 @@ CHANGED, VAST = 0.05, 0.20
 
 def each_condition(make, machine_like=False):
     """Bespoke (`Each` has no exclusion): `make(condition)` for each condition
-    but the reference; `machine_like`: only those of its precision."""
+    beside the reference (`beside_reference`), or each machine-like one."""
     def decide(evidence):
         rows = evidence.frame("bn_caution", "condition", "dtype")
-        same = set(rows.loc[rows["condition"] == REFERENCE, "dtype"])
-        chosen = {f"{c}{' (machine-like)' if dtype in same else ''}": c
-                  for c, dtype in zip(rows["condition"], rows["dtype"])
-                  if c != REFERENCE and (dtype in same or not machine_like)}
-        if not chosen or not same:
+        chosen = beside_reference(rows["condition"], rows["dtype"], machine_like)
+        if not chosen:
             raise Missing("bn_caution.csv: the reference and a condition beside it")
         return AllOf({label: make(c) for label, c in chosen.items()}).decide(evidence)
 
@@ -800,6 +762,49 @@ def run_label(args):
     return marked_label(args, f"{args.epochs} epochs{seeds}")
 
 
+# Placement: a toy model is 5 x 16 units on 100 points, 5 steps an epoch, each
+# step a few dozen tiny operations bound by their overhead, not by arithmetic:
+# one thread a job, as many jobs side by side as cores (`--workers`). The
+# autoencoder (784-256-784, batches of 32) might gain from two threads: one
+# until the lead measures it on a quiet machine; each choice is one line.
+JOB_ENV = {"toy": ONE_THREAD, "autoencoder": ONE_THREAD}
+
+# Seconds a job takes, to hand out the longest first: a toy epoch, an
+# autoencoder step (the committed full run's runtime_s; all three guessed).
+TOY_EPOCH_COST = {"baseline": 0.0052, "dropout": 0.0060, "batchnorm": 0.0080,
+                  "l2": 0.0059, "dropconnect": 0.0068, ALL_THREE: 0.0095}
+AE_STEP_COST = {"none": 0.0011, "input_dropout": 0.0027, "hidden_dropout": 0.0024}
+
+
+def run(args, ae_data):
+    """Every training a job (`harness.jobs`), the longest first: the toy runs
+    (`gather_toy`) and `{seed: {variant: autoencoder}}`. With `--workers 1`
+    they train here; otherwise in worker processes (or on the Dask cluster
+    at `--scheduler`), each reading MNIST once. A job's numbers depend on its
+    arguments alone, not on where it trains or when it finishes."""
+    plan = [(("toy", *key), toy_job, key, TOY_EPOCH_COST[key[1]] * args.epochs)
+            for seed in seed_range(args.seed, args.seeds) for key in toy_runs(args, seed)]
+    ae_seeds = seed_range(args.seed, args.ae_seeds) if args.autoencoder else []
+    steps = args.ae_epochs * (len(ae_data.x_train) // 32) if ae_seeds else 0
+    plan += [(("autoencoder", v, seed), train_autoencoder, (v, seed), AE_STEP_COST[v] * steps)
+             for seed in ae_seeds for v in AE_VARIANTS]
+    args.workers = args.workers or default_workers(len(plan))
+    here = args.workers == 1 and not args.scheduler
+    jobs = [Job(key, function, (*job_args, args, here), {} if here else JOB_ENV[key[0]])
+            for key, function, job_args, _ in sorted(plan, key=lambda job: -job[3])]
+    setup, setup_args = ((None, ()) if not ae_seeds else ((lambda: ae_data), ()) if here
+                         else (load_quietly, (args.data, args.seed)))
+    results, envs = {}, [tuple(sorted(job.env.items())) for job in jobs]
+    with tqdm(total=len(jobs), desc="runs", unit="run", file=sys.stdout,
+              mininterval=2.0, dynamic_ncols=True, disable=here) as bar:
+        for env in dict.fromkeys(envs):  # one call an environment: a cluster's one
+            results.update(run_jobs(
+                [job for job, its in zip(jobs, envs) if its == env], args.workers, setup,
+                setup_args, on_result=lambda *_: bar.update(1), scheduler=args.scheduler))
+    return gather_toy(results, args), {seed: {v: results[("autoencoder", v, seed)]
+                                              for v in AE_VARIANTS} for seed in ae_seeds}
+
+
 def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args):
     label = run_label(args)
     figures = fit_figures(runs, datasets, label, args)
@@ -858,7 +863,7 @@ Notes on the comparison:
 """
 
 
-def metadata(args, ae_data, wall_seconds, seconds):
+def metadata(args, ae_data, wall_seconds):
     data = {"toy": "y = sin(2x) + x/2 + N(0, 0.3^2), x ~ U(-2, 2), 200 samples "
                    "100/100 (harness.data.toy_regression)",
             **{f"mnist_{key}": getattr(ae_data, key, None)
@@ -866,7 +871,7 @@ def metadata(args, ae_data, wall_seconds, seconds):
     return run_metadata("Chen, Does Dropout or Batch Normalization actually perform "
                         "better than L2 regularization? (UBC CPSC 522 wiki)", args,
                         run_label(args), data, decay_epochs=decay_epochs(args.epochs),
-                        seconds=seconds, wall_seconds=wall_seconds)
+                        wall_seconds=wall_seconds)
 
 
 def main(argv=None):
@@ -876,20 +881,16 @@ def main(argv=None):
     ae_data = (settle_data(args, load_mnist(args.data, seed=args.seed))
                if args.autoencoder else None)
     print(f"[kreg] {run_label(args)}; methods: {', '.join(args.methods)}")
-    datasets, runs, lr_runs, repeats = run_toy(args)
-    ae = run_autoencoders(ae_data, args) if ae_data is not None else {}
+    repeats, ae = run(args, ae_data)
     caution = (run_under_conditions(caution_runs, (args,), args.conditions)
                if args.caution else {})
     tables, csv_files = result_tables(repeats, caution, ae, args)
-    seconds = {f"{s}.{m}": r["seconds"] for s, rs in runs.items()
-               for m, r in rs.items()}
-    seconds.update({f"autoencoder.{v}.seed{seed}": r["runtime_s"]
-                    for seed, results in ae.items() for v, r in results.items()})
+    first = repeats[args.seed]
     write_results(
         args.out, "Dropout vs batch norm vs L2 (Chen, UBC CPSC 522)", run_label(args),
-        tables, make_figures(runs, datasets, lr_runs, caution, ae.get(args.seed, {}),
-                             ae_data, args),
-        metadata(args, ae_data, time.perf_counter() - wall_start, seconds),
+        tables, make_figures(first["runs"], toy_datasets(args), first["lr_runs"], caution,
+                             ae.get(args.seed, {}), ae_data, args),
+        metadata(args, ae_data, time.perf_counter() - wall_start),
         NOTES, csv_files=csv_files, claims=claims)
     return tables[0][1]
 

@@ -2,17 +2,20 @@
 
 One short deterministic run (200 epochs; baseline, dropout and batch norm in
 both settings, the lr/16 pair, one float64 caution subprocess and a 2-epoch
-autoencoder) is shared by the golden, the claims and the figure goldens.
+autoencoder), its jobs trained in this process, is shared by the golden, the
+claims and the figure goldens.
 """
 
 import argparse
 
 import numpy as np
+import pandas as pd
 import pytest
 import toy_regression as script
 
 from harness.claims.ledger import STATUSES
 from harness.data import load_mnist
+from harness.jobs.runner import take_job_log
 from harness.results.tables import read_tables
 from harness.training.float_conditions import condition_tables, run_under_conditions
 from tests.reproductions.goldens import check_golden
@@ -22,19 +25,21 @@ from tests.reproductions.stored_numbers import stored
 # The golden's short run keeps dropout at 0.1 with the noise feature, the
 # setting it was recorded with (the full setting now uses the figure name's
 # 0.12; the seeds run below covers that).
-SHORT_RUN = ["--quick", "--epochs", "200", "--only", "baseline,dropout,batchnorm",
-             "--ae-epochs", "2", "--noise-dropout-rate", "0.1", "--data", "sample",
-             "--seed", "0"]
+SHORT_RUN = ["--quick", "--epochs", "200", "--only",
+             "baseline,dropout,batchnorm,autoencoder", "--ae-epochs", "2",
+             "--noise-dropout-rate", "0.1", "--data", "sample", "--seed", "0",
+             "--workers", "1"]
 
 
 def short_run(caution=True):
     args = script.parse_args(SHORT_RUN)
-    datasets, runs, lr_runs, repeats = script.run_toy(args)
+    data = load_mnist("sample", seed=0, log=lambda _: None)
+    repeats, ae = script.run(args, data)
     caution = (run_under_conditions(script.caution_runs, (args,), ["float64"],
                                     progress=False) if caution else {})
-    data = load_mnist("sample", seed=0, log=lambda _: None)
-    ae = script.run_autoencoders(data, args)
-    return args, datasets, runs, lr_runs, caution, ae, data, repeats
+    first = repeats[args.seed]
+    return (args, script.toy_datasets(args), first["runs"], first["lr_runs"], caution,
+            ae, data, repeats)
 
 
 @pytest.fixture(scope="module")
@@ -148,18 +153,13 @@ def test_same_seed_same_numbers(run):
 def figure_numbers():
     """What the figures are drawn from, without the models."""
     args, datasets, runs, lr_runs, caution, ae, data, _ = short_run()
-
-    def numbers(result):
-        return {k: v for k, v in result.items() if k != "model"}
-
     return {
-        "runs": {s: {m: numbers(r) for m, r in rs.items()} for s, rs in runs.items()},
+        "runs": runs,
         "datasets": {s: argparse.Namespace(x_train=d.x_train, y_train=d.y_train,
                                            x_test=d.x_test, y_test=d.y_test,
                                            noise_feature=d.noise_feature)
                      for s, d in datasets.items()},
-        "lr_runs": {m: {k: numbers(r) for k, r in pair.items()}
-                    for m, pair in lr_runs.items()},
+        "lr_runs": lr_runs,
         "caution": caution,
         "ae": {v: {"reconstructions": r["reconstructions"][:10],
                    "encoder_kernel": r["encoder_kernel"]} for v, r in ae[0].items()},
@@ -187,7 +187,7 @@ def test_figure_golden(figures, name):
 
 def test_metadata_records_the_mnist_file_hashes(run):
     args, data = run[0], run[6]
-    record = script.metadata(args, data, 1.0, {})["data"]
+    record = script.metadata(args, data, 1.0)["data"]
     assert data.files and record["mnist_files"] == data.files
     assert all(f["sha256"] for f in record["mnist_files"])
     assert record["mnist_sizes"] == data.sizes
@@ -390,7 +390,8 @@ def test_a_batch_larger_than_the_data_is_refused(capsys):
 # three together.
 # ---------------------------------------------------------------------------
 SEEDS_RUN = ["--quick", "--epochs", "40", "--only", "baseline,dropout,batchnorm,l2_sweep",
-             "--seeds", "2", "--l2-sweep", "1", "--data", "sample", "--seed", "0"]
+             "--seeds", "2", "--l2-sweep", "1", "--data", "sample", "--seed", "0",
+             "--workers", "1"]
 SWEEP_CLAIM = ("L2 at the figure names' weight (\"L2-1\", read as 1 in "
                "0.5 * l2 * sum(W^2)) performs very well, in both settings")
 
@@ -398,15 +399,16 @@ SWEEP_CLAIM = ("L2 at the figure names' weight (\"L2-1\", read as 1 in "
 @pytest.fixture(scope="module")
 def seeds_run(tmp_path_factory):
     args = script.parse_args(SEEDS_RUN)
-    _, runs, _, repeats = script.run_toy(args)
+    repeats, ae = script.run(args, None)
+    assert ae == {}  # no autoencoder section
     frames, csv_files = script.result_tables(repeats, {}, {}, args)
-    return args, runs, repeats, written(tmp_path_factory.mktemp("toy_seeds"), frames,
+    return args, repeats[0]["runs"], repeats, written(tmp_path_factory.mktemp("toy_seeds"), frames,
                                         csv_files)
 
 
 def test_tables_are_means_and_sds_over_the_training_seeds(seeds_run):
     args, runs, repeats, tables = seeds_run
-    assert sorted(repeats) == [0, 1] and runs is repeats[0]["runs"]
+    assert sorted(repeats) == [0, 1]
     t = tables["table"].set_index(["setting", "method"])
     assert (t["seeds"] == 2).all() and (t["fluctuation_test_sd"] > 0).all()
     own = [script.summarize(repeats[seed]["runs"]["plain"]["dropout"],
@@ -426,6 +428,38 @@ def test_tables_are_means_and_sds_over_the_training_seeds(seeds_run):
     assert len(sweep) == 2 * 2 * args.epochs
     # Epochs to a good solution: the best method's is at most its best epoch.
     assert (t["epochs_to_near_best"] <= t["best_test_epoch"] + 1e-9).any()
+
+
+def test_every_training_is_a_job_of_its_own():
+    """The full setting's toy jobs: each method and all three in both
+    settings, baseline and batch norm at lr/16, L2 at the sweep's three
+    strengths, on each of 3 seeds, every one once."""
+    args = script.parse_args(["--data", "sample"])
+    keys = [key for seed in (0, 1, 2) for key in script.toy_runs(args, seed)]
+    assert len(set(keys)) == len(keys) == 3 * (6 * 2 + 2 + 3 * 2)
+    assert {key[2] for key in keys} == {0, 1, 2}
+    # A strength given twice is trained once; --l2 is the L2 method's run.
+    again = script.parse_args(["--data", "sample", "--l2-sweep", "0.001,1,1"])
+    assert [k for k in script.toy_runs(again, 0) if k[4] is not None] == [
+        ("plain", "l2", 0, None, 1.0), ("noise", "l2", 0, None, 1.0)]
+    # Without the L2 method, the sweep trains --l2 itself.
+    alone = script.parse_args(["--data", "sample", "--only", "baseline,l2_sweep",
+                               "--l2-sweep", "0.001"])
+    assert {k[4] for k in script.toy_runs(alone, 0)} == {None, 0.001}
+
+
+def test_results_are_gathered_by_key_whatever_order_the_jobs_end_in(rng):
+    args = script.parse_args(SEEDS_RUN)
+    keys = [("toy", *key) for seed in (0, 1) for key in script.toy_runs(args, seed)]
+    results = {key: toy_result(40, 0.1 + i / 100, rng) for i, key in enumerate(keys)}
+    forward = script.gather_toy(results, args)
+    backward = script.gather_toy(dict(reversed(results.items())), args)
+    assert forward[1]["lr_runs"]["batchnorm"]["lr/16"] is results[
+        ("toy", "plain", "batchnorm", 1, args.learning_rate / 16, None)]
+    assert forward[0]["sweep"][("noise", 1.0)] is results[("toy", "noise", "l2", 0, None, 1.0)]
+    for (name, a, _), (_, b, _) in zip(*(script.result_tables(r, {}, {}, args)[0]
+                                         for r in (forward, backward))):
+        pd.testing.assert_frame_equal(a, b, check_exact=True, obj=name)
 
 
 def test_all_three_model_holds_each_regularizer(seeds_run):
@@ -461,7 +495,8 @@ def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     """Four epochs (no window for a fluctuation), one method, one seed, a
     batch of one: the run completes; what it cannot decide is not tested,
     and says what is missing."""
-    ledger_frame = completes_or_refused(script, tmp_path, capsys, ["--data", "sample"])
+    ledger_frame = completes_or_refused(script, tmp_path, capsys,
+                                        ["--data", "sample", "--workers", "1"])
     assert ledger_frame is not None
     status = dict(zip(ledger_frame["claim"], ledger_frame["status"]))
     why = dict(zip(ledger_frame["claim"], ledger_frame["why"]))
@@ -523,3 +558,39 @@ def test_analysis_of_degenerate_outputs(tmp_path, rng):
     figures = script.make_figures(runs, datasets, lr_runs, caution, one, data, args)
     assert {"predictions_plain.png", "errors_noise.png", "learning_rate.png",
             "bn_caution.png", "ae_reconstructions.png"} <= set(figures)
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_tables_of_local_workers():
+    """Every training a job: on a LocalCluster of two one-thread workers and
+    on two local one-thread workers, the same tables and curves, to the bit,
+    but for the runs' seconds. The runs with dropout and the autoencoders
+    show that no draw reads a global generator (a Dask worker's own threads
+    draw from Python's `random` while a job runs)."""
+    distributed = pytest.importorskip("distributed", reason="Dask is the cluster extra")
+    # 5 short jobs: dropout in both settings and the 3 autoencoders (their
+    # workers' start, with MNIST, takes most of the time); the run's tables,
+    # not its figures.
+    flags = ["--quick", "--data", "sample", "--epochs", "40", "--only",
+             "dropout,autoencoder", "--ae-epochs", "1"]
+    data = load_mnist("sample", seed=0, log=lambda _: None)
+
+    def tables(where):
+        args = script.parse_args(flags + where)
+        take_job_log()  # this run's jobs only
+        repeats, ae = script.run(args, data)
+        frames, csv_files = script.result_tables(repeats, {}, ae, args)
+        return {name: frame for name, frame, _ in frames} | csv_files, take_job_log()
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote, remote_jobs = tables(["--scheduler", cluster.scheduler_address])
+    local, local_jobs = tables(["--workers", "2"])
+    assert sorted(remote) == sorted(local) == ["autoencoder", "history", "table"]
+    for name, frame in local.items():
+        pd.testing.assert_frame_equal(remote[name].filter(regex="^(?!runtime_s)"),
+                                      frame.filter(regex="^(?!runtime_s)"),
+                                      check_exact=True, obj=name)
+    assert remote_jobs["count"] == local_jobs["count"] == 5
+    assert remote_jobs["where"] == [cluster.scheduler_address]
+    assert local_jobs["where"] == ["local workers"]

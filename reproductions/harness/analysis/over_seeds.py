@@ -39,6 +39,17 @@ def seed_statistics(runs, by, columns):
     return pd.DataFrame(rows)
 
 
+def seed_means(rows, by):
+    """`seed_statistics` of `rows` (dicts, one per run, with `seed`) over
+    each of their other columns, the measures; a measure no run could make
+    (NaN in every row: a window too short, say) is left out, so that a
+    ledger names it missing rather than deciding on NaN."""
+    frame = pd.DataFrame(rows)
+    by = [by] if isinstance(by, str) else list(by)
+    return seed_statistics(frame, by, [c for c in frame.columns if c not in
+                                       (*by, "seed") and frame[c].notna().any()])
+
+
 def mean_and_sd(frame, column):
     """`(mean, sd)` of a column of a `seed_statistics` frame's single row,
     the sd NaN where the frame has none (a table written by one seed)."""

@@ -38,6 +38,14 @@ class ToyRegression:
         column, if any, is drawn afresh from N(0, 1) with `seed`."""
         return polynomial_features(x, self.noise_feature, np.random.default_rng(seed))
 
+    def mean_features(self, x):
+        """Network inputs for `x` with the noise column, if any, at its mean,
+        0: what a model gives for them is its learned function of `x`."""
+        features = self.features(x, seed=0)
+        if self.noise_feature:
+            features[:, -1] = 0.0
+        return features
+
 
 def polynomial_features(x, noise_feature, rng):
     x = np.asarray(x, dtype=np.float64).reshape(-1)

@@ -12,11 +12,9 @@ import os
 import sys
 
 import numpy as np
-import pandas as pd
 from tqdm import tqdm
 
 from harness.jobs import Job, run_jobs
-from harness.results.history_table import history_table
 
 REFERENCE = "reference"
 CONDITIONS = {
@@ -67,12 +65,30 @@ def changes(curve, predictions, reference_curve, reference_predictions):
             "first_epoch_differing": int(np.argmax(differ) + 1) if differ.any() else 0}
 
 
+def beside_reference(conditions, dtypes, machine_like=False, reference=REFERENCE):
+    """`{label: condition}`: each of `conditions` (with their `dtypes`, as
+    `condition_tables` writes them) but the reference, labelled
+    "(machine-like)" where it keeps the reference's precision (threads and
+    oneDNN stand in for another machine's CPU; float64 does not); with
+    `machine_like`, those only. Empty where the reference is missing."""
+    pairs = list(zip(conditions, dtypes))
+    same = {dtype for condition, dtype in pairs if condition == reference}
+    return {f"{c}{' (machine-like)' if dtype in same else ''}": c for c, dtype in pairs
+            if same and c != reference and (dtype in same or not machine_like)}
+
+
 def condition_tables(runs, methods, reference=REFERENCE):
     """`runs` (`run_under_conditions`'s, each method's run a dict of
     `test_mse` and `train_mse` curves and `test_predictions`) as two tables:
     one row per condition and method, with what the condition changed
     against the `reference` run (the first run where it is missing), and
     every run's curves, a row per epoch."""
+    # pandas on use: a script names CONDITIONS in its command line, which
+    # answers before the heavy stack loads.
+    import pandas as pd
+
+    from harness.results.history_table import history_table
+
     base = runs.get(reference) or next(iter(runs.values()))
     rows, curves = [], []
     for name, run in runs.items():

@@ -5,6 +5,7 @@ import pytest
 from harness.analysis.over_seeds import (
     mean_and_sd,
     per_seed,
+    seed_means,
     seed_range,
     seed_statistics,
 )
@@ -44,3 +45,14 @@ def test_seed_range_starts_at_the_first_seed():
     assert seed_range(0, 3) == [0, 1, 2]
     assert seed_range(7, 1) == [7]
     assert seed_range(5, 2) != seed_range(0, 2)
+
+
+def test_seed_means_leave_out_a_measure_no_run_made():
+    rows = [{"variant": "a", "seed": 0, "loss": 1.0, "window": np.nan, "late": np.nan},
+            {"variant": "a", "seed": 1, "loss": 3.0, "window": np.nan, "late": 2.0}]
+    means = seed_means(rows, "variant")
+    assert list(means.columns) == ["variant", "loss", "loss_sd", "late", "late_sd",
+                                   "seeds"]
+    assert means.loc[0, "loss"] == 2.0 and means.loc[0, "seeds"] == 2
+    assert means.loc[0, "loss_sd"] == pytest.approx(np.sqrt(2))
+    assert np.isnan(means.loc[0, "late"])  # made by one run: a NaN mean, named

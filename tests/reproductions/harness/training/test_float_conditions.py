@@ -9,6 +9,7 @@ import pytest
 from harness.training.float_conditions import (
     CONDITIONS,
     REFERENCE,
+    beside_reference,
     changes,
     condition_tables,
     run_under_conditions,
@@ -60,3 +61,14 @@ def test_condition_tables_compare_with_the_reference_and_keep_the_curves():
     # Without a reference run, the first run is the reference.
     alone, _ = condition_tables({"float64": run("float64", "float64", 1.5)}, ["m"])
     assert alone["max_relative_curve_change"].item() == 0.0
+
+
+def test_conditions_beside_the_reference_and_the_machine_like_ones():
+    conditions = ["reference", "intra_threads_1", "float64", "onednn_off"]
+    dtypes = ["float32", "float32", "float64", "float32"]
+    assert beside_reference(conditions, dtypes) == {
+        "intra_threads_1 (machine-like)": "intra_threads_1", "float64": "float64",
+        "onednn_off (machine-like)": "onednn_off"}
+    assert list(beside_reference(conditions, dtypes, machine_like=True).values()) == [
+        "intra_threads_1", "onednn_off"]
+    assert beside_reference(conditions[1:], dtypes[1:]) == {}  # no reference

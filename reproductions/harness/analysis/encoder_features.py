@@ -1,0 +1,40 @@
+"""What an autoencoder's encoder learned: how many of its units it uses,
+and how rough its weight images are.
+
+Article 003 reads its autoencoders' weight images by eye: "random noise",
+"more like strokes", features "not being used (all black)". These are the
+numbers its ledger decides those words by (`unit_usage`, `roughness`).
+"""
+
+import keras
+import numpy as np
+
+from harness.analysis.image_smoothness import roughness
+from harness.analysis.unit_usage import unit_usage
+
+
+def encoder_features(model, images, seed, layer="encoder"):
+    """The encoder's kernel and its measures on `images`.
+
+    Args:
+        model: an autoencoder whose `layer` (a `Dense`) is the embedding.
+        images: `(n, side*side)` square images to encode (in inference
+            mode).
+        seed: draws the shuffle of the pixels.
+        layer: the encoder layer's name.
+
+    Returns:
+        `(kernel, measures)`: the `(pixels, units)` kernel, and `unit_usage`'s
+        shares with `weight_roughness` (the roughness of the positive
+        weights, as the figures draw them), `shuffled_roughness` (the same
+        with each image's pixels shuffled) and `relative_roughness`, their
+        ratio: about 1 for noise-like images, well below for strokes.
+    """
+    encoder = keras.Model(model.input, model.get_layer(layer).output)
+    hidden = keras.ops.convert_to_numpy(encoder(np.asarray(images), training=False))
+    kernel = keras.ops.convert_to_numpy(model.get_layer(layer).kernel)
+    positive, side = np.maximum(kernel, 0.0), round(np.sqrt(len(kernel)))
+    rough = roughness(positive, side)
+    shuffled = roughness(np.random.default_rng(seed).permuted(positive, axis=0), side)
+    return kernel, {**unit_usage(hidden, kernel), "weight_roughness": rough,
+                    "shuffled_roughness": shuffled, "relative_roughness": rough / shuffled}

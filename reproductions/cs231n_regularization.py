@@ -90,9 +90,6 @@ PARAMETERS = (
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "cs231n_regularization", PARAMETERS, data=True)
-    parser.add_argument("--workers", type=positive_int, default=None,
-                        help="processes training networks side by side, one core "
-                        "each (default: one per core; 1 trains in this process)")
     return finish(parser, parser.parse_args(argv))
 
 

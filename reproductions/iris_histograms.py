@@ -56,7 +56,6 @@ not state its strength; `--strength` is ours.
 """
 
 import operator
-import random
 import sys
 import time
 
@@ -102,9 +101,6 @@ PARAMETERS = (
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "iris_histograms", PARAMETERS)
-    parser.add_argument("--workers", type=positive_int, default=None,
-                        help="processes training runs side by side, one core "
-                        "each (default: one per core; 1 trains in this process)")
     args = parser.parse_args(argv)
     # At most one worker a run (the histograms' and the sweep's).
     args.workers = args.workers or default_workers(
@@ -141,6 +137,7 @@ from harness.claims.rules import (  # noqa: E402
     Paired,
 )
 from harness.cli.run import run_script  # noqa: E402
+from harness.models.kernel_initializers import glorot_kernels  # noqa: E402
 from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
@@ -221,18 +218,6 @@ def tf1_penalty(kind, strength, model):
     if kind == "l2":
         return strength * sum(float(np.square(w).sum()) for w in weights) / 2
     return 0.0
-
-
-def glorot_kernels(seed, count):
-    """The run's `count` Glorot-uniform kernel initializers, in the order of
-    the layers. Their seeds are those Keras's default initializers draw from
-    Python's global `random` after `keras.utils.set_random_seed(seed)` (the
-    same weights), drawn from a `random.Random` of the run's own: in a Dask
-    worker other threads draw from the global `random` while a job runs, and
-    the weights would depend on their timing, not on the seed alone."""
-    draws = random.Random(seed)
-    return [keras.initializers.GlorotUniform(seed=draws.randint(1, int(1e9)))
-            for _ in range(count)]
 
 
 def build_model(kind, strength, args, seed):

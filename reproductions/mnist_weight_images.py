@@ -91,9 +91,6 @@ PARAMETERS = (
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "mnist_weight_images", PARAMETERS, data=True)
-    parser.add_argument("--workers", type=positive_int, default=None,
-                        help="processes training runs side by side, one core "
-                        "each (default: one per core; 1 trains in this process)")
     args = parser.parse_args(argv)
     args.workers = args.workers or default_workers(args.seeds * len(args.variants))
     if args.eval_every > args.steps:

@@ -82,9 +82,6 @@ def parse_args(argv=None):
     parser = script_parser(__doc__, "regularization_intuition", PARAMETERS)
     parser.add_argument("--eval-every", type=positive_int, default=None,
                         help="steps between loss measurements (default steps/40)")
-    parser.add_argument("--workers", type=positive_int, default=None,
-                        help="processes training side by side, one core each "
-                        "(default: one per core; 1 trains in this process)")
     args = parser.parse_args(argv)
     args.eval_every = args.eval_every or max(1, args.steps // 40)
     args.l2_values = sorted(set(args.l2_values))

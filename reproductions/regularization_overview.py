@@ -117,8 +117,6 @@ THREADS_PER_JOB = 1
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "regularization_overview", PARAMETERS, data=True)
-    parser.add_argument("--workers", type=positive_int, default=None, help="processes "
-                        "training side by side (default: one per core; 1: this one)")
     args = parser.parse_args(argv)
     variants = 1 + len(set(args.input_drop_rates)) + len(set(args.input_noise_sds))
     jobs = sum(len(ARMS.get(section, range(variants))) * seed_count(section, args)

@@ -89,9 +89,6 @@ PARAMETERS = (
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "toy_regression", PARAMETERS, data=True)
-    parser.add_argument("--workers", type=positive_int, default=None,
-                        help="processes training runs side by side, one core "
-                        "each (default: one per core; 1 trains in this process)")
     args = parser.parse_args(argv)
     args.methods = [m for m in args.only if m in METHODS]
     if not args.methods:

@@ -19,6 +19,7 @@ from harness.cli.settings import add_settings, differences
 from harness.cli.version import kreg_version
 from harness.data.mnist import DATA_CHOICES, check_data_argument
 from harness.data.mnist_files import MnistDataError
+from harness.jobs.runner import take_job_log
 
 
 def _describe(kind, low, high, low_open, high_open):
@@ -165,9 +166,14 @@ def scheduler_address(text):
     return text
 
 
-def add_scheduler(parser):
-    """`--scheduler`, which every script and `python -m reproductions`
-    take: where the jobs train (default: this machine)."""
+def add_job_placement(parser):
+    """`--workers` and `--scheduler`, which every script and `python -m
+    reproductions` take: how many processes train the jobs side by side
+    on this machine, or the Dask cluster that trains them instead."""
+    parser.add_argument(
+        "--workers", type=positive_int, default=None,
+        help="processes training jobs side by side on this machine, one core "
+        "each (default: one per core; 1 trains in this process)")
     parser.add_argument(
         "--scheduler", type=scheduler_address, default=None,
         help="a Dask scheduler, tcp://HOST:PORT: its cluster trains the jobs "
@@ -239,7 +245,7 @@ def script_parser(doc, name, settings, quick_flag=True, data=False):
         "--seed", type=non_negative_int, default=0,
         help="random seed; same seed, same machine, same numbers (default: 0)",
     )
-    add_scheduler(parser)
+    add_job_placement(parser)
     parser.add_argument("--version", action="version",
                         version=f"{name}.py (kreg {kreg_version()})")
     add_settings(parser, parser.settings)
@@ -283,6 +289,7 @@ def finish(parser, args):
         args.out = resolve_output(args.out, parser.script_name, args.full_setting)
     except (PermissionError, FileExistsError) as e:
         parser.error(f"argument --out: {e}")
+    take_job_log()  # a new run: its metadata lists its own jobs, none before
     return args
 
 

@@ -28,7 +28,7 @@ import sys
 import time
 
 from harness.articles import SCRIPTS, script_named, script_names
-from harness.cli.arguments import add_scheduler, data_source
+from harness.cli.arguments import add_job_placement, data_source
 from harness.cli.one_line_parser import ScriptParser
 from harness.cli.version import kreg_version
 from harness.results.atomic_dir import check_writable_parent
@@ -55,7 +55,7 @@ def parse_args(argv=None):
         help="MNIST for the scripts that use it (as their --data: auto, keras, "
         "tfds, sample, an .npz or a folder of the IDX files; default: each "
         "script's own, auto)")
-    add_scheduler(parser)
+    add_job_placement(parser)
     parser.add_argument(
         "--out-root", default=None,
         help="write each script's results to OUT_ROOT/<script> instead of "
@@ -106,9 +106,10 @@ def results_folder(name, quick, out_root=None):
     return f"results/quick/{name}/" if quick else f"results/{name}/"
 
 
-def run_scripts(names, quick, data=None, out_root=None, scheduler=None):
-    """Runs each script in a fresh process (its jobs on the Dask cluster at
-    `scheduler`, if given); returns the summary rows."""
+def run_scripts(names, quick, data=None, out_root=None, scheduler=None, workers=None):
+    """Runs each script in a fresh process (its jobs in `workers` local
+    processes, or on the Dask cluster at `scheduler`, if given); returns the
+    summary rows."""
     rows = []
     for i, name in enumerate(names, 1):
         command = [sys.executable, str(HERE / f"{name}.py")]
@@ -121,6 +122,8 @@ def run_scripts(names, quick, data=None, out_root=None, scheduler=None):
             command += ["--out", os.path.join(out_root, name)]
         if scheduler is not None:
             command += ["--scheduler", scheduler]
+        if workers is not None:
+            command += ["--workers", str(workers)]
         shown = " ".join([f"python reproductions/{name}.py"] + command[2:])
         print(f"\n=== [{i}/{len(names)}] {shown}", flush=True)
         started, since = time.monotonic(), time.time()
@@ -203,6 +206,6 @@ def main(argv=None):
         rederive_ledgers(args.scripts, args.quick, args.out_root)
         return 0
     rows = run_scripts(args.scripts, args.quick, args.data, args.out_root,
-                       args.scheduler)
+                       args.scheduler, args.workers)
     print_summary(rows)
     return 0 if all(code == 0 for _, code, _, _ in rows) else 1

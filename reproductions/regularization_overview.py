@@ -48,7 +48,8 @@ from harness.cli.arguments import (
     settle_data,
 )
 from harness.cli.settings import Setting
-from harness.training.arm_jobs import run_arms, threads_env, workers_for
+from harness.jobs import threads_env, workers_for
+from harness.training.arm_jobs import run_arms
 
 SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd", "input_noise")
 # Sections trained once per seed on the whole training set; the others train

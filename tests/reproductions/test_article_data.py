@@ -122,9 +122,8 @@ def test_every_mnist_script_settles_its_data_before_training(script, offline,
     monkeypatch.setattr("keras.Model.fit", started)
     before = tree_digest(offline)
     # In this process, where the stand-ins are (the flag keeps the full setting).
-    in_process = ["--workers", "1"] if script is mnist_weight_images else []
     with pytest.raises(TrainingStarted):
-        script.main(in_process)
+        script.main(["--workers", "1"])
     said = capsys.readouterr().out
     assert (f"[kreg] SHORTENED run: the data are sample, not the article's "
             f"data; results go to {offline / 'quick' / script.__name__}") in said

@@ -22,6 +22,9 @@ from harness.articles import script_names
 from harness.results.tables import read_tables
 from tests.reproductions import ledger_perturbations as perturb
 
+# Hundreds of derivations a script: `pytest -m slow`, a CI step of its own.
+pytestmark = pytest.mark.slow
+
 RESULTS = pathlib.Path(__file__).resolve().parents[2] / "results"
 DRAWS = 20
 

@@ -89,6 +89,7 @@ def test_same_seed_same_numbers(run):
                                           err_msg=f"{variant} {key}")
 
 
+@pytest.mark.slow
 def test_workers_give_the_same_numbers_as_one_process(run):
     """Runs spread over one-core worker processes: each run is the same
     whichever process trains it (up to the thread count's reduction order,
@@ -267,6 +268,7 @@ def test_quick_and_shortened_runs_default_to_their_own_folder():
 
 
 @pytest.mark.skipif(full_mnist() is None, reason=NO_FULL_MNIST)
+@pytest.mark.slow
 def test_headline_on_full_mnist():
     """On the real 70,000 digits the unregularized model reaches the
     article's neighbourhood (93.2 % after 150,000 steps) early: at least 91 %
@@ -357,6 +359,7 @@ def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     assert status["No regularization reaches the table's test accuracy"] != "not tested"
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_table_of_a_local_run(tmp_path):
     """The same jobs on a LocalCluster of two one-thread workers and on two
     local one-thread workers: the same table, but for the wall times."""

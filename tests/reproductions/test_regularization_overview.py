@@ -455,6 +455,7 @@ def input_run():
     return input_noise_run()
 
 
+@pytest.mark.slow
 def test_input_noise_runs_every_variant_on_every_seed(input_run):
     args, _, result = input_run
     runs = result["runs"]
@@ -472,6 +473,7 @@ def input_ledger(runs, folder):
     return ledger_of(read_tables(folder))
 
 
+@pytest.mark.slow
 def test_input_claims_follow_their_rules(input_run, tmp_path):
     _, _, result = input_run
     runs = result["runs"].copy()

@@ -406,6 +406,7 @@ def seeds_run(tmp_path_factory):
                                         csv_files)
 
 
+@pytest.mark.slow
 def test_tables_are_means_and_sds_over_the_training_seeds(seeds_run):
     args, runs, repeats, tables = seeds_run
     assert sorted(repeats) == [0, 1]
@@ -462,8 +463,8 @@ def test_results_are_gathered_by_key_whatever_order_the_jobs_end_in(rng):
         pd.testing.assert_frame_equal(a, b, check_exact=True, obj=name)
 
 
-def test_all_three_model_holds_each_regularizer(seeds_run):
-    args = seeds_run[0]
+def test_all_three_model_holds_each_regularizer():
+    args = script.parse_args(SEEDS_RUN)
     model = script.build_model(script.ALL_THREE, 5, args, seed=0)
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds.count("BatchNormalization") == kinds.count("Dropout") == 5
@@ -472,6 +473,7 @@ def test_all_three_model_holds_each_regularizer(seeds_run):
     assert all(layer.kernel_regularizer is not None for layer in dense)
 
 
+@pytest.mark.slow
 def test_claims_decide_on_the_spread_over_seeds(seeds_run):
     *_, tables = seeds_run
     claims = ledger(tables)

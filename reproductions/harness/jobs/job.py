@@ -35,6 +35,23 @@ ONE_THREAD = {
 }
 
 
+def threads_env(threads):
+    """The environment of a worker training with `threads` threads:
+    `ONE_THREAD` for one, its thread counts widened otherwise."""
+    if threads == 1:
+        return ONE_THREAD
+    return {**ONE_THREAD, "TF_NUM_INTRAOP_THREADS": str(threads),
+            "OMP_NUM_THREADS": str(threads),
+            "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=true "
+                         f"intra_op_parallelism_threads={threads}"}
+
+
+def workers_for(jobs, threads):
+    """Workers of `threads` threads each: as many as the cores hold, at most
+    one a job, at least one."""
+    return max(1, default_workers(jobs * threads) // threads)
+
+
 @dataclasses.dataclass(frozen=True)
 class Job:
     """`function(setup_result, *args)`, known by `key`, in a process whose

@@ -75,11 +75,15 @@ def _run_pool(jobs, env, workers, setup, setup_args, finished):
             result, seconds = future.result()
             finished(futures[future], result, seconds)
     except BaseException:
-        started = set(multiprocessing.active_children()) - before
-        for process in started:
-            process.kill()
-        for process in started:
-            process.join(timeout=10)
+        # No more jobs handed out, then every worker this pool started
+        # killed: twice over, as the pool's own thread may start one while
+        # the first are killed.
         executor.shutdown(wait=False, cancel_futures=True)
+        for _ in range(2):
+            started = set(multiprocessing.active_children()) - before
+            for process in started:
+                process.kill()
+            for process in started:
+                process.join(timeout=10)
         raise
     executor.shutdown()

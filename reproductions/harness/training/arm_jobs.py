@@ -9,28 +9,11 @@ and seed, in seed order whatever order the jobs finished in (a section of
 one arm: its run's result itself, with its seed).
 
 Placement: a worker trains with a script's number of threads
-(`threads_env`), as many workers side by side as the cores hold
-(`workers_for`).
+(`harness.jobs.threads_env`), as many workers side by side as the cores
+hold (`harness.jobs.workers_for`).
 """
 
-from harness.jobs import ONE_THREAD, Job, default_workers, run_jobs
-
-
-def threads_env(threads):
-    """The environment of a worker training with `threads` threads:
-    `ONE_THREAD` for one, its thread counts widened otherwise."""
-    if threads == 1:
-        return ONE_THREAD
-    return {**ONE_THREAD, "TF_NUM_INTRAOP_THREADS": str(threads),
-            "OMP_NUM_THREADS": str(threads),
-            "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=true "
-                         f"intra_op_parallelism_threads={threads}"}
-
-
-def workers_for(jobs, threads):
-    """Workers of `threads` threads each: as many as the cores hold, at most
-    one a job, at least one."""
-    return max(1, default_workers(jobs * threads) // threads)
+from harness.jobs import ONE_THREAD, Job, run_jobs
 
 
 def arm_jobs(plan, env, extra=(), cost=None):

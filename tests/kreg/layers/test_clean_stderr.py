@@ -154,6 +154,7 @@ def _error_lines(stderr):
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow",
                     reason="TensorFlow's C++ logs; the other backends print "
                            "through Python")
+@pytest.mark.slow
 def test_training_every_layer_prints_no_error():
     env = {**os.environ, "KERAS_BACKEND": "tensorflow",
            # Errors and warnings, as a user sees them by default.

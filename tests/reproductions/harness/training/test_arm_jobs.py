@@ -2,8 +2,8 @@
 
 import os
 
-from harness.jobs import ONE_THREAD
-from harness.training.arm_jobs import arm_jobs, run_arms, threads_env, workers_for
+from harness.jobs import ONE_THREAD, threads_env, workers_for
+from harness.training.arm_jobs import arm_jobs, run_arms
 
 
 def trained(setup_result, arm, seed, scale):

@@ -486,8 +486,9 @@ def run_label(args):
 # flowers, each step a few dozen tiny operations, bound by their overhead and
 # not by arithmetic: one thread trains a run as fast as two (measured, roughly,
 # on a shared 2-core machine: 0.75-1.05 s a run either way). So one thread a
-# run, as many runs side by side as cores (`--workers`). The one line to
-# change once threads per job are measured on a quiet machine:
+# run, as many runs side by side as cores (`--workers`), as for every model
+# of the suite (`python benchmarks/threads_per_job.py`). The one line to
+# change:
 JOB_ENV = ONE_THREAD
 
 # Relative cost of a run, to hand out the longest first: every run trains the

@@ -330,7 +330,9 @@ def train_job(loaded, kind, strength, seed, passes, args, progress):
 # Where the jobs train. The model is small (8,500 parameters, batches of
 # 64): a step is bound by per-operation overhead, not arithmetic, so each
 # job trains on one thread and the cores train jobs side by side
-# (`harness.jobs.job`). One line to change once threads per job are measured.
+# (`harness.jobs.job`), as for every model of the suite (`python
+# benchmarks/threads_per_job.py`: even LeNet-5 gains nothing from a second
+# thread). The one line to change:
 JOB_ENV = ONE_THREAD
 
 

@@ -108,11 +108,11 @@ PARAMETERS = (
 )
 
 
-# Placement: threads per training job. LeNet-5 is a small convolutional
-# network (~62,000 weights) stepped 64 digits at a time: one thread a job and
-# one job a core is the default; whether two threads a job train faster on
-# 2 cores (its convolutions have more arithmetic a step than a dense model's)
-# is to be measured on a quiet machine. The one line to change:
+# Placement: threads per training job. LeNet-5 (~62,000 weights, 64 digits a
+# step) trains no faster on two threads than on one: two one-thread jobs side
+# by side took 10.7 s where the same two jobs on two threads in turn took
+# 20.8 s (1.93x; `python benchmarks/threads_per_job.py`, 2-core Intel, quiet).
+# So one thread a job, a job a core. The one line to change:
 THREADS_PER_JOB = 1
 
 

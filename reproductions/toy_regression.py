@@ -759,11 +759,12 @@ def run_label(args):
     return marked_label(args, f"{args.epochs} epochs{seeds}")
 
 
-# Placement: a toy model is 5 x 16 units on 100 points, 5 steps an epoch, each
-# step a few dozen tiny operations bound by their overhead, not by arithmetic:
-# one thread a job, as many jobs side by side as cores (`--workers`). The
-# autoencoder (784-256-784, batches of 32) might gain from two threads: one
-# until the lead measures it on a quiet machine; each choice is one line.
+# Placement: one thread a job, as many jobs side by side as cores
+# (`--workers`), measured (`python benchmarks/threads_per_job.py`, 2-core
+# Intel, quiet): two one-thread jobs side by side against the same two on two
+# threads in turn, 1.07x faster for a toy model (5 x 16 units, batches of 20:
+# each step a few dozen tiny operations bound by their overhead) and 1.49x
+# for the autoencoder (784-256-784, batches of 32). Each choice is one line.
 JOB_ENV = {"toy": ONE_THREAD, "autoencoder": ONE_THREAD}
 
 # Seconds a job takes, to hand out the longest first: a toy epoch, an

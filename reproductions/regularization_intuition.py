@@ -136,6 +136,7 @@ from harness.claims.rules import (  # noqa: E402
     Below,
     Bespoke,
     Paired,
+    Trend,
     Unmeasured,
     Verdict,
     Within,
@@ -586,21 +587,9 @@ ABOVE_TURN = [s for s in L2_GRID if s > ARTICLE_TURNING["l2"]]
 
 
 def trend(what, sweep, read, rises=True, table="history"):
-    """Bespoke (the vocabulary has no trend): `read(evidence, strength)`
-    rises (falls) with the run's strengths of `sweep`."""
-    def decide(evidence):
-        strengths = sorted(evidence.distinct(table, "strength", {"sweep": sweep}))
-        if len(strengths) < 3:
-            raise Missing(f"{table}.csv: a {sweep} sweep of 3 strengths or more")
-        values = pd.Series([read(evidence, s) for s in strengths], dtype=float)
-        rho = pd.Series(strengths).rank().corr(values.rank()) * (1 if rises else -1)
-        return Verdict(
-            "reproduced" if rho >= TREND else "partly" if rho > 0 else "not reproduced",
-            ", ".join(f"{s:g}: {v:.3g}" for s, v in zip(strengths, values)),
-            f"Rule (bespoke): {what} {'rises' if rises else 'falls'} with "
-            f"{SYMBOL[sweep]}: Spearman's rank correlation, signed the claim's way, "
-            f"at least {TREND:g}; partly above 0. Ours {rho:+.2f}.")
-    return Bespoke(decide)
+    """`read(evidence, strength)` rises (falls) with the strengths of `sweep`."""
+    return Trend(what, table, "strength", read, rises, where={"sweep": sweep},
+                 symbol=SYMBOL[sweep], strength=TREND)
 
 
 def final_loss(sweep):

@@ -16,6 +16,7 @@ Kinds:
     Paired      arms trained on the same seeds, on their per-seed differences
     Highest/Lowest  one arm against each of several
     Within/Ratio    a value, or a ratio of two, inside a band
+    Trend       a value rising (or falling) with a setting, over a sweep
     AllOf/Each  all of a set (partly: some); `Each` over a table's rows
     Unmeasured  a part of a claim nothing here measures
     Gate        only where the setting can show it, else `not tested`
@@ -210,6 +211,64 @@ def combine(statuses):
     if all(s in ("not reproduced", "not tested") for s in statuses):
         return "not reproduced"
     return "partly"
+
+
+class Trend(Rule):
+    """`value(evidence, x)` rises (falls, `rises=False`) with `x`, over the
+    distinct values of a table's `column` (the rows matching `where`): a
+    sweep of a setting.
+
+    Decided on Spearman's rank correlation of the values with the setting,
+    signed the claim's way: reproduced at least `strength`, partly above 0,
+    not reproduced at 0 or below; `Missing` on fewer than `least` values.
+    """
+
+    def __init__(self, what, table, column, value, rises=True, where=None,
+                 symbol=None, strength=0.9, least=3):
+        self.what, self.table, self.column, self.value = what, table, column, value
+        self.rises, self.where, self.strength, self.least = rises, where, strength, least
+        self.symbol = symbol or column
+
+    def decide(self, evidence):
+        settings = sorted(evidence.distinct(self.table, self.column, self.where))
+        if len(settings) < self.least:
+            among = "".join(f", {k} = {v}" for k, v in (self.where or {}).items())
+            raise Missing(f"{self.table}.csv: {self.least} values of {self.column} "
+                          f"or more{among}, found {len(settings)}")
+        values = [float(self.value(evidence, x)) for x in settings]
+        if any(math.isnan(v) for v in values):
+            raise Missing(f"{self.table}.csv: {self.what} at every {self.column}")
+        rho = _rank_correlation(settings, values) * (1 if self.rises else -1)
+        status = ("reproduced" if rho >= self.strength else "partly" if rho > 0
+                  else "not reproduced")
+        return Verdict(
+            status, ", ".join(f"{x:g}: {v:.3g}" for x, v in zip(settings, values)),
+            f"Rule: {self.what} {'rises' if self.rises else 'falls'} with "
+            f"{self.symbol}: Spearman's rank correlation, signed the claim's way, "
+            f"at least {self.strength:g}; partly above 0. Ours {rho:+.2f}.")
+
+
+def _rank_correlation(xs, ys):
+    """Spearman's rank correlation (average ranks for ties); 0 where either
+    side is constant (no trend to see)."""
+    def ranks(values):
+        order = sorted(range(len(values)), key=values.__getitem__)
+        rank = [0.0] * len(values)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+                j += 1
+            for k in order[i:j + 1]:
+                rank[k] = (i + j) / 2
+            i = j + 1
+        return rank
+
+    rx, ry = ranks(list(xs)), ranks(list(ys))
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    var = math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
+    return cov / var if var else 0.0
 
 
 class AllOf(Rule):

@@ -19,6 +19,7 @@ from harness.claims.rules import (
     Near,
     Paired,
     Ratio,
+    Trend,
     Unmeasured,
     Verdict,
     Within,
@@ -196,3 +197,39 @@ def test_paired_moves_with_the_noise_of_its_differences_not_its_arms():
     verdict = Paired(ref_a, ref_b).decide(Evidence(runs(a, b), jitter))
     assert verdict.status == "reproduced"
     assert moved == ["acc [a] - acc [b]"]
+
+
+def sweep(values, strengths=(0.0, 0.1, 1.0, 10.0)):
+    """A table of one value per strength of an L2 sweep (and a dropout row
+    the rule must not read)."""
+    return {"runs": pd.DataFrame({
+        "sweep": ["l2"] * len(strengths) + ["dropout"],
+        "strength": [*strengths, 0.5], "value": [*values, 99.0]})}
+
+
+def value_at(evidence, strength):
+    rows = evidence.frame("runs", "strength", "value", sweep="l2", strength=strength)
+    return rows["value"].item()
+
+
+@pytest.mark.parametrize("values, rises, expected", [
+    ((1.0, 2.0, 3.0, 4.0), True, "reproduced"),     # rank correlation +1
+    ((1.0, 3.0, 2.0, 4.0), True, "partly"),         # +0.8: below 0.9, above 0
+    ((4.0, 3.0, 2.0, 1.0), True, "not reproduced"),
+    ((4.0, 3.0, 2.0, 1.0), False, "reproduced"),    # a claimed fall
+    ((2.0, 2.0, 2.0, 2.0), True, "not reproduced"),  # flat: no trend
+])
+def test_trend_decides_on_the_rank_correlation_with_the_setting(values, rises, expected):
+    rule = Trend("the value", "runs", "strength", value_at, rises, where={"sweep": "l2"},
+                 symbol="lambda")
+    verdict = decide(rule, sweep(values))
+    assert verdict.status == expected
+    assert verdict.ours.startswith("0: ") and "99" not in verdict.ours
+    assert f"{'rises' if rises else 'falls'} with lambda" in verdict.rule
+    assert "at least 0.9; partly above 0" in verdict.rule
+
+
+def test_trend_needs_three_settings():
+    rule = Trend("the value", "runs", "strength", value_at, where={"sweep": "l2"})
+    with pytest.raises(Missing, match="3 values of strength or more, sweep = l2, found 2"):
+        decide(rule, sweep((1.0, 2.0), strengths=(0.0, 1.0)))

@@ -7,12 +7,14 @@ permuted), shortened curves (only the
 first steps or epochs kept) and one seed (the first seed's rows, no sds).
 Tables and columns removed stand for a run that lacks them. `jitter`
 moves every measure a rule reads by less than its own spread: noise, which
-must move no status.
+may move only a status the ledger calls borderline.
 """
 
 import zlib
 
 import numpy as np
+
+from harness.claims.evidence import noise
 
 # Columns that locate a row rather than measure something.
 LOCATORS = {"seed", "seeds", "step", "epoch", "runs"}
@@ -124,11 +126,6 @@ def lacking(tables):
 
 def jitter(draw, fraction=0.5):
     """A `jitter` for `derive`: each measure moved by a random fraction of
-    its own spread, at most `fraction` of it either way; the same measure
-    gets the same move within one draw."""
-    def move(name, measure):
-        seed = zlib.crc32(f"{draw}:{name}".encode())
-        u = np.random.default_rng(seed).uniform(-fraction, fraction)
-        return measure.moved(u * measure.spread)
-
-    return move
+    its own spread, at most `fraction` of it either way
+    (`harness.claims.evidence.noise`, in draws of the tests' own)."""
+    return noise(draw, fraction, stream="tests")

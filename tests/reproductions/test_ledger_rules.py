@@ -9,16 +9,21 @@ committed tables (`ledger_perturbations`):
   under some perturbation that contradicts it: a rule that cannot fail is a
   defect;
 - no status moves when every measure moves by less than its own spread
-  (half of it, either way, 20 draws): a verdict that noise can flip would
-  differ from one CPU to the next.
+  (half of it, either way, 20 draws), but where the ledger says the
+  verdict is borderline and names that other status: no threshold is safe
+  at its edge, so a verdict noise can flip (as one CPU's rounding against
+  another's) must say so in its row.
 """
 
+import contextlib
 import importlib
 import pathlib
+import re
 
 import pytest
 
 from harness.articles import script_names
+from harness.claims import declare
 from harness.results.tables import read_tables
 from tests.reproductions import ledger_perturbations as perturb
 
@@ -46,15 +51,31 @@ def perturbed(committed):
     contradicts, statuses or the exception raised)`."""
     module, tables, _ = committed
     derived = []
-    for contradicts, perturbations in ((True, perturb.contradicting(tables)),
-                                       (False, perturb.lacking(tables))):
-        for how, tables_ in perturbations:
-            try:
-                outcome = statuses(module.claims(tables_))
-            except Exception as error:  # noqa: BLE001 (every one is reported)
-                outcome = error
-            derived.append((how, contradicts, outcome))
+    with no_borderline_check():  # statuses only: hundreds of derivations
+        for contradicts, perturbations in ((True, perturb.contradicting(tables)),
+                                           (False, perturb.lacking(tables))):
+            for how, tables_ in perturbations:
+                try:
+                    outcome = statuses(module.claims(tables_))
+                except Exception as error:  # noqa: BLE001 (every one is reported)
+                    outcome = error
+                derived.append((how, contradicts, outcome))
     return derived
+
+
+def borderline_statuses(why):
+    """The other statuses a row's borderline sentence names (none: empty)."""
+    found = re.search(r"Borderline: .*?, it is also (.+?); ", why)
+    return set(found.group(1).split(" or ")) if found else set()
+
+
+@contextlib.contextmanager
+def no_borderline_check():
+    saved, declare.BORDERLINE_DRAWS = declare.BORDERLINE_DRAWS, 0
+    try:
+        yield
+    finally:
+        declare.BORDERLINE_DRAWS = saved
 
 
 def test_no_perturbation_makes_a_derivation_raise(perturbed):
@@ -76,14 +97,17 @@ def test_every_decided_claim_can_fail(committed, perturbed):
     assert not fixed, f"{module.__name__}: no contradicting perturbation moves {fixed}"
 
 
-def test_noise_level_jitter_moves_no_status(committed):
+def test_noise_moves_only_what_the_ledger_calls_borderline(committed):
     module, tables, ledger = committed
     baseline = statuses(ledger)
+    said = {c.claim: borderline_statuses(c.why) for c in ledger}
     flipped = {}
     for draw in range(DRAWS):
         for claim, status in statuses(module.claims(
                 tables, jitter=perturb.jitter(draw))).items():
             if status != baseline[claim]:
                 flipped.setdefault(claim, set()).add(status)
-    assert not flipped, "\n".join(f"{claim}: {baseline[claim]} -> {sorted(s)}"
-                                  for claim, s in flipped.items())
+    unsaid = {claim: moved for claim, moved in flipped.items()
+              if not moved <= said[claim]}
+    assert not unsaid, "\n".join(f"{claim}: {baseline[claim]} -> {sorted(s)}"
+                                 for claim, s in unsaid.items())

@@ -20,7 +20,7 @@ valid run, however short, derives a ledger.
 import dataclasses
 from collections.abc import Callable, Mapping
 
-from harness.claims.evidence import Evidence
+from harness.claims.evidence import Evidence, noise
 from harness.claims.ledger import KINDS, Claim
 from harness.claims.measures import Missing
 from harness.claims.rules import Rule, Verdict
@@ -96,11 +96,21 @@ def _check_kind(kind, claim):
                          f"Received: kind={kind!r}")
 
 
-def derive(article, declarations, tables, jitter=None):
+# A verdict is borderline where moving each measure it reads by up to
+# NOISE_FRACTION of its own spread (the noise another CPU's rounding puts on
+# a trained result) gives another status in one of BORDERLINE_DRAWS draws.
+# No threshold is safe from that at its edge; the ledger says so in the row.
+NOISE_FRACTION = 0.5
+BORDERLINE_DRAWS = 16
+
+
+def derive(article, declarations, tables, jitter=None, borderline=True):
     """The ledger of `declarations` on `tables` (`{name: DataFrame}` of a
     results folder): a `Claim` per declaration, in order. A measure the
     tables lack makes that claim `not tested`, naming it. `jitter` (for
-    the ledger tests) moves every measure read (`Evidence`)."""
+    the ledger tests) moves every measure read (`Evidence`). With
+    `borderline` (and no `jitter`), a decided claim whose status noise can
+    move says so, naming the other status (`borderline_note`)."""
     texts = [d.claim for d in declarations]
     repeated = sorted({text for text in texts if texts.count(text) > 1})
     if repeated:
@@ -108,12 +118,33 @@ def derive(article, declarations, tables, jitter=None):
     ledger, rows = [], {}
     for declared in declarations:
         evidence = Evidence(tables, jitter, rows)
-        try:
-            verdict = declared.decide(evidence)
-        except Missing as missing:
-            verdict = Verdict("not tested", "", f"Not run here: the results "
-                              f"lack {missing}.")
+        verdict = _decide(declared, evidence)
+        if borderline and jitter is None and verdict.status != "not tested":
+            note = borderline_note(declared, tables, rows, verdict.status)
+            if note:
+                verdict = dataclasses.replace(verdict, rule=f"{verdict.rule} {note}")
         ledger.append(Claim(article, declared.claim, declared.kind, verdict.status,
                             verdict.ours, declared.article_value,
                             evidence.cited(declared.figures), verdict.rule))
     return ledger
+
+
+def _decide(declared, evidence):
+    try:
+        return declared.decide(evidence)
+    except Missing as missing:
+        return Verdict("not tested", "", f"Not run here: the results lack {missing}.")
+
+
+def borderline_note(declared, tables, rows, status):
+    """The sentence a borderline verdict carries: the other statuses its
+    claim takes with each measure moved by up to `NOISE_FRACTION` of its
+    spread (`BORDERLINE_DRAWS` draws of `evidence.noise`); empty if none."""
+    others = sorted({_decide(declared, Evidence(tables, noise(
+        draw, NOISE_FRACTION, stream="borderline"), rows)).status
+        for draw in range(BORDERLINE_DRAWS)} - {status})
+    if not others:
+        return ""
+    return (f"Borderline: with each measure moved by up to {NOISE_FRACTION:g} of "
+            f"its spread ({BORDERLINE_DRAWS} draws), it is also {' or '.join(others)}; "
+            "another machine's float rounding may give that status.")

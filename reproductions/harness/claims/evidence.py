@@ -93,3 +93,19 @@ class Evidence:
         parts = [f"{table}.csv: {', '.join(names)}" for table, names in columns.items()]
         return "; ".join(parts + list(figures))
 
+
+def noise(draw, fraction=0.5, stream="noise"):
+    """A `jitter` that moves each measure by a random fraction of its own
+    spread, at most `fraction` of it either way: the noise another machine's
+    float rounding can put on a trained result. The same measure gets the
+    same move within one draw; `stream` names an independent set of draws."""
+    import zlib
+
+    import numpy as np
+
+    def move(name, measure):
+        seed = zlib.crc32(f"{stream}:{draw}:{name}".encode())
+        u = np.random.default_rng(seed).uniform(-fraction, fraction)
+        return measure.moved(u * measure.spread)
+
+    return move

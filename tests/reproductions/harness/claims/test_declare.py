@@ -59,3 +59,20 @@ def test_an_explanation_that_lacks_a_measure_leaves_the_verdict_standing():
     assert claim.status == "reproduced"
     assert claim.why.endswith("(Its explanation needs table.csv: no row with "
                               "arm=z, which the results lack.)")
+
+
+def test_a_verdict_noise_can_move_says_it_is_borderline():
+    """At the edge of its band (a margin of 1.1 spreads), moving each measure
+    by up to half its spread gives `partly` too: the row says so and names
+    it; far from the edge (5 spreads) it says nothing; a jittered
+    derivation (the ledger tests') makes no such check."""
+    def ledger(value):
+        tables = {"table": pd.DataFrame({"arm": ["a"], "seeds": 3, "value": [value],
+                                         "value_sd": [0.1]})}
+        rule = Above(Cell("table", "value", "value [a]", arm="a"), 0.0)
+        return derive("000", [Declared("a is positive", rule)], tables)[0]
+
+    edge, far = ledger(0.11), ledger(0.5)
+    assert edge.status == far.status == "reproduced"
+    assert "Borderline:" in edge.why and "it is also partly;" in edge.why
+    assert "Borderline" not in far.why

@@ -130,11 +130,9 @@ def _label(column, where):
                      if where else "")
 
 
-class Cell(Ref):
-    """One number of a table: column `column` of the one row whose columns
-    equal `where` (`Cell("table", "test_accuracy", variant="none")`). Its
-    spread is the row's `<column>_sd` and its seeds the row's `seeds`,
-    where the table has them."""
+class _Column(Ref):
+    """A column of a table, in the rows whose columns equal `where` (and
+    the keyword arguments), labelled by them unless `label` is given."""
 
     def __init__(self, table, column, label=None, fmt=".4g", where=None, **row):
         self.table, self.column = table, column
@@ -144,6 +142,13 @@ class Cell(Ref):
 
     def sources(self):
         return [(self.table, self.column)]
+
+
+class Cell(_Column):
+    """One number of a table: column `column` of the one row whose columns
+    equal `where` (`Cell("table", "test_accuracy", variant="none")`). Its
+    spread is the row's `<column>_sd` and its seeds the row's `seeds`,
+    where the table has them."""
 
     def read(self, evidence):
         rows = evidence.rows(self.table, self.where)
@@ -162,19 +167,14 @@ class Cell(Ref):
         return Measure(value, sd, seeds, spread_of=spread_of)
 
 
-class SeedRows(Ref):
+class SeedRows(_Column):
     """A number measured once per seed: the rows of a runs table whose
     columns equal `where`, one per seed (its `seed` column)."""
 
     def __init__(self, table, column, label=None, fmt=".4g", seed="seed",
                  where=None, **row):
-        self.table, self.column, self.seed = table, column, seed
-        self.where = {**(where or {}), **row}
-        self.label = label or _label(column, self.where)
-        self.fmt = fmt
-
-    def sources(self):
-        return [(self.table, self.column)]
+        super().__init__(table, column, label, fmt, where, **row)
+        self.seed = seed
 
     def read(self, evidence):
         rows = evidence.rows(self.table, self.where)

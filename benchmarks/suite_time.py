@@ -22,7 +22,6 @@ runs the suite first (its full setting, into a temporary folder, never over
     python benchmarks/suite_time.py --data ../shared/data/mnist
 """
 
-import argparse
 import heapq
 import json
 import os
@@ -36,6 +35,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "reproductions"))
 
 from harness.articles import script_names  # noqa: E402
+from harness.cli.arguments import data_source  # noqa: E402
+from harness.cli.one_line_parser import ScriptParser  # noqa: E402
 
 PROJECTED = (8, 32)
 
@@ -104,14 +105,18 @@ def report(root, cores, measured_wall=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = ScriptParser(prog="suite_time.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--from", dest="root", default=None,
                         help="report on the results folders under this root "
                         "instead of running the suite")
     parser.add_argument("--quick", action="store_true",
                         help="run the suite's quick settings")
-    parser.add_argument("--data", default=None, help="MNIST for the scripts (--data)")
+    parser.add_argument("--data", type=data_source, default=None,
+                        help="MNIST for the scripts (as their --data)")
     args = parser.parse_args(argv)
+    if args.root is not None and not os.path.isdir(args.root):
+        parser.error(f"argument --from: expected a folder of results folders, "
+                     f"received {args.root!r}")
     cores = os.cpu_count() or 1
     if args.root:
         return report(args.root, cores)

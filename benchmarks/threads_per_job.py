@@ -23,7 +23,6 @@ right shape (speed does not depend on the values), trained with `fit`.
     python benchmarks/threads_per_job.py --models lenet5 --steps 3000
 """
 
-import argparse
 import multiprocessing
 import os
 import pathlib
@@ -33,6 +32,8 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "reproductions"))
 
+from harness.cli.arguments import comma_list, positive_int  # noqa: E402
+from harness.cli.one_line_parser import ScriptParser  # noqa: E402
 from harness.jobs import threads_env  # noqa: E402
 
 # Each model: its builder, the script that trains it, its input and target
@@ -115,19 +116,13 @@ def in_processes(name, steps, threads, count):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", default=",".join(MODELS),
+    parser = ScriptParser(prog="threads_per_job.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", type=comma_list(tuple(MODELS)), default=list(MODELS),
                         help=f"comma-separated, among {', '.join(MODELS)}")
-    parser.add_argument("--steps", type=int, default=1500,
+    parser.add_argument("--steps", type=positive_int, default=1500,
                         help="training steps a job (default: 1500)")
     args = parser.parse_args(argv)
-    models = args.models.split(",")
-    for name in models:
-        if name not in MODELS:
-            parser.error(f"argument --models: expected among {', '.join(MODELS)}, "
-                         f"received {name!r}")
-    if args.steps < 1:
-        parser.error(f"argument --steps: expected a positive integer, received {args.steps}")
+    models = args.models
     print(f"{'model':<16}{'trained by':<42}{'batch':>6}{'2 x 1 thread, side by side':>28}"
           f"{'2 x 2 threads, in turn':>24}{'ratio':>7}")
     for name in models:

@@ -32,3 +32,14 @@ def test_a_scripts_row_and_its_projection(tmp_path, capsys):
     assert row["on_8_s"] == pytest.approx(35.0)      # 10 + one job's 25
     out = capsys.readouterr().out
     assert "job seconds / cores = 50 s" in out
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--from", "/no/such/folder"], "argument --from"),
+    (["--data", "nowhere.npz"], "argument --data"),
+])
+def test_bad_input_is_one_line_and_exit_code_2(argv, named, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        suite_time.main(argv)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.count("\n") == 1 and named in err

@@ -1,0 +1,32 @@
+"""`benchmarks/threads_per_job.py`: its command line (the measurement itself
+trains models in spawned processes; it is a benchmark, not a test)."""
+
+import importlib
+import importlib.util
+import pathlib
+
+import pytest
+
+PATH = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "threads_per_job.py"
+spec = importlib.util.spec_from_file_location("threads_per_job", PATH)
+threads_per_job = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(threads_per_job)
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--models", "lenet6"], "argument --models"),
+    (["--steps", "0"], "argument --steps"),
+])
+def test_bad_input_is_one_line_and_exit_code_2(argv, named, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        threads_per_job.main(argv)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.count("\n") == 1 and named in err
+
+
+@pytest.mark.parametrize("model, script", [("lenet5", "regularization_overview"),
+                                           ("regression_mlp", "toy_regression")])
+def test_a_model_is_timed_at_its_scripts_full_batch_size(model, script):
+    module = importlib.import_module(script)
+    batch = next(s.full for s in module.PARAMETERS if s.flag == "--batch-size")
+    assert threads_per_job.MODELS[model][1] == batch

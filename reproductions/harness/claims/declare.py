@@ -104,13 +104,13 @@ NOISE_FRACTION = 0.5
 BORDERLINE_DRAWS = 16
 
 
-def derive(article, declarations, tables, jitter=None, borderline=True):
+def derive(article, declarations, tables, jitter=None):
     """The ledger of `declarations` on `tables` (`{name: DataFrame}` of a
     results folder): a `Claim` per declaration, in order. A measure the
     tables lack makes that claim `not tested`, naming it. `jitter` (for
-    the ledger tests) moves every measure read (`Evidence`). With
-    `borderline` (and no `jitter`), a decided claim whose status noise can
-    move says so, naming the other status (`borderline_note`)."""
+    the ledger tests) moves every measure read (`Evidence`). Without a
+    `jitter`, a decided claim whose status noise can move says so, naming
+    the other status (`borderline_note`)."""
     texts = [d.claim for d in declarations]
     repeated = sorted({text for text in texts if texts.count(text) > 1})
     if repeated:
@@ -119,7 +119,7 @@ def derive(article, declarations, tables, jitter=None, borderline=True):
     for declared in declarations:
         evidence = Evidence(tables, jitter, rows)
         verdict = _decide(declared, evidence)
-        if borderline and jitter is None and verdict.status != "not tested":
+        if jitter is None and verdict.status != "not tested":
             note = borderline_note(declared, tables, rows, verdict.status)
             if note:
                 verdict = dataclasses.replace(verdict, rule=f"{verdict.rule} {note}")

@@ -4,9 +4,14 @@ An `Evidence` holds a results folder's tables (as `read_tables` gives them)
 and reads measure references (`harness.claims.measures`) for the rules of
 one claim, remembering the tables and columns read: the row's `evidence` is
 exactly what decided it. A `jitter` function, given, moves every measure
-read from the tables before a rule sees it: the ledger tests use it to show
-that no status moves with noise-level changes of the numbers.
+read from the tables before a rule sees it: `noise` is such a function,
+with which `derive` finds the borderline verdicts and the ledger tests show
+that noise moves no other status.
 """
+
+import zlib
+
+import numpy as np
 
 from harness.claims.measures import Missing, rows_where
 
@@ -99,10 +104,6 @@ def noise(draw, fraction=0.5, stream="noise"):
     spread, at most `fraction` of it either way: the noise another machine's
     float rounding can put on a trained result. The same measure gets the
     same move within one draw; `stream` names an independent set of draws."""
-    import zlib
-
-    import numpy as np
-
     def move(name, measure):
         seed = zlib.crc32(f"{stream}:{draw}:{name}".encode())
         u = np.random.default_rng(seed).uniform(-fraction, fraction)

@@ -28,6 +28,8 @@ import math
 import operator
 import re
 
+import pandas as pd
+
 from harness.claims.measures import Derived, Missing, constant, over_seeds
 
 
@@ -251,24 +253,8 @@ class Trend(Rule):
 def _rank_correlation(xs, ys):
     """Spearman's rank correlation (average ranks for ties); 0 where either
     side is constant (no trend to see)."""
-    def ranks(values):
-        order = sorted(range(len(values)), key=values.__getitem__)
-        rank = [0.0] * len(values)
-        i = 0
-        while i < len(order):
-            j = i
-            while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-                j += 1
-            for k in order[i:j + 1]:
-                rank[k] = (i + j) / 2
-            i = j + 1
-        return rank
-
-    rx, ry = ranks(list(xs)), ranks(list(ys))
-    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
-    var = math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
-    return cov / var if var else 0.0
+    rho = pd.Series(xs).rank().corr(pd.Series(ys).rank())
+    return 0.0 if math.isnan(rho) else float(rho)
 
 
 class AllOf(Rule):

@@ -1,15 +1,12 @@
 """`benchmarks/suite_time.py`: its arithmetic, on made-up run records."""
 
-import importlib.util
 import json
-import pathlib
 
 import pytest
 
-PATH = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "suite_time.py"
-spec = importlib.util.spec_from_file_location("suite_time", PATH)
-suite_time = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(suite_time)
+from tests.benchmarks.benchmark_scripts import load, refused
+
+suite_time = load("suite_time")
 
 
 def test_makespan_hands_the_longest_jobs_out_first():
@@ -39,7 +36,4 @@ def test_a_scripts_row_and_its_projection(tmp_path, capsys):
     (["--data", "nowhere.npz"], "argument --data"),
 ])
 def test_bad_input_is_one_line_and_exit_code_2(argv, named, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        suite_time.main(argv)
-    err = capsys.readouterr().err
-    assert exit_info.value.code == 2 and err.count("\n") == 1 and named in err
+    assert named in refused(suite_time.main, argv, capsys)

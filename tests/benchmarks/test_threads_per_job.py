@@ -2,15 +2,12 @@
 trains models in spawned processes; it is a benchmark, not a test)."""
 
 import importlib
-import importlib.util
-import pathlib
 
 import pytest
 
-PATH = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "threads_per_job.py"
-spec = importlib.util.spec_from_file_location("threads_per_job", PATH)
-threads_per_job = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(threads_per_job)
+from tests.benchmarks.benchmark_scripts import load, refused
+
+threads_per_job = load("threads_per_job")
 
 
 @pytest.mark.parametrize("argv, named", [
@@ -18,10 +15,7 @@ spec.loader.exec_module(threads_per_job)
     (["--steps", "0"], "argument --steps"),
 ])
 def test_bad_input_is_one_line_and_exit_code_2(argv, named, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        threads_per_job.main(argv)
-    err = capsys.readouterr().err
-    assert exit_info.value.code == 2 and err.count("\n") == 1 and named in err
+    assert named in refused(threads_per_job.main, argv, capsys)
 
 
 @pytest.mark.parametrize("model, script", [("lenet5", "regularization_overview"),

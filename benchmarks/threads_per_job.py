@@ -24,7 +24,6 @@ right shape (speed does not depend on the values), trained with `fit`.
 """
 
 import multiprocessing
-import os
 import pathlib
 import sys
 import time
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT / "reproductions"))
 from harness.cli.arguments import comma_list, positive_int  # noqa: E402
 from harness.cli.one_line_parser import ScriptParser  # noqa: E402
 from harness.jobs import threads_env  # noqa: E402
+from harness.jobs.job import environment  # noqa: E402
 
 # Each model: its builder, the script that trains it, its input and target
 # shapes, its loss and its script's batch size.
@@ -96,16 +96,11 @@ def in_processes(name, steps, threads, count):
     wall time from the barrier to the last one's end."""
     context = multiprocessing.get_context("spawn")
     barrier, out = context.Barrier(count + 1), context.Queue()
-    saved = dict(os.environ)
-    os.environ.update(threads_env(threads))  # a spawned child starts with it
-    try:
+    with environment(threads_env(threads)):  # a spawned child starts with it
         processes = [context.Process(target=train_steps, args=(name, steps, barrier, out))
                      for _ in range(count)]
         for process in processes:
             process.start()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     barrier.wait()
     start = time.perf_counter()
     seconds = [out.get() for _ in processes]

@@ -16,6 +16,7 @@ full single-thread speed. Each run is independent (its own seed) and
 single-threaded, so it gives the same numbers whichever worker trains it.
 """
 
+import contextlib
 import dataclasses
 import importlib
 import os
@@ -33,6 +34,20 @@ ONE_THREAD = {
                  "intra_op_parallelism_threads=1",
     "OMP_NUM_THREADS": "1",
 }
+
+
+@contextlib.contextmanager
+def environment(env):
+    """This process's environment with `env` on top, until the block ends:
+    a process spawned inside it starts with `env` (a worker's thread counts
+    are fixed when it starts, before it imports TensorFlow or JAX)."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def threads_env(threads):

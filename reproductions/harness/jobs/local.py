@@ -14,12 +14,11 @@
 """
 
 import multiprocessing
-import os
 import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from harness.jobs.job import function_path, timed_call
+from harness.jobs.job import environment, function_path, timed_call
 
 _setup_result = None
 
@@ -61,16 +60,11 @@ def _run_pool(jobs, env, workers, setup, setup_args, finished):
         workers, mp_context=multiprocessing.get_context("spawn"),
         initializer=_initialize, initargs=(setup, setup_args))
     try:
-        saved = dict(os.environ)
-        os.environ.update(env)  # inherited by the workers as they start
-        try:
+        with environment(env):  # inherited by the workers as they start
             # `submit` starts the workers (all of them by the last job, as
             # there are at least as many jobs as workers).
             futures = {executor.submit(_call, function_path(job.function),
                                        job.args): job.key for job in jobs}
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
         for future in as_completed(futures):
             result, seconds = future.result()
             finished(futures[future], result, seconds)

@@ -105,6 +105,7 @@ from harness.quiet_backend import start_backend_quietly  # noqa: E402
 start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import math  # noqa: E402
+from functools import partial  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -112,22 +113,28 @@ import pandas as pd  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from harness.analysis.intuition_verdicts import (  # noqa: E402
+    failed_seeds,
+    iqr_over_p,
+    monotone,
+    saturating,
+    where_turns,
+)
+from harness.analysis.measured_window import window_blocks, window_summary  # noqa: E402
 from harness.analysis.over_seeds import seed_range  # noqa: E402
-from harness.analysis.parameter_change import all_parameters, kernel_mask  # noqa: E402
+from harness.analysis.parameter_change import kernel_mask  # noqa: E402
+from harness.analysis.prediction_fit import r2  # noqa: E402
 from harness.analysis.strength_sweeps import (  # noqa: E402
     add_fit_columns,
     sweep_table,
     turning_points,
 )
 from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
-from harness.claims.evidence import Evidence  # noqa: E402
 from harness.claims.measures import (  # noqa: E402
     Cell,
     Constant,
     Derived,
-    Final,
     FinalChange,
-    Missing,
     SeedRows,
 )
 from harness.claims.rules import (  # noqa: E402
@@ -138,7 +145,6 @@ from harness.claims.rules import (  # noqa: E402
     Paired,
     Trend,
     Unmeasured,
-    Verdict,
     Within,
 )
 from harness.cli.run import run_script  # noqa: E402
@@ -152,14 +158,19 @@ from harness.plotting.strength_sweeps import (  # noqa: E402
 )
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
-from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from harness.training.measured_regression import (  # noqa: E402
+    DROPOUT_ON_PASSES,
+    dropout_on_predictions,
+    model_measures,
+    predict,
+    train,
+)
 from kreg.regularizers import L2  # noqa: E402
 
 SWEEPS = ("l2", "dropout")
 SYMBOL = {"l2": "lambda", "dropout": "p"}
 FLAT = 0.25  # "predicts the mean": the prediction's std over x below this of the data's
 ARTICLE_TURNING = {"l2": 0.01, "dropout": 0.6}
-DROPOUT_ON_PASSES = 20  # predictions with dropout on (training=True) per dropout point
 # The hard region: two burst widths (periodic_signal: 0.6) either side of x = 11.
 HARD_CENTER, HARD_HALF_WIDTH = 11.0, 1.2
 FIRST_PART_END = 5.0  # "the first part of the curve" (p = 0.4): x < this
@@ -180,9 +191,10 @@ def point(column, sweep, strength, fmt=".3g"):
 
 
 def final(column, sweep, strength):
-    """A curve's final value (`Final`: the mean of its last fifth)."""
-    return Final("history", column, f"final {column} [{SYMBOL[sweep]} = {strength:g}]",
-                 ".3g", sweep=sweep, strength=strength)
+    """A curve's final value: the mean of its last fifth measured at every
+    step (`final_window.csv`; over the seeds that trained it)."""
+    return SeedRows("final_window", column, f"final {column} [{SYMBOL[sweep]} = "
+                    f"{strength:g}]", ".3g", sweep=sweep, strength=strength)
 
 
 def divide(a, b):
@@ -244,9 +256,13 @@ DATA_CLAIMS = [
 #    sweeps is a job; the unregularized model and the best regularized point
 #    are trained again on more seeds.
 # ===========================================================================
+ACTIVATIONS = ("tanh", "sigmoid")  # saturating hidden layers, trained unregularized
+
+
 def build_model(kind, strength, args, seed):
-    """The model of one grid point; `seed` sets its initial weights and
-    dropout masks."""
+    """The model of one grid point (or, for a `kind` of `ACTIVATIONS`, the
+    unregularized model with those hidden layers); `seed` sets its initial
+    weights and dropout masks."""
     keras.utils.set_random_seed(seed)
     lim = args.init_limit
 
@@ -262,7 +278,8 @@ def build_model(kind, strength, args, seed):
         x = keras.layers.Dense(64, kernel_initializer=uniform(i),
                                bias_initializer=uniform(10 + i),
                                kernel_regularizer=regularizer)(x)
-        x = keras.layers.LeakyReLU()(x)
+        x = (keras.layers.Activation(kind) if kind in ACTIVATIONS
+             else keras.layers.LeakyReLU())(x)
     outputs = keras.layers.Dense(1, activation="relu", kernel_initializer=uniform(3),
                                  bias_initializer=uniform(13),
                                  kernel_regularizer=regularizer)(x)
@@ -271,46 +288,9 @@ def build_model(kind, strength, args, seed):
     return model
 
 
-def predict(model, signal, training=False):
-    grid = np.asarray(signal.x).reshape(-1, 1)
-    return keras.ops.convert_to_numpy(model(grid, training=training)).reshape(-1)
-
-
-def dropout_on_predictions(model, signal):
-    """`DROPOUT_ON_PASSES` predictions on the signal's x with dropout still
-    on (training=True), one row per pass; empty for a model without dropout."""
-    if not any(isinstance(layer, keras.layers.Dropout) for layer in model.layers):
-        return np.zeros((0, len(signal.x)), dtype=np.float32)
-    return np.stack([predict(model, signal, training=True)
-                     for _ in range(DROPOUT_ON_PASSES)])
-
-
-def train(model, data, args, seed, label, progress):
-    """Trains `model`; `seed` sets the batch order."""
-    x_train, y_train, x_val, y_val = data
-    before = all_parameters(model)
-    loop = CompiledLoop(model, x_train, y_train)
-    indices = epoch_batch_indices(len(x_train), args.batch_size, args.steps, seed=seed)
-    train_mse = Evaluator(model, x_train, y_train, measure="mse")
-    val_mse = Evaluator(model, x_val, y_val, measure="mse")
-    history = {"step": [], "train_mse": [], "val_mse": []}
-    start = time.perf_counter()
-    for first in tqdm(range(0, args.steps, args.eval_every), desc=f"{label:>14}",
-                      file=sys.stdout, mininterval=2.0, disable=not progress):
-        block = indices[first:first + args.eval_every]
-        loop.run(block)
-        history["step"].append(first + len(block))
-        history["train_mse"].append(train_mse())
-        history["val_mse"].append(val_mse())
-    return {"history": history, "before": before, "after": all_parameters(model),
-            "seconds": time.perf_counter() - start}
-
-
 def train_job(loaded, kind, strength, seed, passes, args, progress):
-    """One training, a job (`harness.jobs`): `kind` at `strength` from
-    `seed`, on `loaded` (`load_data`'s, once per worker). Its numbers depend
-    on these arguments only (`build_model` seeds everything), whichever
-    process trains it; with `passes`, the predictions with dropout on too."""
+    """One training, a job: `kind` at `strength` from `seed` on `loaded`
+    (`load_data`'s); with `passes`, the predictions with dropout on too."""
     signal, data = loaded
     model = build_model(kind, strength, args, seed)
     with warnings.catch_warnings():
@@ -322,7 +302,9 @@ def train_job(loaded, kind, strength, seed, passes, args, progress):
     numbers = {"kind": kind, "strength": strength, "prediction": predict(model, signal),
                "kernel_mask": kernel_mask(model), "before": result["before"],
                "after": result["after"], "seconds": result["seconds"],
-               **{k: np.asarray(v) for k, v in result["history"].items()}}
+               **{k: np.asarray(v) for k, v in result["history"].items()},
+               **{k: v for k, v in result.items() if k.startswith("window_")},
+               **model_measures(model, signal, kind, strength)}
     if passes:
         numbers["prediction_dropout_on"] = dropout_on_predictions(model, signal)
     return numbers
@@ -352,10 +334,8 @@ def where(args):
 
 
 def run_trainings(args, trainings):
-    """`{(kind, strength, seed): numbers}` of `trainings` (`{(kind,
-    strength, seed): passes}`), each one job. With `--workers 1` they train
-    here, one after another; otherwise in one-core worker processes (or on
-    the Dask cluster at `--scheduler`), each loading the data once."""
+    """`{(kind, strength, seed): numbers}` of `trainings` (`{key: passes}`),
+    each one job, here (`--workers 1`), in one-core workers or on Dask."""
     here = args.workers == 1 and not args.scheduler
     jobs = sorted((Job(key, train_job, (*key, passes, args, here),
                        env={} if here else JOB_ENV)
@@ -384,21 +364,33 @@ UNREGULARIZED = ("l2", 0.0)
 
 
 def grid_results(args, runs):
-    """`{(kind, strength): numbers}` of the grid's points in `runs`, each
-    with where it trained (`tuner_id`)."""
+    """`{(kind, strength): numbers}` of the grid in `runs`, with `tuner_id`."""
     return {(k, s): {**runs[(k, s, args.seed)], "tuner_id": where(args)}
             for k, s in grid_points(args)}
 
 
+def window_frame(runs):
+    """A row per training of `runs` (`{(kind, strength, seed): numbers}`):
+    its final window measured at every step (`window_summary`)."""
+    rows = []
+    for (kind, strength, seed), r in runs.items():
+        width = window_blocks(len(r["step"]))
+        rows.append({"sweep": kind, "strength": strength, "seed": seed, **{
+            k: v for c in ("train_mse", "val_mse") for k, v in window_summary(
+                r.get(f"window_{c}", ()), r[c][-width:], c).items()}})
+    return pd.DataFrame(rows)
+
+
 def seed_arms(results):
     """The seed check's arms: the unregularized model and the regularized
-    grid point of lowest final validation MSE (`Final`) in `results`."""
+    grid point of lowest final validation MSE (measured window) in
+    `results`."""
     arms = {"unregularized": UNREGULARIZED}
-    evidence = Evidence({"history": history_frame(results)})
-    finals = {(k, s): evidence.measure(final("val_mse", k, s)).value
-              for k, s in results if s > 0}
-    if finals:
-        arms["regularized"] = min(finals, key=finals.get)
+    frame = window_frame({(k, s, 0): r for (k, s), r in results.items()})
+    frame = frame[frame.strength > 0].dropna(subset=["val_mse"])
+    if len(frame):
+        best = frame.loc[frame.val_mse.idxmin()]
+        arms["regularized"] = (best.sweep, float(best.strength))
     return arms
 
 
@@ -409,12 +401,12 @@ def seed_trainings(args, arms):
 
 
 def run(args):
-    """Every training of the run, each one job: `(runs, arms)`, `{(kind,
-    strength, seed): numbers}` and the seed check's arms. First every
-    training that needs no other's result: the grid on --seed, p = 1.0, the
-    unregularized arm on every seed; then the seed check's regularized arm
-    (`train_seed_check`)."""
+    """`(runs, arms)`: every training (`{(kind, strength, seed): numbers}`),
+    first those needing no other's result (grid, p = 1.0, activations, the
+    unregularized arm), then the seed check's regularized arm."""
     first = {key: False for key in seed_trainings(args, {"": UNREGULARIZED})}
+    first.update({(a, 0.0, seed): False for a in ACTIVATIONS
+                  for seed in seed_range(args.seed, args.seeds)})
     first[("dropout", LIMIT_P, args.seed)] = False
     first.update({(k, s, args.seed): True for k, s in grid_points(args)})
     return train_seed_check(args, run_trainings(args, first))
@@ -430,17 +422,17 @@ def train_seed_check(args, runs):
 
 
 def seed_check(args, arms, runs, signal):
-    """The seed check from `runs`: each arm on every seed (the grid's run
-    for --seed), both arms of a seed from its initial weights and batches: a
-    row per arm and seed (prediction spread 0: an output ReLU that never
-    fires), and curves."""
+    """The seed check from `runs`: a row per arm and seed (both arms of a
+    seed from its initial weights and batches), and curves."""
     rows, curves = [], []
     for arm, (kind, strength) in arms.items():
         for seed in seed_range(args.seed, args.seeds):
             numbers = runs[(kind, strength, seed)]
             which = {"arm": arm, "sweep": kind, "strength": strength, "seed": seed}
             rows.append({**which, "prediction_spread":
-                         float(np.std(numbers["prediction"])) / float(signal.y.std())})
+                         float(np.std(numbers["prediction"])) / float(signal.y.std()),
+                         "clean_r2": r2(numbers["prediction"], signal.clean),
+                         **window_frame({(kind, strength, seed): numbers}).iloc[0, 3:]})
             curves.append(pd.DataFrame({**which, **{c: numbers[c] for c in
                                                     ("step", "train_mse", "val_mse")}}))
     return pd.DataFrame(rows), pd.concat(curves, ignore_index=True)
@@ -460,37 +452,19 @@ def change(column, sweep, strength):
                        sweep=sweep, strength=strength)
 
 
-def monotone(evidence):
-    """Bespoke (the vocabulary has no monotonicity)."""
-    curve = evidence.frame("history", "step", "train_mse", sweep="l2", strength=0.0)
-    curve = curve.sort_values("step")["train_mse"].to_numpy(np.float64)
-    if len(curve) < 5:
-        raise Missing(f"history.csv: a curve of {len(curve)} points has no fifths")
-    rise = float(np.max(divide(curve[1:], np.minimum.accumulate(curve)[:-1]) - 1))
-    fifths = [part.mean() for part in np.array_split(curve, 5)]
-    falls = all(later < earlier for earlier, later in zip(fifths, fifths[1:]))
-    return Verdict(
-        "reproduced" if rise <= MONOTONE else "partly" if falls else "not reproduced",
-        f"largest rise {rise:+.0%}; means over fifths of the steps "
-        + ", ".join(f"{m:.3g}" for m in fifths),
-        f"Rule (bespoke): no measurement of the unregularized training MSE "
-        f"more than {MONOTONE:.0%} above the lowest before it; partly when only "
-        "its means over successive fifths of the steps fall.")
-
-
-def failed_seeds(evidence, verdict):
-    """The regularized arm, and the seeds whose output ReLU never fires."""
-    check = evidence.frame("seed_check", "arm", "sweep", "strength", "seed",
-                           "prediction_spread")
-    dead = check[check.prediction_spread == 0]
-    return ("The regularized arm: " + ", ".join(sorted({
-        f"{r.sweep} = {r.strength:g}" for r in check.itertuples()
-        if r.arm == "regularized"})) + ", the grid's lowest final validation "
-        "MSE. As fixed before any run, every seed counts: a model whose output "
-        "ReLU never fires (prediction spread 0) is a failed training of this "
-        "model and enters with its validation MSE. Such seeds here: "
-        + (", ".join(f"{r.seed} ({r.arm})" for r in dead.itertuples()) or "none")
-        + ".")
+def activation_frame(args, runs, signal):
+    """A row per hidden activation (LeakyReLU: the seed check's unregularized
+    model; `ACTIVATIONS`) and seed: R^2 to the clean signal, final val MSE."""
+    rows = []
+    for name, kind in (("leaky_relu", "l2"), *((a, a) for a in ACTIVATIONS)):
+        for seed in seed_range(args.seed, args.seeds):
+            numbers = runs.get((kind, 0.0, seed))
+            if numbers is not None:
+                rows.append({"activation": name, "seed": seed,
+                             "clean_r2": r2(numbers["prediction"], signal.clean),
+                             "val_mse": window_frame({(kind, 0.0, seed): numbers}
+                                                     ).val_mse.iloc[0]})
+    return pd.DataFrame(rows, columns=["activation", "seed", "clean_r2", "val_mse"])
 
 
 MODEL_CLAIMS = [
@@ -499,22 +473,22 @@ MODEL_CLAIMS = [
              shows={"training MSE": final("train_mse", "l2", 0.0),
                     "validation MSE": final("val_mse", "l2", 0.0)},
              explain="The noise variance is 0.01.", figures=("predictions_l2.png",)),
-    NotTested("Saturating activations (tanh, sigmoid) sometimes fail to learn "
-              "this function", "Only LeakyReLU hidden layers are trained here."),
+    Declared("Saturating activations (tanh, sigmoid) sometimes fail to learn "
+             "this function", Bespoke(partial(saturating, FITS, ACTIVATIONS))),
     Declared("The region around x = 11 is hard for the unregularized model",
              AllOf({f"{times:g} times": Above(point("hard_region_error_ratio", "l2",
                                                     0.0), times)
                     for times in (1, HARD)})),
     Declared("The unregularized training loss decreases monotonically",
-             Bespoke(monotone), figures=("loss_l2.png",)),
+             Bespoke(partial(monotone, MONOTONE)), figures=("loss_l2.png",)),
     Declared("The models are trained until the unregularized loss has stopped "
              "falling (a setting check, not the article's claim)",
              AllOf({c: Above(change(c, "l2", 0.0), FALLING)
                     for c in ("val_mse", "train_mse")}),
              article_value="trained to a final result"),
     Declared("Regularization only hurts this well-working model (it does not "
-             "overfit)", Paired(*(Final("seed_check_history", "val_mse",
-                                        f"final val_mse [{arm}]", ".3g", arm=arm)
+             "overfit)", Paired(*(SeedRows("seed_check", "val_mse",
+                                           f"final val_mse [{arm}]", ".3g", arm=arm)
                                   for arm in ("regularized", "unregularized"))),
              explain=failed_seeds),
 ]
@@ -524,31 +498,43 @@ MODEL_CLAIMS = [
 # 3. What each strength does to the loss, the predictions and the parameters
 #    (kernel densities before and after training): a table row per point.
 # ===========================================================================
+MODEL_MEASURES = ("effective_units", "top2_share", "penalty_model", "penalty_frobenius")
+
+
 def table_of(results, signal, data):
     """A row per grid point (`sweep_table`) with how its prediction fits
-    and how its parameters moved (`add_fit_columns`)."""
+    and how its parameters moved (`add_fit_columns`), and `model_measures`."""
     x = np.asarray(signal.x)
     regions = (np.isin(x, np.asarray(data[0]).reshape(-1)),
                np.abs(x - HARD_CENTER) <= HARD_HALF_WIDTH, x < FIRST_PART_END,
                SMOOTH_WINDOW)
-    return add_fit_columns(sweep_table(results, signal, FLAT), results, signal,
-                           regions, MOVED)
+    table = add_fit_columns(sweep_table(results, signal, FLAT), results, signal,
+                            regions, MOVED)
+    for column in MODEL_MEASURES:
+        table[column] = [results[(r.sweep, r.strength)].get(column, np.nan)
+                         for r in table.itertuples()]
+    return table
 
 
-def sweep_figures(kind, results, signal, args, label):
-    """The loss curves, predictions and parameter densities of one sweep."""
+def sweep_figures(kind, results, signal, args, label, limit=None):
+    """The loss curves, predictions (dropout off, and on: one pass) and
+    parameter densities (with `limit`, p = 1.0's) of one sweep."""
     runs = {s: r for (k, s), r in results.items() if k == kind}
-    cmap, sym = {"l2": "Reds", "dropout": "Blues"}[kind], SYMBOL[kind]
+    sym = SYMBOL[kind]
+    on = {s: r["prediction_dropout_on"][0] for s, r in runs.items()
+          if len(r.get("prediction_dropout_on", ()))}
+    after = {s: r["after"] for s, r in runs.items()}
+    if kind == "dropout" and limit is not None:
+        after[LIMIT_P] = limit["after"]
     return {
         f"loss_{kind}.png": plot_loss_per_strength(
-            {s: (r["step"], r["train_mse"]) for s, r in runs.items()}, sym, kind,
-            label, cmap),
+            {s: (r["step"], r["train_mse"], r["val_mse"]) for s, r in runs.items()},
+            sym, kind, label),
         f"predictions_{kind}.png": plot_predictions_per_strength(
             signal.x, signal.y, {s: r["prediction"] for s, r in runs.items()}, sym,
-            f"Predictions for each {kind} strength\n{label}"),
+            f"Predictions for each {kind} strength\n{label}", on),
         f"kde_{kind}.png": plot_densities_per_strength(
-            runs[min(runs)]["before"], {s: r["after"] for s, r in runs.items()}, sym,
-            kind, label, cmap, args.init_limit),
+            runs[min(runs)]["before"], after, sym, kind, label, None, args.init_limit),
     }
 
 
@@ -616,10 +602,24 @@ def against_none(column, strength, by="/"):
                    point(column, "l2", strength), point(column, "l2", 0.0))
 
 
+PENALTY_TOLERANCE = 1e-4  # relative: float32 sums against float64 norms
+
+
+def penalty_matches(strength):
+    return Within(Derived(f"(penalty - lambda ||W||_F^2) / it [lambda = {strength:g}]",
+                          lambda model, frobenius: divide(model - frobenius, frobenius),
+                          point("penalty_model", "l2", strength),
+                          point("penalty_frobenius", "l2", strength), fmt=".2e"),
+                  -PENALTY_TOLERANCE, PENALTY_TOLERANCE)
+
+
 L2_CLAIMS = [
-    NotTested("The L2 penalty as the Frobenius norm; lambda usually between 0 "
-              "and 1", "Definitions and conventions, nothing to measure (Keras' "
-              "L2 is lambda * sum(W^2), see the notes).", kind="implementation"),
+    Declared("The L2 penalty as the Frobenius norm; lambda usually between 0 "
+             "and 1", AllOf({f"{s:g}": penalty_matches(s) for s in (0.01, 1.0)}),
+             kind="implementation", explain="penalty_model: the sum of the trained "
+             "model's losses (kreg's L2 on every kernel); penalty_frobenius: lambda "
+             "times the kernels' squared Frobenius norms, computed apart in float64. "
+             "Our lambda grid spans 0 to 1, the article's usual range."),
     Declared("Larger lambda: the final training error increases greatly", AllOf({
         "rises": trend("the final training MSE", "l2", final_loss("l2")),
         "greatly": Above(Derived("final train_mse [lambda = 1] / [lambda = 0]", divide,
@@ -698,9 +698,20 @@ def rough(column, p):
     return Above(point(column, "dropout", p), ROUGH)
 
 
+SETTLED = 0.3  # "Below p = 1": the p from which the IQR is compared as settled
+
 DROPOUT_CLAIMS = [
-    NotTested("Dropout spreads learning over the whole network instead of one "
-              "or two units", "Nothing here measures how learning spreads over units."),
+    Declared("Dropout spreads learning over the whole network instead of one "
+             "or two units", trend("the effective number of last-hidden units the "
+                                   "output draws on", "dropout", lambda evidence, s: (
+                                       evidence.measure(point("effective_units",
+                                                              "dropout", s)).value),
+                                   table="table"),
+             shows={f"top-2 share [p = {p:g}]": point("top2_share", "dropout", p)
+                    for p in (0.0, 0.6)},
+             explain="effective_units: the participation ratio of |w_out_j| * "
+             "std(h_j) over the 64 last hidden units, inference mode.",
+             figures=("spread.png",)),
     Declared("Larger p: the final training loss increases",
              trend("the final training MSE", "dropout", final_loss("dropout")),
              figures=("loss_dropout.png",)),
@@ -725,19 +736,20 @@ DROPOUT_CLAIMS = [
                 point("roughness_dropout_on", "dropout", p))))}),
         explain=DROPOUT_ON, figures=("predictions_dropout.png",)),
     Declared("From p = 0.4 only the first part of the curve is reproduced",
-             Below(point("clean_r2_rest", "dropout", 0.4), PART_FIT),
-             shows={"x < 5": point("clean_r2_first_part", "dropout", 0.4)},
+             Below(point("clean_r2_rest_dropout_on", "dropout", 0.4), PART_FIT),
+             shows={"x < 5, dropout on": point("clean_r2_first_part_dropout_on",
+                                               "dropout", 0.4),
+                    "dropout off": point("clean_r2_rest", "dropout", 0.4)},
+             explain=where_turns("clean_r2_rest_dropout_on", PART_FIT,
+                                 "a poor fit beyond x = 5", DROPOUT_ON_PASSES),
              figures=("predictions_dropout.png",)),
     Declared("At p = 0.6 the predictions approach the data mean",
-             Below(point("prediction_spread", "dropout", 0.6), FLAT),
+             Below(point("prediction_spread_dropout_on", "dropout", 0.6), FLAT),
              kind="number", article_value="0.6", figures=("spread.png",),
-             shows={"dropout on": point("prediction_spread_dropout_on", "dropout", 0.6),
+             shows={"dropout off": point("prediction_spread", "dropout", 0.6),
                     "training MSE": change("train_mse", "dropout", 0.6)},
-             explain="Explanations, shown: the spread with dropout on at "
-             f"prediction (below {FLAT} would explain the article's turn) and the "
-             "training MSE's change over the last fifth (still falling: more "
-             "steps would move it further from the mean). Untested: the "
-             "article's placement of dropout and training length."),
+             explain=where_turns("prediction_spread_dropout_on", FLAT, "the mean",
+                                 DROPOUT_ON_PASSES)),
     Declared("Dropout keeps the parameter distribution wider than L2 does",
              Above(Derived("param_iqr_after [p = 0.6] / [lambda = 0.1]", divide,
                            point("param_iqr_after", "dropout", 0.6),
@@ -756,7 +768,7 @@ DROPOUT_CLAIMS = [
                            lambda *iqr: divide(np.min(iqr), np.max(iqr)),
                            *(point("param_iqr_after", "dropout", p)
                              for p in DROPOUT_GRID)), LITTLE),
-             figures=("kde_dropout.png",)),
+             explain=partial(iqr_over_p, SETTLED), figures=("kde_dropout.png",)),
     Declared("At p = 1.0 the model learns nothing: the parameters stay uniform",
              AllOf({"unmoved": Below(Cell("limit", "param_fraction_moved"), UNMOVED),
                     "as initialized": Below(Cell("limit", "param_ks_to_init"),
@@ -823,20 +835,25 @@ Notes on the comparison:
 """
 
 
-def make_figures(results, signal, data, args):
+def make_figures(results, signal, data, args, limit=None):
     label = run_label(args)
     figures = {"data.png": plot_split(
         data[:2], data[2:], signal.x, signal.clean,
         f"The signal and its train / validation split\n{label}")}
     for kind in SWEEPS:
-        figures.update(sweep_figures(kind, results, signal, args, label))
-    table = sweep_table(results, signal, FLAT)
-    panels = [(SYMBOL[k] + (" (lambda = 0 not drawn)" if k == "l2" else ""), *(
-        table[table.sweep == k].sort_values("strength")[c].to_numpy()
-        for c in ("strength", "param_std_after", "prediction_spread")), k == "l2")
-        for k in SWEEPS]
+        figures.update(sweep_figures(kind, results, signal, args, label, limit))
+    table = table_of(results, signal, data)
+    panels = []
+    for k in SWEEPS:
+        rows = table[table.sweep == k].sort_values("strength")
+        on = rows.prediction_spread_dropout_on.to_numpy() if k == "dropout" else None
+        panels.append((SYMBOL[k] + (" (lambda = 0 not drawn)" if k == "l2" else ""),
+                       rows.strength.to_numpy(), rows.param_iqr_after.to_numpy(),
+                       rows.prediction_spread.to_numpy(), on,
+                       rows.effective_units.to_numpy(), k == "l2"))
     figures["spread.png"] = plot_spread_against_strength(
-        panels, FLAT, f"Spread of parameters and predictions against strength\n{label}")
+        panels, FLAT, "Parameter IQR, prediction spread and effective output units "
+        f"against strength\n{label}")
     return figures
 
 
@@ -858,10 +875,13 @@ def write(args, runs, arms, wall_seconds):
         run_label(args),
         [("turning_points", turning_points(table, ARTICLE_TURNING), None),
          ("table", table, None)],
-        make_figures(results, signal, data, args), meta, NOTES,
+        make_figures(results, signal, data, args, runs[("dropout", LIMIT_P, args.seed)]),
+        meta, NOTES,
         csv_files={"history": history_frame(results),
                    "limit": limit_table(args, runs, signal, data),
                    "seed_check": seeds, "seed_check_history": seed_curves,
+                   "final_window": window_frame(runs),
+                   "activations": activation_frame(args, runs, signal),
                    "split": split_frame(data, signal)},
         claims=claims)
     return table

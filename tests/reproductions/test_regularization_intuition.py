@@ -85,7 +85,8 @@ def test_every_training_is_one_job(run):
     assert sorted(results) == sorted(script.grid_points(args))
     assert set(table.tuner_id) == {"here"}
     jobs = json.loads((out / "metadata.json").read_text())["jobs"]
-    expected = [(k, s, 0) for k, s in script.grid_points(args)] + [("dropout", 1.0, 0)]
+    expected = ([(k, s, 0) for k, s in script.grid_points(args)] + [("dropout", 1.0, 0)]
+                + [(a, 0.0, 0) for a in script.ACTIVATIONS])
     assert sorted(runs) == sorted(expected)
     assert sorted(j["job"] for j in jobs["per_job"]) == sorted(map(str, expected))
     assert jobs["where"] == ["here"]
@@ -159,8 +160,8 @@ def test_ledger_is_written_and_follows_the_rules(run, tables):
     assert {c.article for c in derived} == {"004"}
     ledger = {c.claim: c for c in derived}
     table = tables["table"]
-    # p = 0.6 approaches the mean: its prediction spread below FLAT.
-    spread = row(table, "dropout", 0.6).prediction_spread
+    # p = 0.6 approaches the mean: its prediction spread, dropout on, below FLAT.
+    spread = row(table, "dropout", 0.6).prediction_spread_dropout_on
     assert find(ledger, "At p = 0.6").status == (
         "reproduced" if spread < script.FLAT else "not reproduced")
     # Convergence of the unregularized losses: neither still falls by more
@@ -189,20 +190,23 @@ def test_ledger_is_written_and_follows_the_rules(run, tables):
     assert len(derived) == 31
 
 
-def test_final_values_never_use_a_last_point_spike(tables):
-    """A final value is `Final`'s, the mean of the last fifth of the curve:
-    a spike at the last step is named in the row, not taken as the value."""
+def test_final_values_are_the_window_measured_at_every_step(run, tables):
+    """A final value is the mean of the curve's last fifth measured at every
+    step (final_window.csv), not of its sampled points: a spike at a sampled
+    point does not move it; the window's own mean does."""
+    window = tables["final_window"]
+    none = (window.sweep == "l2") & (window.strength == 0)
+    runs = run[6]
+    steps = runs[("l2", 0.0, 0)]["window_train_mse"]
+    assert len(steps) == window.loc[none, "window_steps"].iloc[0] > 1
+    assert window.loc[none, "train_mse"].iloc[0] == pytest.approx(steps.mean())
     edited = copy_tables(tables)
     history = edited["history"]
-    none = history.index[(history.sweep == "l2") & (history.strength == 0)]
-    history.loc[none, "train_mse"] = np.linspace(0.3, 0.02, len(none))
-    history.loc[none[-1], "train_mse"] = 0.5
+    history.loc[(history.sweep == "l2") & (history.strength == 0), "train_mse"] = 5.0
     final = Evidence(edited).measure(script.final("train_mse", "l2", 0.0))
-    window = history.loc[none, "train_mse"].to_numpy()[-math.ceil(len(none) / 5):]
-    assert final.value == pytest.approx(window.mean()) and final.value < 0.2
-    assert "last point 0.5 is a spike, not used" in final.note
-    row_ = find(ledger_of(edited), "Without regularization the model learns")
-    assert "last point 0.5 is a spike, not used" in row_.ours
+    assert final.value == pytest.approx(steps.mean())
+    edited["final_window"].loc[none, "train_mse"] = 0.5
+    assert Evidence(edited).measure(script.final("train_mse", "l2", 0.0)).value == 0.5
 
 
 def test_edited_numbers_move_statuses(tables):
@@ -211,7 +215,7 @@ def test_edited_numbers_move_statuses(tables):
     p6 = (table.sweep == "dropout") & (table.strength == 0.6)
     for spread, status in ((0.1, "reproduced"), (0.9, "not reproduced")):
         edited = copy_tables(tables)
-        edited["table"].loc[p6, "prediction_spread"] = spread
+        edited["table"].loc[p6, "prediction_spread_dropout_on"] = spread
         assert find(ledger_of(edited), "At p = 0.6").status == status
 
     # One definition of "still falling" for the setting check.
@@ -241,10 +245,27 @@ def test_edited_numbers_move_statuses(tables):
     claim = "Larger p: the final training loss increases"
     for sign, status in ((1, "reproduced"), (-1, "not reproduced")):
         edited = copy_tables(tables)
-        history = edited["history"]
-        dropout = history.sweep == "dropout"
-        history.loc[dropout, "train_mse"] = 1 + sign * history.loc[dropout, "strength"]
+        window = edited["final_window"]
+        dropout = window.sweep == "dropout"
+        window.loc[dropout, "train_mse"] = 1 + sign * window.loc[dropout, "strength"]
         assert find(ledger_of(edited), claim).status == status
+
+    # Saturating activations: failing seeds of tanh or sigmoid, not of LeakyReLU.
+    claim = "Saturating activations"
+    for r2, status in (((0.95, 0.5, 0.95), "reproduced"), ((0.95, 0.95, 0.95),
+                                                            "not reproduced"),
+                       ((0.5, 0.5, 0.95), "partly")):
+        edited = copy_tables(tables)
+        edited["activations"] = pd.DataFrame({
+            "activation": ["leaky_relu", "tanh", "sigmoid"], "seed": 0, "clean_r2": r2})
+        assert find(ledger_of(edited), claim).status == status
+
+    # The penalty against lambda * ||W||_F^2 computed apart.
+    claim = "The L2 penalty as the Frobenius norm"
+    assert find(ledger_of(tables), claim).status == "reproduced"
+    edited = copy_tables(tables)
+    edited["table"]["penalty_model"] *= 1.5
+    assert find(ledger_of(edited), claim).status == "not reproduced"
 
 
 def seed_curves(differences, dead=()):
@@ -255,7 +276,8 @@ def seed_curves(differences, dead=()):
         for arm, level in (("unregularized", 0.02), ("regularized", 0.02 + difference)):
             where = {"arm": arm, "sweep": "l2" if arm == "unregularized" else "dropout",
                      "strength": 0.0 if arm == "unregularized" else 0.1, "seed": seed}
-            rows.append({**where, "prediction_spread": 0.0 if seed in dead else 1.0})
+            rows.append({**where, "prediction_spread": 0.0 if seed in dead else 1.0,
+                         "val_mse": level})
             curves.append(pd.DataFrame({**where, "step": np.arange(1, 11) * 100,
                                         "train_mse": level, "val_mse": level}))
     return pd.DataFrame(rows), pd.concat(curves, ignore_index=True)
@@ -278,7 +300,7 @@ def test_regularization_only_hurts_is_paired_over_every_seed(tables):
     row_ = find(ledger_of(edited), claim)
     assert "the same 3 seeds" in row_.why and "2 (unregularized)" in row_.why
     assert "dropout = 0.1" in row_.why
-    del edited["seed_check_history"]
+    edited["seed_check"] = edited["seed_check"].drop(columns=["val_mse"])
     assert find(ledger_of(edited), claim).status == "not tested"
 
 
@@ -307,7 +329,8 @@ def test_claims_of_tables_from_an_older_script_are_not_tested(tables):
     """Tables without the new columns and files give `not tested`, not an
     error."""
     edited = copy_tables(tables)
-    del edited["limit"], edited["split"], edited["seed_check_history"]
+    del edited["limit"], edited["split"], edited["final_window"]
+    edited["seed_check"] = edited["seed_check"].drop(columns=["val_mse"])
     edited["table"] = edited["table"].drop(columns=["roughness_dropout_on",
                                                     "clean_r2"])
     ledger = ledger_of(edited)
@@ -349,7 +372,9 @@ def degenerate_results(signal, strengths, steps=1):
                 "before": rng.uniform(-0.3, 0.3, 50), "after": rng.normal(0, 0.3, 50),
                 "seconds": 0.1, "tuner_id": "local", "step": np.arange(1, steps + 1),
                 "train_mse": rng.uniform(0.1, 1, steps),
-                "val_mse": rng.uniform(0.1, 1, steps)}
+                "val_mse": rng.uniform(0.1, 1, steps),
+                **{f"window_{c}": rng.uniform(0.1, 1, steps) for c in
+                   ("train_mse", "val_mse")}}
     return results
 
 
@@ -375,14 +400,17 @@ def test_analysis_of_degenerate_outputs_completes(strengths, steps, tmp_path):
     tables = {"table": table, "history": script.history_frame(results),
               "turning_points": script.turning_points(table, script.ARTICLE_TURNING),
               "seed_check": check, "seed_check_history": curves,
-              "split": script.split_frame(data, signal), "limit": table.iloc[:1]}
+              "split": script.split_frame(data, signal), "limit": table.iloc[:1],
+              "final_window": script.window_frame(runs),
+              "activations": script.activation_frame(args, runs, signal)}
     ledger = script.claims(tables)
     assert len(ledger) == 31
     status = {c.claim: c.status for c in ledger}
     if steps == 1:
         assert status["Larger lambda: the loss falls less early in training"] == (
             "not tested")
-    figures = script.make_figures(results, signal, data, args)
+    figures = script.make_figures(results, signal, data, args, results.get(
+        ("dropout", 0.5)))
     assert sorted(figures) == sorted(
         ["data.png", "spread.png"] + [f"{f}_{k}.png" for k in script.SWEEPS
                                       for f in ("loss", "predictions", "kde")])
@@ -401,8 +429,9 @@ def figures():
 def figure_numbers():
     """What the figures are drawn from."""
     with tempfile.TemporaryDirectory() as folder:
-        args, signal, data, results, *_ = short_run(pathlib.Path(folder))
+        args, signal, data, results, *_, runs = short_run(pathlib.Path(folder))
     return {"results": results, "data": data, "args": args,
+            "limit": runs[("dropout", 1.0, 0)],
             "signal": argparse.Namespace(x=signal.x, y=signal.y,
                                          clean=signal.clean, mean=signal.mean)}
 
@@ -441,5 +470,6 @@ def test_a_dask_cluster_gives_the_tables_of_local_workers(tmp_path):
         pd.testing.assert_frame_equal(remote, local, check_exact=True, obj=name)
     assert set(pd.read_csv(tmp_path / "local" / "table.csv").tuner_id) == {"local workers"}
     jobs = json.loads((tmp_path / "remote" / "metadata.json").read_text())["jobs"]
-    # 3 points and p = 1.0 (the seed check's runs are the grid's).
-    assert jobs["count"] == 4 and jobs["where"] == [cluster.scheduler_address]
+    # 3 points, p = 1.0 and the two saturating activations (the seed
+    # check's runs are the grid's).
+    assert jobs["count"] == 6 and jobs["where"] == [cluster.scheduler_address]

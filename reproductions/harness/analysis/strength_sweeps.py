@@ -15,7 +15,7 @@ from harness.analysis.parameter_change import interquartile_range, parameter_cha
 from harness.analysis.prediction_fit import fit_measures
 
 DROPOUT_ON_COLUMNS = ("prediction_spread", "roughness", "hard_region_roughness",
-                      "noise_fit")
+                      "noise_fit", "clean_r2_first_part", "clean_r2_rest")
 
 
 def sweep_table(runs, signal, flat):

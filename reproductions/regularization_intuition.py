@@ -10,7 +10,8 @@ we look at the training loss, the predictions and the distribution of all
 parameters (kernel density estimates) before and after training.
 
 Every training is a job (`harness.jobs`): each grid point of both sweeps,
-dropout p = 1.0 and each extra seed of the seed check. They train side by
+dropout p = 1.0, tanh and sigmoid hidden layers on --seeds seeds and each
+extra seed of the seed check. They train side by
 side in worker processes of one core each (--workers, default one per core;
 1 trains them here, one after another), or on the workers of a Dask cluster
 (--scheduler tcp://HOST:PORT); the tables, figures and ledger are made here
@@ -24,8 +25,10 @@ Outputs, in `results/regularization_intuition/` (replaced atomically):
                          parameters' spread and how far they moved
     turning_points.csv/.md   where each sweep turns into the data mean
     history.csv          every grid point's training and validation curves
+    final_window.csv     every training's last fifth measured at every step
     seed_check.csv, seed_check_history.csv   the unregularized model and the
                          best regularized point on --seeds seeds
+    activations.csv      tanh and sigmoid hidden layers against LeakyReLU
     limit.csv            dropout p = 1.0, trained outside the grid
     split.csv            the x range and the largest x gap of each split
     claims.csv           every claim of the article, its status and why
@@ -320,12 +323,10 @@ JOB_ENV = ONE_THREAD
 
 
 def cost(kind, strength):
-    """A training's time relative to the unregularized model's, to hand out
-    the longest first: a dropout model takes ~3.8 times as long (measured:
-    the full setting's seconds per grid point, 62.9 s against 16.6 s on
-    average, results/regularization_intuition/metadata.json; on one thread,
-    24,000 steps, 6.0 s against 2.4 s, of which ~1.2 s is compiling)."""
-    return 3.8 if kind == "dropout" and strength > 0 else 1.0
+    """A training's time relative to the unregularized model's (longest first):
+    dropout ~3.8 (metadata.json, full setting: ~19.5 s against ~5.5 s a job),
+    tanh or sigmoid ~1.25 (measured here on one thread, 19,200 steps)."""
+    return 3.8 if kind == "dropout" and strength > 0 else 1.25 if kind in ACTIVATIONS else 1.0
 
 
 def where(args):
@@ -396,8 +397,7 @@ def seed_arms(results):
 
 def seed_trainings(args, arms):
     """The trainings of `arms` (`{arm: (kind, strength)}`) on every seed."""
-    return [(k, s, seed) for k, s in arms.values()
-            for seed in seed_range(args.seed, args.seeds)]
+    return [(k, s, seed) for k, s in arms.values() for seed in seed_range(args.seed, args.seeds)]
 
 
 def run(args):
@@ -413,9 +413,8 @@ def run(args):
 
 
 def train_seed_check(args, runs):
-    """`(runs, arms)`: the seed check's arms, chosen on the grid in `runs`
-    (so only once it has returned), and `runs` with the arms' trainings it
-    lacks, the second run of jobs."""
+    """`(runs, arms)`: the arms chosen on the grid in `runs` (once it has
+    returned), and `runs` with the arms' lacking trainings, a second run."""
     arms = seed_arms(grid_results(args, runs))
     lacking = {key: False for key in seed_trainings(args, arms) if key not in runs}
     return {**runs, **run_trainings(args, lacking)}, arms
@@ -578,6 +577,10 @@ def trend(what, sweep, read, rises=True, table="history"):
                  symbol=SYMBOL[sweep], strength=TREND)
 
 
+def column_read(column, sweep):
+    return lambda evidence, s: evidence.measure(point(column, sweep, s)).value
+
+
 def final_loss(sweep):
     return lambda evidence, s: evidence.measure(final("train_mse", sweep, s)).value
 
@@ -652,9 +655,8 @@ L2_CLAIMS = [
              AllOf({f"{s:g}": Above(change("train_mse", "l2", s), FALLING)
                     for s in ABOVE_TURN}), figures=("loss_l2.png",)),
     Declared("Larger lambda: the spread of the parameters shrinks",
-             AllOf({"falls": trend("the parameter IQR", "l2", lambda evidence, s: (
-                 evidence.measure(point("param_iqr_after", "l2", s)).value),
-                 rises=False, table="table"),
+             AllOf({"falls": trend("the parameter IQR", "l2", column_read(
+                 "param_iqr_after", "l2"), rises=False, table="table"),
                     "to a tenth": Below(against_none("param_iqr_after", 1.0),
                                         SHRUNK)}),
              explain="The IQR is the bulk's width; the std, which the few largest "
@@ -676,8 +678,7 @@ L2_CLAIMS = [
 #    then the mean, while the parameters stay wide; p = 1.0 outside the grid.
 # ===========================================================================
 def limit_table(args, runs, signal, data):
-    """Dropout p = `LIMIT_P` (every hidden unit dropped in training), trained
-    as a grid point would be, outside the grid: one row."""
+    """Dropout p = `LIMIT_P` (all hidden units dropped), outside the grid: a row."""
     limit = {**runs[("dropout", LIMIT_P, args.seed)], "tuner_id": where(args)}
     table = table_of({("dropout", LIMIT_P): limit}, signal, data)
     table.insert(2, "first_train_mse", float(limit["train_mse"][0]))
@@ -690,6 +691,7 @@ PART_FIT = 0.5  # "the first part" fitted, the rest not: R^2 at least / below
 WIDER = 10.0  # dropout's parameter IQR at p = 0.6 over L2's at lambda = 0.1
 LITTLE = 0.75  # "little effect": the smallest IQR over p at least of the largest
 UNMOVED = 0.1  # p = 1.0 "learns nothing": at most this share of parameters moved
+SETTLED = 0.3  # "Below p = 1": the p from which the IQR is compared as settled
 DROPOUT_ON = (f"Dropout off is how Keras predicts; dropout on: {DROPOUT_ON_PASSES} "
               "passes with training=True, as the article's plots may be.")
 
@@ -698,15 +700,11 @@ def rough(column, p):
     return Above(point(column, "dropout", p), ROUGH)
 
 
-SETTLED = 0.3  # "Below p = 1": the p from which the IQR is compared as settled
-
 DROPOUT_CLAIMS = [
     Declared("Dropout spreads learning over the whole network instead of one "
              "or two units", trend("the effective number of last-hidden units the "
-                                   "output draws on", "dropout", lambda evidence, s: (
-                                       evidence.measure(point("effective_units",
-                                                              "dropout", s)).value),
-                                   table="table"),
+                                   "output draws on", "dropout", column_read(
+                                       "effective_units", "dropout"), table="table"),
              shows={f"top-2 share [p = {p:g}]": point("top2_share", "dropout", p)
                     for p in (0.0, 0.6)},
              explain="effective_units: the participation ratio of |w_out_j| * "
@@ -815,9 +813,9 @@ Notes on the comparison:
 - Not in the article's text, so ours: uniform initialization in [-0.3, 0.3],
   Adam 1e-3, batch 64; L2 in Keras' convention (lambda * sum(W^2)) on every
   kernel, not on biases; dropout before the 2nd and 3rd hidden Dense.
-- `final_*_mse` in table.csv: the last measurement. The claims read a curve's
-  final value as the mean of its last fifth (history.csv), noting a
-  last-point spike, never using it.
+- `final_*_mse` in table.csv: the last measurement. The claims read a final
+  value from final_window.csv: the curve's last fifth measured at EVERY step
+  (`*_sampled`: the mean of history.csv's points there, for comparison).
 - `predicts_mean`: the prediction's std over x below {FLAT} of the data's.
   The parameter spread is over all weights and biases. `clean_*`: against the
   noise-free F(x) (R^2 over all x, x < {FIRST_PART_END:g} and beyond);
@@ -826,7 +824,9 @@ Notes on the comparison:
   `noise_fit`: the correlation of its error with the noise on the training
   points; `*_dropout_on`: mean and sd over {DROPOUT_ON_PASSES} passes with dropout on;
   `param_fraction_moved`: moved by more than {MOVED}; `param_ks_to_init`: the
-  Kolmogorov-Smirnov distance to the initial parameters.
+  Kolmogorov-Smirnov distance to the initial parameters; `effective_units`:
+  the participation ratio of |w_out_j| * std(h_j) over the last hidden units;
+  `penalty_*`: Keras' L2 loss and lambda * ||W||_F^2 computed apart.
 - `seed_check*.csv`: the unregularized model and the regularized point of
   lowest final validation MSE on every seed, both arms of a seed from its
   initial weights and batches; every seed counts, a failed one included.

@@ -77,8 +77,14 @@ def where_turns(column, threshold, what, passes):
         return (f"Decided with dropout on at prediction ({passes} passes, "
                 f"the article's figures' form). table.csv, {column} (dropout on): "
                 f"{first(column)}; {off} (dropout off, shown): {first(off)}; "
-                f"the article sees {what} there.")
+                f"the article sees {what} at the claim's p.")
     return explain
+
+
+def ratio(values):
+    """Smallest / largest of `values`, NaN (no warning) when both are 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.float64(values.min()) / np.float64(values.max())
 
 
 def iqr_over_p(settled, evidence, verdict):
@@ -93,7 +99,7 @@ def iqr_over_p(settled, evidence, verdict):
     return (f"table.csv, param_iqr_after: {iqr.iloc[0]:.3g} at p = {iqr.index[0]:g}, "
             f"{later.param_iqr_after.min():.3g} to {later.param_iqr_after.max():.3g} "
             f"for p >= {settled:g} (smallest / largest "
-            f"{later.param_iqr_after.min() / later.param_iqr_after.max():.2f}); "
+            f"{ratio(later.param_iqr_after):.2f}); "
             f"param_ks_to_init: {ks.iloc[0]:.3g} at p = {ks.index[0]:g}, up to "
             f"{ks.max():.3g} above. A small IQR change with a KS near 0 is the "
             f"uniform init's bulk left in place; from p = {settled:g} the bulk has "

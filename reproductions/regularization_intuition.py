@@ -766,7 +766,7 @@ DROPOUT_CLAIMS = [
                            lambda *iqr: divide(np.min(iqr), np.max(iqr)),
                            *(point("param_iqr_after", "dropout", p)
                              for p in DROPOUT_GRID)), LITTLE),
-             explain=partial(iqr_over_p, SETTLED), figures=("kde_dropout.png",)),
+             explain=partial(iqr_over_p, SETTLED, KS_CHANGED), figures=("kde_dropout.png",)),
     Declared("At p = 1.0 the model learns nothing: the parameters stay uniform",
              AllOf({"unmoved": Below(Cell("limit", "param_fraction_moved"), UNMOVED),
                     "as initialized": Below(Cell("limit", "param_ks_to_init"),

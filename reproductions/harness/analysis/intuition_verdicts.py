@@ -87,8 +87,9 @@ def ratio(values):
         return np.float64(values.min()) / np.float64(values.max())
 
 
-def iqr_over_p(settled, evidence, verdict):
-    """The parameter IQR and the distance to the uniform init over p."""
+def iqr_over_p(settled, changed, evidence, verdict):
+    """The parameter IQR and the distance to the uniform init (KS, moved when
+    at least `changed`) over p, from p = 0 and from `settled` on."""
     frame = evidence.frame("table", "sweep", "strength", "param_iqr_after",
                            "param_ks_to_init")
     frame = frame[frame.sweep == "dropout"].set_index("strength").sort_index()
@@ -101,6 +102,9 @@ def iqr_over_p(settled, evidence, verdict):
             f"for p >= {settled:g} (smallest / largest "
             f"{ratio(later.param_iqr_after):.2f}); "
             f"param_ks_to_init: {ks.iloc[0]:.3g} at p = {ks.index[0]:g}, up to "
-            f"{ks.max():.3g} above. A small IQR change with a KS near 0 is the "
-            f"uniform init's bulk left in place; from p = {settled:g} the bulk has "
-            "left it and p changes the IQR by the ratio above.")
+            f"{ks.max():.3g} above. " + (
+                f"p = {ks.index[0]:g} leaves the uniform init's bulk in place (KS "
+                f"below {changed:g}); from p = {settled:g} every model has left it "
+                "and p changes the IQR by the ratio above: the effect is dropout "
+                "on or off, not p." if ks.iloc[0] < changed <= later.param_ks_to_init.min()
+                else f"The KS distances do not split small p from large at {changed:g}."))

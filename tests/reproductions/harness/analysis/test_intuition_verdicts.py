@@ -54,6 +54,8 @@ def test_explanations_cite_their_table_columns_and_numbers():
     text = where_turns("prediction_spread_dropout_on", 0.25, "the mean", 20)(evidence, None)
     assert "prediction_spread_dropout_on (dropout on): first below 0.25 at p = 0.9" in text
     assert "prediction_spread (dropout off, shown): first below 0.25 at p = 0.6" in text
-    text = iqr_over_p(0.3, evidence, None)
+    text = iqr_over_p(0.3, 0.1, evidence, None)
     assert "param_iqr_after: 0.3 at p = 0" in text and "0.08 to 0.1" in text
     assert "(smallest / largest 0.80)" in text and "param_ks_to_init" in text
+    assert "the effect is dropout on or off, not p" in text
+    assert "do not split" in iqr_over_p(0.3, 0.01, evidence, None)

@@ -49,7 +49,7 @@ from harness.cli.arguments import (
 from harness.cli.settings import Setting
 from harness.jobs import ONE_THREAD
 
-SECTIONS = ("variants", "divergence", "dropout", "biases", "l2_grid")
+SECTIONS = ("variants", "divergence", "dropout", "dropout_tuning", "biases", "l2_grid")
 GRID = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
 # The full setting; a run that changes any of these, or is --quick, writes to
 # results/quick/.
@@ -131,6 +131,7 @@ from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
+from harness.training.validation_stopping import run_until_plateau  # noqa: E402
 from kreg.constraints.max_norm import MaxNorm  # noqa: E402
 from kreg.layers import VanillaDropout  # noqa: E402
 from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
@@ -139,10 +140,10 @@ from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
 # ===========================================================================
 # The notes' "example 3-layer neural network", 784 -> hidden -> hidden -> 10.
 # ===========================================================================
-def build_mlp(args, learning_rate=None, **spec):
+def build_mlp(args, learning_rate=None, keep=None, **spec):
     """The network at this run's settings (`build_three_layer_mlp`'s `spec`)."""
     return build_three_layer_mlp(args.hidden, learning_rate or args.learning_rate,
-                                 args.momentum, args.keep, **spec)
+                                 args.momentum, keep or args.keep, **spec)
 
 
 def train(data, args, seed=None, steps=None, **spec):
@@ -517,6 +518,63 @@ def run_dropout(args):
     return {"table": pd.DataFrame(rows), "runs": runs, "layer": layers}
 
 
+# Dropout tuned as the notes advise: p on validation data, over a small grid
+# of p x learning rate (inverted dropout at lr and at lr * p: its activations
+# are 1/p times vanilla's, so at lr * p its steps are vanilla's at lr), each
+# network trained until its validation accuracy stops improving: a check every
+# --steps / BLOCKS steps, a stop after PATIENCE checks without a gain, never
+# before --steps, at most CAP x --steps; the best check's weights kept. The
+# same protocol without dropout (p = 1) is the baseline.
+TUNED_KEEPS, BLOCKS, PATIENCE, CAP = (0.5, 0.7, 0.9), 8, 3, 2
+RATES = {"lr": lambda lr, keep: lr, "lr*p": lambda lr, keep: lr * keep}
+
+
+def tuning_job(data, args, seed, keep, rate):
+    """Inverted dropout keeping `keep` (none at 1) at a `rate` of RATES,
+    trained until its validation accuracy stops improving."""
+    keras.utils.set_random_seed(seed)
+    model = build_mlp(args, RATES[rate](args.learning_rate, keep), seed=seed,
+                      keep=keep, dropout="inverted" if keep < 1 else None)
+    loop, at_steps = CompiledLoop(model, data.x_train, data.y_train), {}
+    test, fit = (Evaluator(model, x, y) for x, y in ((data.x_test, data.y_test),
+                                                      (data.x_train, data.y_train)))
+
+    def at_budget(step):  # the fixed-step runs' budget: --steps (or the first check after)
+        if step >= args.steps and not at_steps:
+            at_steps.update(test_accuracy_at_steps=test(), train_accuracy_at_steps=fit())
+    stop = run_until_plateau(loop, model, epoch_batch_indices(
+        len(data.x_train), args.batch_size, CAP * args.steps, seed=seed),
+        Evaluator(model, data.x_val, data.y_val), max(1, args.steps // BLOCKS),
+        PATIENCE, args.steps, at_budget)
+    train_accuracy, test_accuracy = fit(), test()
+    return {"test_accuracy": test_accuracy,
+            "validation_accuracy": stop["best_validation_accuracy"],
+            "train_accuracy": train_accuracy,
+            "train_test_gap": train_accuracy - test_accuracy, **at_steps,
+            **{k: stop[k] for k in ("best_step", "steps_run")}}
+
+
+TUNED = ACCURACIES + ("test_accuracy_at_steps", "train_accuracy_at_steps",
+                      "best_step", "steps_run")
+
+
+def run_dropout_tuning(args):
+    arms = [(1.0, "lr")] + [(keep, rate) for keep in TUNED_KEEPS for rate in RATES]
+    done = yield [(("dropout_tuning", keep, rate, seed), CAP * args.steps, tuning_job,
+                   (args, seed, keep, rate)) for keep, rate in arms
+                  for seed in seed_range(args.seed, args.seeds)]
+    runs = pd.DataFrame([
+        {"arm": f"p={keep:g}, {rate}", "keep": keep, "rate": rate,
+         "learning_rate": RATES[rate](args.learning_rate, keep), "seed": seed,
+         **{k: done[("dropout_tuning", keep, rate, seed)][k] for k in TUNED}}
+        for keep, rate in arms for seed in seed_range(args.seed, args.seeds)])
+    table = seed_statistics(runs, ["arm", "keep", "rate", "learning_rate"], TUNED)
+    # Chosen: the dropout arm of highest mean validation accuracy.
+    best = table[table["keep"] < 1]["validation_accuracy"].idxmax()
+    table["chosen"] = table.index == best
+    return {"table": table, "runs": runs}
+
+
 # A dropout layer agrees with its expectation when its relative RMS gap is
 # within NOISE_BAND x the Monte Carlo noise and its mean training output within
 # MEAN_RATIO of its inference output; the masks resolve the expectation where
@@ -555,20 +613,79 @@ def predicts_as(kind, same, tolerance, other):
                   "different": Above(dropped(other, kind, ".3g"), DIFFERENT)})
 
 
+def tuned(column, fmt=".4f", **row):
+    """dropout_tuning.csv: an arm's mean over seeds (`chosen=True`: the
+    dropout arm chosen on validation data)."""
+    return Cell("dropout_tuning", column, f"{column} [" + ", ".join(
+        f"{v}" if k == "arm" else f"{k}" for k, v in row.items()) + "]", fmt, **row)
+
+
+UNTUNED, NO_DROPOUT = "p=0.5, lr", "p=1, lr"  # arms of dropout_tuning.csv
+
+
+def undertrained(evidence, verdict):
+    """Dropout at the fixed settings against the tuned runs."""
+    if verdict.status == "reproduced":
+        return ""
+    t = evidence.frame("dropout_tuning", "arm", "train_accuracy_at_steps",
+                       "best_step", "steps_run", "test_accuracy", "chosen")
+    fixed, none = (t.set_index("arm").loc[arm] for arm in (UNTUNED, NO_DROPOUT))
+    pick = t[t["chosen"].astype(bool)].iloc[0]
+    wins = pick.test_accuracy > none.test_accuracy + SIGNIFICANT
+    return ("dropout_tuning.csv: at p = 0.5 and the fixed steps dropout is "
+            f"undertrained (train_accuracy_at_steps {fixed.train_accuracy_at_steps:.4f}, "
+            f"{none.train_accuracy_at_steps:.4f} without dropout); trained until its "
+            f"validation accuracy stops improving its best_step is "
+            f"{fixed.best_step:.0f} of steps_run {fixed.steps_run:.0f}. Tuned on "
+            f"validation ({pick.arm}), dropout's test_accuracy is "
+            f"{pick.test_accuracy:.4f} against {none.test_accuracy:.4f} without "
+            "dropout trained alike: " + ("training to the validation plateau "
+                                         "makes dropout win." if wins else
+                                         "even tuned, dropout does not win here."))
+
+
+RATE_ARM = "p=0.5, lr*p"  # inverted dropout at lr * p
+
+
+def rate_explains(evidence, verdict):
+    """Whether inverted dropout at lr * p closes its gap to vanilla at lr."""
+    if verdict.status == "reproduced":
+        return ""
+    at_rate = evidence.measure(tuned("test_accuracy_at_steps", arm=RATE_ARM)).value
+    vanilla = evidence.measure(dropped("test_accuracy", "vanilla")).value
+    gap = at_rate - vanilla
+    return ("Inverted dropout's activations (so the next layer's gradients) are "
+            "1/p times vanilla's: at lr * p (dropout_tuning.csv: "
+            f"test_accuracy_at_steps [{RATE_ARM}]) it reaches {at_rate:.4f} against "
+            f"vanilla's {vanilla:.4f} at lr, " + (
+                "within the floor: the learning rate explains the difference."
+                if abs(gap) <= SIGNIFICANT else f"{gap:+.4f} apart: the learning "
+                "rate does not explain the whole difference."))
+
+
 DROPOUT_CLAIMS = [
     Declared("Dropout is an extremely effective regularizer: higher test "
              "accuracy than none",
              when_overfitting(Above(measured("test_accuracy", "dropout"),
                                     measured("test_accuracy", "none"), SIGNIFICANT)),
              shows={f"train_test_gap [{v}]": measured("train_test_gap", v)
-                    for v in ("dropout", "none")}),
+                    for v in ("dropout", "none")}, explain=undertrained),
+    Declared("Dropout tuned on validation data (p and the learning rate), every "
+             "network trained until its validation accuracy stops improving, "
+             "beats the same training without dropout",
+             when_overfitting(held_out(lambda c: Above(
+                 tuned(c, chosen=True), tuned(c, arm=NO_DROPOUT), SIGNIFICANT)),
+                 tuned("train_test_gap", arm=NO_DROPOUT)),
+             shows={"keep [chosen]": tuned("keep", "g", chosen=True),
+                    "learning_rate [chosen]": tuned("learning_rate", "g", chosen=True)},
+             figures=("dropout_tuning.png",)),
     Declared("Dropout complements the other methods: dropout with max norm "
              "above either alone",
              when_overfitting(held_out(lambda c: Above(
                  measured(c, "dropout_max_norm"),
                  Derived(f"{c} [the better of dropout, max_norm]", max,
                          measured(c, "dropout"), measured(c, "max_norm"), fmt=".4f"),
-                 SIGNIFICANT)))),
+                 SIGNIFICANT))), explain=undertrained),
     NotTested("The Dropout paper's figure of a thinned network",
               "An illustration; nothing to measure."),
     Declared("The test-time pass evaluates the averaged prediction of the "
@@ -605,10 +722,14 @@ DROPOUT_CLAIMS = [
              Within(Derived("test_accuracy [vanilla - inverted]", lambda a, b: a - b,
                             dropped("test_accuracy", "vanilla"),
                             dropped("test_accuracy", "inverted"), fmt=".4f"),
-                    -SIGNIFICANT, SIGNIFICANT),
-             explain="A difference arises in training: at one learning rate, inverted "
-             "dropout's activations (so the next layer's gradients) are 1/p times "
-             "vanilla's: different SGD paths (a hypothesis, not measured here)."),
+                    -SIGNIFICANT, SIGNIFICANT), explain=rate_explains),
+    Declared("Inverted dropout at learning rate lr * p trains as vanilla dropout "
+             "at lr: its 1/p scaling in training acts as a larger learning rate",
+             Within(Derived(f"test_accuracy [{RATE_ARM}, at --steps - vanilla]",
+                            lambda a, b: a - b, tuned("test_accuracy_at_steps",
+                                                      arm=RATE_ARM),
+                            dropped("test_accuracy", "vanilla"), fmt=".4f"),
+                    -SIGNIFICANT, SIGNIFICANT), figures=("dropout_tuning.png",)),
     NotTested("Noise in the forward pass, marginalized at test time: "
               "DropConnect, stochastic and fractional pooling, data augmentation",
               "Further reading in the notes; none of these is run here."),
@@ -723,6 +844,11 @@ ABOVE_ZERO_ON_EACH_SEED = Each("l2_grid", "lambda", lambda strength: Each(
     "each seed", model="L2 only", **{"lambda": strength}),
     "the lambda chosen", model="L2 only", chosen=True)
 
+def half_p(column):  # p = 0.5 at its better learning rate (dropout_tuning.csv)
+    return Derived(f"{column} [p=0.5, the better rate]", max, *(
+        tuned(column, arm=f"p=0.5, {rate}") for rate in RATES), fmt=".4f")
+
+
 PRACTICE_CLAIMS = [
     Declared("A single global L2 strength chosen on validation data does well "
              "on test data",
@@ -744,10 +870,15 @@ PRACTICE_CLAIMS = [
              when_overfitting(held_out(lambda c: Above(
                  chosen(c, COMBINED.format(0.5)), chosen(c), SIGNIFICANT)),
                  on_grid("train_test_gap", 0.0)),
-             figures=("l2_grid.png",)),
-    NotTested("p = 0.5 is a reasonable default that can be tuned on validation "
-              "data", "Only p = 0.5 is run; no p is tuned.", "number",
-              article_value="p = 0.5"),
+             figures=("l2_grid.png",), explain=undertrained),
+    Declared("p = 0.5 is a reasonable default that can be tuned on validation "
+             "data", AllOf({
+                 "p = 0.5 near the chosen p on validation": not_worse(
+                     half_p("validation_accuracy"), tuned("validation_accuracy", chosen=True)),
+                 "the chosen p as good on test": not_worse(
+                     tuned("test_accuracy", chosen=True), half_p("test_accuracy"))}),
+             "number", article_value="p = 0.5", figures=("dropout_tuning.png",),
+             shows={"keep [chosen]": tuned("keep", "g", chosen=True)}),
 ]
 
 
@@ -845,6 +976,8 @@ def section_tables(results, args):
             "divergence": ("max_norm_divergence", "max_norm_divergence_steps",
                            lambda r: divergence_tables(r, args)),
             "dropout": ("dropout", "dropout_runs", lambda r: (r["table"], r["runs"])),
+            "dropout_tuning": ("dropout_tuning", "dropout_tuning_runs",
+                               lambda r: (r["table"], r["runs"])),
             "biases": ("bias_regularization", "bias_regularization_runs",
                        lambda r: (r["summary"], r["runs"])),
             "l2_grid": ("l2_grid", "l2_grid_runs", lambda r: (pd.concat(
@@ -857,7 +990,8 @@ def section_tables(results, args):
 
 
 SECTION_RUNS = {"variants": run_variants, "divergence": run_divergence,
-                "dropout": run_dropout, "biases": run_biases, "l2_grid": run_l2_grid}
+                "dropout": run_dropout, "dropout_tuning": run_dropout_tuning,
+                "biases": run_biases, "l2_grid": run_l2_grid}
 
 
 def run(data, args):

@@ -49,7 +49,8 @@ from harness.cli.arguments import (
 from harness.cli.settings import Setting
 from harness.jobs import ONE_THREAD
 
-SECTIONS = ("variants", "divergence", "dropout", "dropout_tuning", "biases", "l2_grid")
+SECTIONS = ("variants", "divergence", "max_norm_sweep", "dropout", "dropout_tuning",
+            "biases", "l2_grid")
 GRID = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
 # The full setting; a run that changes any of these, or is --quick, writes to
 # results/quick/.
@@ -106,70 +107,37 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from harness.analysis.dropout_scaling import layer_scaling, network_scaling  # noqa: E402
+from harness.analysis.dropout_scaling import layer_scaling  # noqa: E402
 from harness.analysis.norm_divergence import norm_divergence  # noqa: E402
 from harness.analysis.over_seeds import seed_range, seed_statistics  # noqa: E402
-from harness.analysis.weight_statistics import (  # noqa: E402
-    kernels,
-    max_unit_norm,
-    near_zero_fraction,
-    weight_summary,
-)
 from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
 from harness.claims.measures import Cell, Derived, SeedRows  # noqa: E402
 from harness.claims.rules import Above, AllOf, Below, Each, Gate, Within  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.cli.section_jobs import run_sections  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
-from harness.data.ink import ink_pixels  # noqa: E402
 from harness.data.subsets import cut_training_set  # noqa: E402
-from harness.models.three_layer_mlp import build_three_layer_mlp, with_weights_of  # noqa: E402
-from harness.plotting.dropout_expectation import plot_dropout_expectation  # noqa: E402
-from harness.plotting.norm_divergence import plot_norm_divergence  # noqa: E402
-from harness.plotting.strength_grid import plot_strength_grid  # noqa: E402
-from harness.plotting.weight_histograms import plot_weight_histograms  # noqa: E402
+from harness.plotting.regularization_notes_figures import make_figures as notes_figures  # noqa: E402,E501
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
-from harness.training import CompiledLoop, Evaluator, epoch_batch_indices  # noqa: E402
-from harness.training.validation_stopping import run_until_plateau  # noqa: E402
+from harness.training.notes_network import (  # noqa: E402
+    ACCURACIES,
+    FREE,
+    SCALED,
+    divergence_job,
+    dropout_job,
+    network_job,
+    sweep_job,
+    tuning_job,
+    variant_job,
+)
 from kreg.constraints.max_norm import MaxNorm  # noqa: E402
 from kreg.layers import VanillaDropout  # noqa: E402
 from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
 
-
 # ===========================================================================
 # The notes' "example 3-layer neural network", 784 -> hidden -> hidden -> 10.
 # ===========================================================================
-def build_mlp(args, learning_rate=None, keep=None, **spec):
-    """The network at this run's settings (`build_three_layer_mlp`'s `spec`)."""
-    return build_three_layer_mlp(args.hidden, learning_rate or args.learning_rate,
-                                 args.momentum, keep or args.keep, **spec)
-
-
-def train(data, args, seed=None, steps=None, **spec):
-    """Trains a fresh network; returns it with its accuracies and timing."""
-    seed = args.seed if seed is None else seed
-    keras.utils.set_random_seed(seed)
-    model = build_mlp(args, seed=seed, **spec)
-    start = time.perf_counter()
-    loop = CompiledLoop(model, data.x_train, data.y_train)
-    loss = loop.run(epoch_batch_indices(len(data.x_train), args.batch_size,
-                                        steps or args.steps, seed=seed))
-    result = {"model": model, "loss": loss,
-              "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
-              "validation_accuracy": Evaluator(model, data.x_val, data.y_val)(),
-              "seconds": time.perf_counter() - start}
-    # With correct inference (dropout off), as the other accuracies; after
-    # the timing, which it would otherwise change.
-    result["train_accuracy"] = Evaluator(model, data.x_train, data.y_train)()
-    result["train_test_gap"] = result["train_accuracy"] - result["test_accuracy"]
-    return result
-
-
-ACCURACIES = ("test_accuracy", "validation_accuracy", "train_accuracy",
-              "train_test_gap")  # what each run records for the tables over seeds
-
-
 # Every network is a job (`harness.cli.section_jobs`): a section's `run_*`
 # yields `(key, cost, function, arguments)`s, keys `(section, ..., seed)`, and
 # is sent back their numbers, never a model. Placement: a small network (784-
@@ -193,11 +161,6 @@ def seed_rows(done, key, labels, args):
     """Each seed's row of runs: `labels`, the seed, its job's accuracies."""
     return [{**labels, "seed": seed, **{k: done[(*key, seed)][k] for k in ACCURACIES}}
             for seed in seed_range(args.seed, args.seeds)]
-
-
-def network_job(data, args, seed, spec):
-    """A network built with `spec` (`build_mlp`'s arguments): its accuracies."""
-    return {k: v for k, v in train(data, args, seed, **spec).items() if k != "model"}
 
 
 # ===========================================================================
@@ -236,26 +199,11 @@ def variant_spec(name, args):
     }[name]
 
 
-def inked_weights(model, data):
-    """All kernel weights but those fed by pixels inkless in every training digit."""
-    ink = ink_pixels(data.x_train)
-    return np.concatenate([(kernel[ink] if "hidden1" in path else kernel).ravel()
-                           for path, kernel in kernels(model).items()])
-
-
-def variant_job(data, args, seed, name):
-    """A variant on one seed: its accuracies, its weights and their statistics."""
-    r = train(data, args, seed, **variant_spec(name, args)[0])
-    model = r.pop("model")
-    return {**r, **weight_summary(model),
-            "weights": np.concatenate([k.ravel() for k in kernels(model).values()]),
-            "near_zero_fraction_ink": near_zero_fraction(inked_weights(model, data))}
-
-
 def run_variants(args):
     """Each variant on every seed; the first seed's weights kept for the table."""
     done = yield [job for name in VARIANTS
-                  for job in over_seeds(args, ("variants", name), variant_job, name)]
+                  for job in over_seeds(args, ("variants", name), variant_job,
+                                          variant_spec(name, args)[0])]
     return {name: {**done[("variants", name, args.seed)], "runs": seed_rows(
         done, ("variants", name), {"variant": name}, args)} for name in VARIANTS}
 
@@ -390,24 +338,6 @@ L1_CLAIMS = [
 EXPLODED, BOUND_TOLERANCE = 100, 1e-6
 
 
-def divergence_job(data, args, name):
-    """The plain or the max-norm network at the too-high rate, step by step."""
-    keras.utils.set_random_seed(args.seed)
-    model = build_mlp(args, constraint=MaxNorm(args.max_norm) if name == "max_norm"
-                      else None, learning_rate=args.diverge_learning_rate, seed=args.seed)
-    loop = CompiledLoop(model, data.x_train, data.y_train)
-    indices = epoch_batch_indices(len(data.x_train), args.batch_size,
-                                  args.diverge_steps, seed=args.seed)
-    norms, losses = [max_unit_norm(model)], [np.nan]
-    with np.errstate(all="ignore"):
-        for step in range(args.diverge_steps):
-            model.reset_metrics()
-            losses.append(loop.run(indices[step:step + 1]))
-            norms.append(max_unit_norm(model))
-    return {"step": list(range(len(norms))), "max_unit_norm": norms, "loss": losses,
-            "test_accuracy": Evaluator(model, data.x_test, data.y_test)()}
-
-
 def run_divergence(args):
     done = yield [(("divergence", name), args.diverge_steps * DIVERGE_STEP,
                    divergence_job, (args, name)) for name in ("plain", "max_norm")]
@@ -439,6 +369,49 @@ C = diverged("c", "max_norm", "g")
 BOUND = Derived(f"c (1 + {BOUND_TOLERANCE:g})",
                 lambda c: c * (1 + BOUND_TOLERANCE), C, fmt=".8g")
 
+# The bound swept down to where it binds: a unit binds when its incoming
+# norm reaches c to BINDING (relative); "binds": some unit does, on a seed.
+SWEPT_C, BINDING = (4.0, 3.0, 2.0, 1.0, 0.5), 1e-3
+
+
+def run_max_norm_sweep(args):
+    done = yield [job for c in SWEPT_C
+                  for job in over_seeds(args, ("max_norm_sweep", c), sweep_job, c, BINDING)]
+    runs = pd.DataFrame([{"c": c, "seed": seed, **{k: done[("max_norm_sweep", c, seed)][k]
+                          for k in ACCURACIES + ("max_unit_norm", "bound_fraction")}}
+                         for c in SWEPT_C for seed in seed_range(args.seed, args.seeds)])
+    table = seed_statistics(runs, "c", ACCURACIES + ("max_unit_norm", "bound_fraction"))
+    table["binds"] = table["bound_fraction"] > 0
+    # Chosen: the binding c of highest mean validation accuracy.
+    binding = table[table["binds"]]
+    table["chosen"] = (table.index == binding["validation_accuracy"].idxmax()
+                       if len(binding) else False)
+    return {"table": table, "runs": runs}
+
+
+def swept(column, fmt=".4f", **row):
+    return Cell("max_norm_sweep", column, f"{column} [" + ", ".join(
+        f"{k} {v:g}" if k == "c" else k for k, v in row.items()) + "]", fmt, **row)
+
+
+def best_of(column, cs):
+    return Derived(f"{column} [best of c {', '.join(f'{c:g}' for c in cs)}]", max,
+                   *(swept(column, c=c) for c in cs), fmt=".4f")
+
+
+def bound_held(evidence, verdict):
+    """Whether the bound of the variants' run held any unit."""
+    if verdict.status == "reproduced":
+        return ""
+    t = evidence.frame("max_norm_sweep", "c", "max_unit_norm", "bound_fraction",
+                       "test_accuracy").set_index("c")
+    none = evidence.measure(measured("test_accuracy", "none")).value
+    held = [f"c {c:g}: largest unit norm {r.max_unit_norm:.3g}, {r.bound_fraction:.0%} "
+            f"of units at c, test {r.test_accuracy:.4f}" for c, r in t.iterrows()]
+    return ("max_norm_sweep.csv (max_unit_norm, bound_fraction, test_accuracy) "
+            f"against {none:.4f} without: " + "; ".join(held) + ".")
+
+
 MAX_NORM_CLAIMS = [
     Declared("Max norm clamps every unit's incoming weight vector to "
              "||w||_2 <= c",
@@ -449,11 +422,22 @@ MAX_NORM_CLAIMS = [
                          for v in ("max_norm", "dropout_max_norm")}),
                   "a unit above c without the constraint, something to clamp"),
              "implementation", article_value="c of order 3 or 4"),
-    NotTested("Typical values of c are 3 or 4",
-              "Advice, not a result; only c = 3 is run, no c is swept.",
-              "number", article_value="3 or 4"),
+    Declared("Typical values of c are 3 or 4",
+             not_worse(best_of("validation_accuracy", (3.0, 4.0)),
+                       best_of("validation_accuracy", SWEPT_C)),
+             "number", article_value="3 or 4", figures=("max_norm_sweep.png",),
+             shows={"binds at c 3": swept("bound_fraction", ".3g", c=3.0)},
+             explain=bound_held),
     Declared("Max norm improves accuracy (\"some people report improvements\")",
-             better("max_norm", "none")),
+             better("max_norm", "none"), explain=bound_held),
+    Declared("Max norm improves accuracy where it binds: the binding c chosen "
+             "on validation data above no constraint",
+             when_overfitting(held_out(lambda c: Above(
+                 swept(c, chosen=True), measured(c, "none"), SIGNIFICANT))),
+             shows={"c [chosen]": swept("c", "g", chosen=True),
+                    "bound_fraction [chosen]": swept("bound_fraction", ".3g",
+                                                     chosen=True)},
+             figures=("max_norm_sweep.png",), explain=bound_held),
     Declared("Max norm: the network cannot explode even when the learning "
              "rate is set too high",
              Gate(Above(diverged("largest_unit_norm_ever", "plain"),
@@ -476,22 +460,6 @@ MAX_NORM_CLAIMS = [
 #    then the theme of noise in the forward pass (further reading).
 # ===========================================================================
 KINDS = ("vanilla", "inverted")
-
-
-def dropout_job(data, args, seed, kind):
-    """A kind of dropout on one seed; on the first, its network's checks over
-    `--mc-samples` masks and its first activations (for the bare layers)."""
-    r = train(data, args, seed=seed, dropout=kind)
-    model, x = r.pop("model"), data.x_test[:200]
-    if seed == args.seed:
-        keras.utils.set_random_seed(args.seed)
-        r["check"] = network_scaling(model, x, {  # copies without dropout, scaled
-            FREE: with_weights_of(build_mlp(args), model),
-            SCALED: with_weights_of(build_mlp(args, dropout="scale"), model)},
-            args.mc_samples)
-        r["hidden"] = keras.ops.convert_to_numpy(
-            keras.Model(model.input, model.get_layer("hidden1").output)(x))
-    return r
 
 
 def run_dropout(args):
@@ -529,31 +497,6 @@ TUNED_KEEPS, BLOCKS, PATIENCE, CAP = (0.5, 0.7, 0.9), 8, 3, 2
 RATES = {"lr": lambda lr, keep: lr, "lr*p": lambda lr, keep: lr * keep}
 
 
-def tuning_job(data, args, seed, keep, rate):
-    """Inverted dropout keeping `keep` (none at 1) at a `rate` of RATES,
-    trained until its validation accuracy stops improving."""
-    keras.utils.set_random_seed(seed)
-    model = build_mlp(args, RATES[rate](args.learning_rate, keep), seed=seed,
-                      keep=keep, dropout="inverted" if keep < 1 else None)
-    loop, at_steps = CompiledLoop(model, data.x_train, data.y_train), {}
-    test, fit = (Evaluator(model, x, y) for x, y in ((data.x_test, data.y_test),
-                                                      (data.x_train, data.y_train)))
-
-    def at_budget(step):  # the fixed-step runs' budget: --steps (or the first check after)
-        if step >= args.steps and not at_steps:
-            at_steps.update(test_accuracy_at_steps=test(), train_accuracy_at_steps=fit())
-    stop = run_until_plateau(loop, model, epoch_batch_indices(
-        len(data.x_train), args.batch_size, CAP * args.steps, seed=seed),
-        Evaluator(model, data.x_val, data.y_val), max(1, args.steps // BLOCKS),
-        PATIENCE, args.steps, at_budget)
-    train_accuracy, test_accuracy = fit(), test()
-    return {"test_accuracy": test_accuracy,
-            "validation_accuracy": stop["best_validation_accuracy"],
-            "train_accuracy": train_accuracy,
-            "train_test_gap": train_accuracy - test_accuracy, **at_steps,
-            **{k: stop[k] for k in ("best_step", "steps_run")}}
-
-
 TUNED = ACCURACIES + ("test_accuracy_at_steps", "train_accuracy_at_steps",
                       "best_step", "steps_run")
 
@@ -561,7 +504,8 @@ TUNED = ACCURACIES + ("test_accuracy_at_steps", "train_accuracy_at_steps",
 def run_dropout_tuning(args):
     arms = [(1.0, "lr")] + [(keep, rate) for keep in TUNED_KEEPS for rate in RATES]
     done = yield [(("dropout_tuning", keep, rate, seed), CAP * args.steps, tuning_job,
-                   (args, seed, keep, rate)) for keep, rate in arms
+                   (args, seed, keep, RATES[rate](args.learning_rate, keep), BLOCKS,
+                    PATIENCE, CAP)) for keep, rate in arms
                   for seed in seed_range(args.seed, args.seeds)]
     runs = pd.DataFrame([
         {"arm": f"p={keep:g}, {rate}", "keep": keep, "rate": rate,
@@ -582,7 +526,6 @@ def run_dropout_tuning(args):
 # apart (ROUNDED: float32 rounding of a scaled copy); others: over DIFFERENT.
 NOISE_BAND, MEAN_RATIO, RESOLVED = (0.7, 1.3), 0.01, 0.1
 EXACT, ROUNDED, DIFFERENT = 1e-6, 1e-4, 1e-2
-FREE, SCALED = "prediction_vs_dropout_free_copy", "prediction_vs_copy_scaled_by_p"
 
 
 def dropped(column, kind, fmt=".4f"):
@@ -685,7 +628,9 @@ DROPOUT_CLAIMS = [
                  measured(c, "dropout_max_norm"),
                  Derived(f"{c} [the better of dropout, max_norm]", max,
                          measured(c, "dropout"), measured(c, "max_norm"), fmt=".4f"),
-                 SIGNIFICANT))), explain=undertrained),
+                 SIGNIFICANT))), explain=lambda evidence, verdict: " ".join(
+                     filter(None, (undertrained(evidence, verdict),
+                                   bound_held(evidence, verdict))))),
     NotTested("The Dropout paper's figure of a thinned network",
               "An illustration; nothing to measure."),
     Declared("The test-time pass evaluates the averaged prediction of the "
@@ -918,10 +863,10 @@ Notes on the method:
 
 def notes(data, args, results):
     """The notes, worded for the data the run had."""
-    train, validation = len(data.y_train), len(data.y_val)
-    return NOTES.format(seeds=args.seeds, train=train, steps=args.steps,
+    digits, validation = len(data.y_train), len(data.y_val)
+    return NOTES.format(seeds=args.seeds, train=digits, steps=args.steps,
                         batch=args.batch_size, validation=validation,
-                        epochs=args.steps * args.batch_size / train,
+                        epochs=args.steps * args.batch_size / digits,
                         digit=100 / validation)
 
 
@@ -936,37 +881,10 @@ def run_label(args):
 
 
 def make_figures(results, args, data):
-    label, figures = f"{run_label(args)}; {data.source}", {}
-    if "variants" in results:
-        figures["weight_distributions.png"] = plot_weight_histograms(
-            {f"{VARIANTS[name][0]}\n{variant_spec(name, args)[1] or 'plain'}":
-             r["weights"] for name, r in results["variants"].items()},
-            f"All kernel weights of the 3-layer network (log counts)\n{label}",
-            bins=60, logy=True, cols=4, color="tab:blue")
-    if "divergence" in results:
-        r, rate = results["divergence"], args.diverge_learning_rate
-        steps = marked_label(args, f"{args.diverge_steps:,} SGD steps per network")
-        figures["max_norm_divergence.png"] = plot_norm_divergence(
-            {"no constraint": ("tab:red", r["plain"]),
-             f"max norm c={args.max_norm:g}": ("tab:blue", r["max_norm"])},
-            args.max_norm, f"Learning rate {rate:g} ({rate / args.learning_rate:g} "
-            f"x the {args.learning_rate:g} used elsewhere), momentum "
-            f"{args.momentum:g}\n{steps}; {data.source}")
-    if "dropout" in results:
-        table = results["dropout"]["table"].set_index("dropout")
-        gaps = table[["layer_rms_gap", "network_rms_gap"]]
-        figures["dropout_expectation.png"] = plot_dropout_expectation(
-            results["dropout"]["layer"], {k: tuple(gaps.loc[k]) for k in gaps.index},
-            table["expected_rms_noise"].iloc[0], args.mc_samples, args.keep,
-            f"Vanilla and inverted dropout: expected training output vs "
-            f"inference\n{label}")
-    if "l2_grid" in results:
-        r = results["l2_grid"]
-        figures["l2_grid.png"] = plot_strength_grid(r["grid"], (
-            "chosen lambda + dropout: test", r["chosen_with_dropout_test_accuracy"]),
-            "L2 lambda (0.5 lambda w^2)", f"One global L2 strength chosen on the "
-            f"validation set\n{label}")
-    return figures
+    steps = marked_label(args, f"{args.diverge_steps:,} SGD steps per network")
+    return notes_figures(results, args, f"{run_label(args)}; {data.source}", {
+        name: f"{VARIANTS[name][0]}\n{variant_spec(name, args)[1] or 'plain'}"
+        for name in VARIANTS}, f"{steps}; {data.source}")
 
 
 def section_tables(results, args):
@@ -975,6 +893,8 @@ def section_tables(results, args):
     made = {"variants": ("table", "variant_runs", lambda r: variants_table(r, args)),
             "divergence": ("max_norm_divergence", "max_norm_divergence_steps",
                            lambda r: divergence_tables(r, args)),
+            "max_norm_sweep": ("max_norm_sweep", "max_norm_sweep_runs",
+                               lambda r: (r["table"], r["runs"])),
             "dropout": ("dropout", "dropout_runs", lambda r: (r["table"], r["runs"])),
             "dropout_tuning": ("dropout_tuning", "dropout_tuning_runs",
                                lambda r: (r["table"], r["runs"])),
@@ -990,7 +910,8 @@ def section_tables(results, args):
 
 
 SECTION_RUNS = {"variants": run_variants, "divergence": run_divergence,
-                "dropout": run_dropout, "dropout_tuning": run_dropout_tuning,
+                "max_norm_sweep": run_max_norm_sweep, "dropout": run_dropout,
+                "dropout_tuning": run_dropout_tuning,
                 "biases": run_biases, "l2_grid": run_l2_grid}
 
 

@@ -17,6 +17,7 @@ from harness.claims.ledger import read_ledger
 from harness.claims.rules import band, combine
 from harness.data import load_mnist
 from harness.results.tables import read_tables
+from harness.training import notes_network
 from tests.reproductions.goldens import check_golden
 from tests.reproductions.smallest_run import completes_or_refused, smallest_flags
 from tests.reproductions.stored_numbers import stored
@@ -81,9 +82,9 @@ def test_numeric_golden_of_quick_run(run):
 
 def test_same_seed_same_weights(run):
     args, data, results, _ = run
-    again = script.train(data, args, **script.variant_spec("l1", args)[0])
+    again = notes_network.train(data, args, **script.variant_spec("l1", args)[0])
     np.testing.assert_array_equal(
-        np.concatenate([w.ravel() for w in script.kernels(again["model"]).values()]),
+        np.concatenate([w.ravel() for w in notes_network.kernels(again["model"]).values()]),
         results["variants"]["l1"]["weights"])
 
 
@@ -155,8 +156,8 @@ def test_l2_strength_chosen_on_validation(run):
 def test_bias_flag_reaches_the_model(run):
     args, *_ = run
     from kreg.regularizers import L2
-    with_biases = script.build_mlp(args, regularizer=L2(1e-3), include_biases=True)
-    kernels_only = script.build_mlp(args, regularizer=L2(1e-3), include_biases=False)
+    with_biases = notes_network.build_mlp(args, regularizer=L2(1e-3), include_biases=True)
+    kernels_only = notes_network.build_mlp(args, regularizer=L2(1e-3), include_biases=False)
     assert len(with_biases.losses) == 6 and len(kernels_only.losses) == 3
 
 

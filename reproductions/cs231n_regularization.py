@@ -49,7 +49,7 @@ from harness.cli.arguments import (
 from harness.cli.settings import Setting
 from harness.jobs import ONE_THREAD
 
-SECTIONS = ("variants", "divergence", "max_norm_sweep", "dropout", "dropout_tuning",
+SECTIONS = ("variants", "further_arms", "divergence", "max_norm_sweep", "dropout", "dropout_tuning",
             "biases", "l2_grid")
 GRID = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
 # The full setting; a run that changes any of these, or is --quick, writes to
@@ -127,6 +127,7 @@ from harness.training.notes_network import (  # noqa: E402
     divergence_job,
     dropout_job,
     network_job,
+    noise_job,
     sweep_job,
     tuning_job,
     variant_job,
@@ -217,8 +218,51 @@ def variants_table(results, args):
         rows.append({"variant": name, "setting": variant_spec(name, args)[1],
                      **accuracy.loc[name].to_dict(), **{k: r[k] for k in (
                          "near_zero_fraction", "near_zero_fraction_ink", "mean_abs",
-                         "std", "max_unit_norm")}, "notes_say": VARIANTS[name][1]})
+                         "std", "max_unit_norm", "input_top_decile_share", "inputs_used",
+                         "bias_share", "penalty_gradient_error")},
+                     "notes_say": VARIANTS[name][1]})
     return pd.DataFrame(rows), runs
+
+
+# Further arms the notes mention, on the same seeds: L1 and L2 with
+# NOISE_INPUTS uniform-noise features appended to the pixels; inverted
+# dropout on the input too (p = INPUT_KEEP, as Srivastava et al.'s input
+# layer); DropConnect on the hidden layers; L2 on the hidden layers only.
+NOISE_INPUTS, INPUT_KEEP = 100, 0.8
+# "Nearly invariant": mean |w| on the noise inputs under INVARIANT x that on
+# the pixels; "very few": biases under FEW_BIASES of the parameters.
+INVARIANT, FEW_BIASES = 0.1, 0.01
+
+
+def further_arms(args):
+    """`{arm: (job function, its arguments after the seed, setting)}`."""
+    l1, l2 = L1(args.l1), L2(args.l2, convention="textbook")
+    return {
+        "l1_noise": (noise_job, ({"regularizer": l1}, NOISE_INPUTS),
+                     f"L1 lambda={args.l1:g}, {NOISE_INPUTS} noise inputs"),
+        "l2_noise": (noise_job, ({"regularizer": l2}, NOISE_INPUTS),
+                     f"L2 lambda={args.l2:g}, {NOISE_INPUTS} noise inputs"),
+        "input_dropout": (network_job, ({"dropout": "inverted", "input_keep": INPUT_KEEP},),
+                          f"input p={INPUT_KEEP:g}, hidden p={args.keep:g}"),
+        "dropconnect": (network_job, ({"dropconnect": True},), f"DropConnect p={args.keep:g}"),
+        "l2_hidden_only": (network_job, ({"layer_regularizers": {
+            "hidden1": l2, "hidden2": l2}},), f"L2 lambda={args.l2:g} on hidden1, hidden2")}
+
+
+def run_further_arms(args):
+    arms = further_arms(args)
+    done = yield [job for name, (function, arguments, _) in arms.items()
+                  for job in over_seeds(args, ("further", name), function, *arguments)]
+    runs = pd.DataFrame([{"arm": name, "setting": arms[name][2], "seed": seed,
+                          **{k: done[("further", name, seed)].get(k, np.nan)
+                             for k in ACCURACIES + ("noise_weight_ratio",)}}
+                         for name in arms for seed in seed_range(args.seed, args.seeds)])
+    return {"table": seed_statistics(runs, ["arm", "setting"],
+                                     ACCURACIES + ("noise_weight_ratio",)), "runs": runs}
+
+
+def arm(column, name, fmt=".4f"):
+    return Cell("further_arms", column, f"{column} [{name}]", fmt, arm=name)
 
 
 # Accuracies differ beyond the spread (both sds over seeds) and SIGNIFICANT, a
@@ -271,6 +315,7 @@ CAPACITY_CLAIMS = [
 # 2. L2: diffuse weight vectors, all inputs used a little, linear decay.
 # ===========================================================================
 DIFFUSE = 0.05  # "diffuse": fewer than this share of the weights within 1e-3 of 0
+GRADIENT_TOLERANCE = 1e-6  # autodiff against lambda w, float32, relative
 
 L2_CLAIMS = [
     Declared("L2 prefers diffuse weight vectors: its final weights are small, "
@@ -285,13 +330,24 @@ L2_CLAIMS = [
              explain="First-layer weights from pixels that are 0 in every training "
              "digit get no data gradient, so L2 decays them: the near-zero "
              "fraction without them is shown beside."),
-    NotTested("L2 makes the network use all its inputs a little rather than "
-              "some a lot", "No per-input measure of the first layer's weights "
-              "is recorded here (only pooled statistics of all kernels)."),
-    NotTested("L2's gradient is lambda w: every weight decays linearly, "
-              "W += -lambda * W", "An identity of the penalty, which kreg's unit "
-              "tests check (test_penalties.py, test_weight_decay.py), not a result "
-              "of training.", "implementation"),
+    Declared("L2 makes the network use all its inputs a little rather than "
+             "some a lot",
+             AllOf({"mass less concentrated than L1's": Below(
+                 measured("input_top_decile_share", "l2", ".3g"),
+                 measured("input_top_decile_share", "l1", ".3g")),
+                 "more inputs used than L1": Above(measured("inputs_used", "l2", ".3g"),
+                                                   measured("inputs_used", "l1", ".3g"))}),
+             shows={"input_top_decile_share [none]": measured(
+                 "input_top_decile_share", "none", ".3g")},
+             explain="Over the first layer's inked pixels: the share of the weight "
+             "mass (sum |w| per input) held by the top tenth of inputs, and the "
+             "share of inputs with a weight above 1e-3."),
+    Declared("L2's gradient is lambda w: every weight decays linearly, "
+             "W += -lambda * W",
+             Below(measured("penalty_gradient_error", "l2", ".3g"), GRADIENT_TOLERANCE),
+             "implementation",
+             explain="The autodiff gradient of the penalty the run trains with, on "
+             "its trained first layer, against lambda W (relative to its largest)."),
 ]
 
 
@@ -312,8 +368,14 @@ L1_CLAIMS = [
              figures=("weight_distributions.png",),
              explain="SGD on L1's subgradient leaves weights oscillating near "
              "zero, not at exact zeros, hence the 1e-3 window."),
-    NotTested("Neurons under L1 become nearly invariant to noisy inputs",
-              "MNIST has no known noisy input features; none are added here."),
+    Declared("Neurons under L1 become nearly invariant to noisy inputs",
+             AllOf({"below L2's": Below(arm("noise_weight_ratio", "l1_noise", ".3g"),
+                                        arm("noise_weight_ratio", "l2_noise", ".3g")),
+                    "nearly invariant": Below(arm("noise_weight_ratio", "l1_noise", ".3g"),
+                                              INVARIANT)}),
+             explain=f"{NOISE_INPUTS} uniform noise features appended to every digit "
+             "(further_arms.csv): mean |w| of the first layer on them over that on "
+             "the inked pixels."),
     Declared("Elastic net combines L1 and L2: sparse like L1, weights small "
              "like L2",
              AllOf({"sparse like L1": Above(measured("near_zero_fraction",
@@ -648,8 +710,10 @@ DROPOUT_CLAIMS = [
              "the test output equal the expected training output",
              as_expected("vanilla"), "implementation",
              figures=("dropout_expectation.png",)),
-    NotTested("Dropout can also be applied to the input layer",
-              "Dropout runs after the hidden layers only, as in the notes' code."),
+    Declared("Dropout can also be applied to the input layer",
+             held_out(lambda c: not_worse(arm(c, "input_dropout"), measured(c, "dropout"))),
+             explain=f"Inverted dropout on the pixels (p = {INPUT_KEEP:g}) as well as on "
+             "the hidden layers, against the hidden layers alone."),
     Declared("Inverted dropout: scaling by 1/p at training time gives the same "
              "agreement in expectation", as_expected("inverted"), "implementation",
              figures=("dropout_expectation.png",)),
@@ -659,9 +723,15 @@ DROPOUT_CLAIMS = [
     Declared("Inverted dropout leaves the test-time forward pass untouched: the "
              "prediction code is the dropout-free network's",
              predicts_as("inverted", FREE, EXACT, SCALED), "implementation"),
-    NotTested("Inverted dropout is preferable because test-time performance is "
-              "critical", "The time vanilla dropout's scaling costs at test time "
-              "is not measured: nothing here times prediction."),
+    Declared("Inverted dropout is preferable because test-time performance is "
+             "critical", AllOf({
+                 "inverted: the dropout-free pass": predicts_as("inverted", FREE, EXACT,
+                                                                SCALED),
+                 "vanilla: an extra scaling": predicts_as("vanilla", SCALED, ROUNDED, FREE)}),
+             "implementation", explain="Decided on the code, not on a clock: inverted "
+             "dropout's prediction is the dropout-free network's (no op added), "
+             "vanilla's needs its scaling by p. One multiply per unit is too small to "
+             "time reliably inside a ledger (a benchmark's job)."),
     Declared("Vanilla and inverted dropout differ only in where the scaling by "
              "p happens: they train to the same accuracy",
              Within(Derived("test_accuracy [vanilla - inverted]", lambda a, b: a - b,
@@ -675,9 +745,14 @@ DROPOUT_CLAIMS = [
                                                       arm=RATE_ARM),
                             dropped("test_accuracy", "vanilla"), fmt=".4f"),
                     -SIGNIFICANT, SIGNIFICANT), figures=("dropout_tuning.png",)),
-    NotTested("Noise in the forward pass, marginalized at test time: "
-              "DropConnect, stochastic and fractional pooling, data augmentation",
-              "Further reading in the notes; none of these is run here."),
+    Declared("Noise in the forward pass, marginalized at test time: "
+             "DropConnect, stochastic and fractional pooling, data augmentation",
+             when_overfitting(Below(arm("train_test_gap", "dropconnect"),
+                                    measured("train_test_gap", "none"), SIGNIFICANT)),
+             shows={"test_accuracy [dropconnect]": arm("test_accuracy", "dropconnect")},
+             explain="DropConnect alone is run (kreg's DropConnectDense on the hidden "
+             "layers, p as dropout's, its mean at test time): the network has no "
+             "pooling to make stochastic, and augmentation is article 001's."),
 ]
 
 
@@ -709,18 +784,21 @@ def biased(column, strength, include):
 
 
 BIAS_CLAIMS = [
-    NotTested("Biases are not commonly regularized, and doing so is cheap "
-              "because there are very few of them compared to the weights",
-              "A convention and its explanation: the comparison below measures "
-              "the outcome, not why; a penalty on the biases alone is not run."),
+    Declared("Biases are not commonly regularized, and doing so is cheap "
+             "because there are very few of them compared to the weights",
+             Below(measured("bias_share", "none", ".3g"), FEW_BIASES),
+             explain="Decided on the count: the biases' share of the parameters "
+             "(table.csv); what regularizing them does is the next row."),
     Declared("Regularizing the biases too rarely leads to significantly worse "
              "performance",
              Each("bias_regularization_runs", "lambda", lambda strength: held_out(
                  lambda c: not_worse(biased(c, strength, True),
                                      biased(c, strength, False))))),
-    NotTested("Regularizing different layers by different amounts is uncommon "
-              "(except perhaps the output layer)", "A statement of common "
-              "practice; only one global strength is run here."),
+    Declared("Regularizing different layers by different amounts is uncommon "
+             "(except perhaps the output layer)",
+             held_out(lambda c: not_worse(measured(c, "l2"), arm(c, "l2_hidden_only"))),
+             explain="Decided as: sparing the output layer (L2 on the hidden layers "
+             "only, further_arms.csv) gains nothing over one global strength."),
 ]
 
 
@@ -893,6 +971,8 @@ def section_tables(results, args):
     made = {"variants": ("table", "variant_runs", lambda r: variants_table(r, args)),
             "divergence": ("max_norm_divergence", "max_norm_divergence_steps",
                            lambda r: divergence_tables(r, args)),
+            "further_arms": ("further_arms", "further_arms_runs",
+                             lambda r: (r["table"], r["runs"])),
             "max_norm_sweep": ("max_norm_sweep", "max_norm_sweep_runs",
                                lambda r: (r["table"], r["runs"])),
             "dropout": ("dropout", "dropout_runs", lambda r: (r["table"], r["runs"])),
@@ -910,7 +990,8 @@ def section_tables(results, args):
 
 
 SECTION_RUNS = {"variants": run_variants, "divergence": run_divergence,
-                "max_norm_sweep": run_max_norm_sweep, "dropout": run_dropout,
+                "further_arms": run_further_arms, "max_norm_sweep": run_max_norm_sweep,
+                "dropout": run_dropout,
                 "dropout_tuning": run_dropout_tuning,
                 "biases": run_biases, "l2_grid": run_l2_grid}
 

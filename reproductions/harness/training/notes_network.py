@@ -9,9 +9,11 @@ import time
 
 import keras
 import numpy as np
+import pandas as pd
 
 from harness.analysis.dropout_scaling import network_scaling
 from harness.analysis.input_usage import mean_weight_ratio, top_share, used_fraction
+from harness.analysis.over_seeds import seed_range, seed_statistics
 from harness.analysis.weight_statistics import (
     kernels,
     max_unit_norm,
@@ -61,6 +63,12 @@ def train(data, args, seed=None, steps=None, **spec):
 ACCURACIES = ("test_accuracy", "validation_accuracy", "train_accuracy",
               "train_test_gap")  # what each run records for the tables over seeds
 
+
+
+def l2_spec(strength, **spec):
+    """`build_mlp`'s arguments: L2 at `strength` (none at 0), and `spec`."""
+    return {**({"regularizer": L2(strength, convention="textbook")} if strength
+               else {}), **spec}
 
 
 def network_job(data, args, seed, spec):
@@ -210,3 +218,40 @@ def sweep_job(data, args, seed, c, binding):
             "bound_fraction": float(np.mean(norms >= c * (1 - binding)))}
 
 
+# A section plans its jobs over the seeds and gathers their numbers:
+def over_seeds(args, key, function, *arguments):
+    """Each seed's job `(*key, seed)`: `function(data, args, seed, *arguments)`."""
+    return [((*key, seed), args.steps, function, (args, seed, *arguments))
+            for seed in seed_range(args.seed, args.seeds)]
+
+
+def seed_rows(done, key, labels, args, columns=ACCURACIES):
+    """Each seed's row of runs: `labels`, the seed, its job's `columns`
+    (NaN for one it lacks)."""
+    return [{**labels, "seed": seed, **{k: done[(*key, seed)].get(k, np.nan)
+                                        for k in columns}}
+            for seed in seed_range(args.seed, args.seeds)]
+
+
+def over_seed_table(runs, by, columns):
+    """`(table, runs)`: the rows per run and their statistics over seeds."""
+    runs = pd.DataFrame(runs)
+    return seed_statistics(runs, by, columns), runs
+
+
+SUMMARIES = ("near_zero_fraction", "near_zero_fraction_ink", "mean_abs", "std",
+             "max_unit_norm", "input_top_decile_share", "inputs_used", "bias_share",
+             "penalty_gradient_error")  # the first seed's, of `variant_job`
+
+
+def variants_table(results, about):
+    """`(table, runs)` of the variants: a row per variant (`variant`, its
+    `setting`, its accuracies over seeds, the first seed's SUMMARIES, and
+    `notes_say`; `about`: `{variant: (setting, notes_say)}`), and the rows
+    per variant and seed behind it."""
+    runs = pd.DataFrame([row for r in results.values() for row in r["runs"]])
+    accuracy = seed_statistics(runs, "variant", ACCURACIES).set_index("variant")
+    return pd.DataFrame([{"variant": name, "setting": about[name][0],
+                          **accuracy.loc[name].to_dict(), **{k: r[k] for k in SUMMARIES},
+                          "notes_say": about[name][1]}
+                         for name, r in results.items()]), runs

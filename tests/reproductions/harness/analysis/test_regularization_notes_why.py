@@ -29,7 +29,8 @@ TABLES = {
 def test_undertrained_reads_the_tuning_table_and_cites_it():
     evidence = Evidence(TABLES)
     text = why.undertrained(0.005, why.bound_held)(evidence, FAILED)
-    assert "train_accuracy_at_steps 0.9700" in text and "best_step is 4000 of steps_run 4000" in text
+    assert "train_accuracy_at_steps 0.9700" in text
+    assert "best_step is 4000 of steps_run 4000" in text
     assert "(p=0.9, lr)" in text and "makes dropout win" in text
     assert "c 3: largest unit norm 2.76, 0% of units at c" in text
     assert "dropout_tuning.csv: arm, train_accuracy_at_steps" in evidence.cited()

@@ -787,9 +787,9 @@ Notes on the method:
 - The notes give no data set, network size or numbers: every number here is
   ours. Accuracies are means over {seeds} seeds with their sds (each seed's in
   the `*_runs.csv` tables); weight statistics, the weight figure and the Monte
-  Carlo checks are the first seed's. Training: {train:,} digits, {steps:,}
-  steps of {batch} ({epochs:.1f} epochs) per network (dropout_tuning: until
-  the validation accuracy stops improving). The validation set has
+  Carlo checks are the first seed's. Training: {train:,} digits,
+  {steps:,} steps of {batch} ({epochs:.1f} epochs) per network (dropout_tuning:
+  until the validation accuracy stops improving). The validation set has
   {validation:,} digits: one is {digit:.2g} % of accuracy.
 - `train_accuracy` is measured after the last step, dropout off. Penalties:
   L2 `0.5 * lambda * w^2`, elastic net `lambda1 * |w| + 0.5 * lambda2 * w^2`.

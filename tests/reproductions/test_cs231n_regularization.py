@@ -278,7 +278,7 @@ def test_claims_follow_their_rules(run, tables):
 
     # A claim that a regularizer helps: tested where the plain network
     # overfits, on both held-out sets.
-    improves = status_of(ledger, "Max norm improves accuracy")
+    improves = status_of(ledger, "Max norm improves accuracy (")
     if t.at["none", "train_test_gap"] > script.OVERFIT_GAP:
         assert improves.status == combine(
             band(t.at["max_norm", c] - t.at["none", c], script.SIGNIFICANT)

@@ -9,6 +9,7 @@ needs the trained network (it runs where the network was trained, a job of
 
 import keras
 import numpy as np
+import pandas as pd
 
 from harness.analysis.dropout_expectation import dropout_expectation
 
@@ -54,3 +55,25 @@ def network_scaling(network, x, copies, samples):
     return {"network_rms_gap": network_gap,
             **{name: float(np.max(np.abs(own - keras.ops.convert_to_numpy(copy(x)))))
                for name, copy in copies.items()}}
+
+
+def scaling_checks(bare, hidden, keep, samples, accuracy, network_checks):
+    """`(table, layers)`: each kind's row of the dropout table (its
+    `accuracy`, the bare layer's `layer_scaling` on `hidden`, the relative
+    RMS gap that Monte Carlo noise alone gives over `samples` masks at keep
+    probability `keep`, `expected_rms_noise`, and its `network_checks`), and
+    each kind's bare-layer check for a figure.
+
+    Args:
+        bare: `{kind: a bare dropout layer}`.
+        accuracy, network_checks: `{kind: dict of numbers}`.
+    """
+    noise = float(np.sqrt((1 - keep) / (keep * samples)))
+    rows, layers = [], {}
+    for kind, layer in bare.items():
+        check = layer_scaling(layer, hidden, samples)
+        layers[kind] = check.pop("layer")
+        rows.append({"dropout": kind, **accuracy[kind],
+                     "layer_rms_gap": check["layer_rms_gap"], "expected_rms_noise": noise,
+                     **check, **network_checks[kind]})
+    return pd.DataFrame(rows), layers

@@ -2,6 +2,7 @@
 largest per-unit weight norm and its loss, step by step."""
 
 import numpy as np
+import pandas as pd
 
 
 def norm_divergence(steps, norms, losses, limit):
@@ -33,3 +34,19 @@ def norm_divergence(steps, norms, losses, limit):
                                                  np.inf))),
         "final_loss": float(losses[-1]),
     }
+
+
+def divergence_tables(runs, limit, columns, over_name="over_limit"):
+    """`(summary, per step)` of runs `{network: {"step", "max_unit_norm",
+    "loss", "test_accuracy"}}` (the first loss before any step, NaN): a
+    summary row per network (`network`, `columns`, `norm_divergence`'s
+    numbers, `over_limit` renamed `over_name`, `test_accuracy`), and the
+    unit norms and losses of every step."""
+    rows = [{"network": name, **columns, **{
+        k.replace("over_limit", over_name): v for k, v in norm_divergence(
+            r["step"], r["max_unit_norm"], r["loss"][1:], limit).items()},
+        "test_accuracy": r["test_accuracy"]} for name, r in runs.items()]
+    return pd.DataFrame(rows), pd.concat(
+        [pd.DataFrame({"network": name, **{k: r[k] for k in ("step", "max_unit_norm",
+                                                              "loss")}})
+         for name, r in runs.items()], ignore_index=True)

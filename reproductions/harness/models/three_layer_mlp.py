@@ -5,7 +5,7 @@ import random
 
 import keras
 
-from kreg.layers import VanillaDropout
+from kreg.layers import DropConnectDense, VanillaDropout
 from kreg.regularizers.apply_to_kernels import apply_regularizer
 
 DROPOUT_KINDS = ("inverted", "vanilla", "scale")
@@ -28,7 +28,8 @@ def dropout_layer(kind, keep, seed, name):
 
 def build_three_layer_mlp(hidden, learning_rate, momentum, keep=0.5,
                           regularizer=None, constraint=None, dropout=None,
-                          include_biases=False, seed=0):
+                          include_biases=False, seed=0, input_keep=None,
+                          dropconnect=False, layer_regularizers=None, inputs=784):
     """A compiled 784 -> hidden -> hidden -> 10 ReLU network, scores out.
 
     Layers `hidden1`, `hidden2` and `scores` (`Dense`); with `dropout`, a
@@ -48,6 +49,14 @@ def build_three_layer_mlp(hidden, learning_rate, momentum, keep=0.5,
         include_biases: whether `regularizer` is put on the biases too.
         seed: the initial weights' seed (Glorot uniform kernels, zero
             biases); the dropout layers' seeds are `seed + 1` and `seed + 2`.
+        input_keep: with a keep probability, inverted dropout on the input
+            too (`dropout0`, seed `seed + 3`).
+        dropconnect: hidden layers that drop single weights with
+            probability `1 - keep` in training (`kreg.layers.DropConnectDense`,
+            one mask a batch, inverted scaling) instead of `Dense`.
+        layer_regularizers: `{layer name: regularizer}`, a penalty per
+            layer (instead of `regularizer`'s one for all).
+        inputs: the input features (784 pixels, more with added ones).
 
     The kernels' initializers get the seeds Keras's unseeded ones would draw
     from Python's `random` after `keras.utils.set_random_seed(seed)`, drawn
@@ -59,16 +68,26 @@ def build_three_layer_mlp(hidden, learning_rate, momentum, keep=0.5,
     def kernels():
         return keras.initializers.GlorotUniform(seed=draws.randint(1, int(1e9)))
 
-    inputs = keras.Input((784,), name="pixels")
-    x = inputs
+    penalty = (layer_regularizers or {}).get
+    pixels = keras.Input((inputs,), name="pixels")
+    x = pixels
+    if input_keep is not None:
+        x = dropout_layer("inverted", input_keep, seed + 3, "dropout0")(x)
     for i in (1, 2):
-        x = keras.layers.Dense(hidden, activation="relu", kernel_initializer=kernels(),
-                               kernel_constraint=constraint, name=f"hidden{i}")(x)
+        name = f"hidden{i}"
+        if dropconnect:
+            x = DropConnectDense(hidden, 1 - keep, activation="relu", sampling="per_batch",
+                                 kernel_initializer=kernels(), kernel_constraint=constraint,
+                                 seed=seed + i, name=name)(x)
+        else:
+            x = keras.layers.Dense(hidden, activation="relu", kernel_initializer=kernels(),
+                                   kernel_constraint=constraint,
+                                   kernel_regularizer=penalty(name), name=name)(x)
         if dropout:
             x = dropout_layer(dropout, keep, seed + i, f"dropout{i}")(x)
-    scores = keras.layers.Dense(10, kernel_initializer=kernels(),
-                                kernel_constraint=constraint, name="scores")(x)
-    model = keras.Model(inputs, scores, name="mlp")
+    scores = keras.layers.Dense(10, kernel_initializer=kernels(), kernel_constraint=constraint,
+                                kernel_regularizer=penalty("scores"), name="scores")(x)
+    model = keras.Model(pixels, scores, name="mlp")
     if regularizer is not None:
         apply_regularizer(model, regularizer, include_biases=include_biases)
     model.compile(

@@ -44,7 +44,8 @@ def plot_dropout_expectation(checks, gaps, noise, samples, keep, title):
     bars.set_ylabel("relative RMS gap, mean vs inference")
     bars.set_title("expectation gaps", fontsize=9)
     bars.grid(True, alpha=0.3, axis="y")
-    bars.legend(fontsize=7)
+    # Below the bars, not over them.
+    bars.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig

@@ -53,3 +53,20 @@ def test_each_kind_predicts_as_the_copy_that_scales_as_it_does(kind, x):
     assert check["layer"]["rms_gap"] == check["layer_rms_gap"]
     # Through ReLU and softmax the inference pass is no exact ensemble mean.
     assert check["network_rms_gap"] > 0
+
+
+def test_scaling_checks_give_a_row_per_kind_in_the_table_order(x):
+    from harness.analysis.dropout_scaling import scaling_checks
+    hidden = np.abs(x[:, :3]) + 0.1
+    table, layers = scaling_checks(
+        {"vanilla": VanillaDropout(1 - KEEP, seed=0),
+         "inverted": keras.layers.Dropout(1 - KEEP, seed=0)}, hidden, KEEP, 400,
+        {"vanilla": {"test_accuracy": 0.9}, "inverted": {"test_accuracy": 0.8}},
+        {"vanilla": {"network_rms_gap": 0.1}, "inverted": {"network_rms_gap": 0.2}})
+    assert list(table["dropout"]) == ["vanilla", "inverted"] == list(layers)
+    assert list(table.columns) == [
+        "dropout", "test_accuracy", "layer_rms_gap", "expected_rms_noise",
+        "layer_mean_ratio_train_to_inference", "network_rms_gap"]
+    assert table["expected_rms_noise"].tolist() == [np.sqrt(0.5 / (0.5 * 400))] * 2
+    # 400 masks: the mean training output near the inference output.
+    assert np.allclose(table["layer_mean_ratio_train_to_inference"], 1, atol=0.05)

@@ -30,3 +30,18 @@ def test_the_steps_may_start_anywhere():
     summary = norm_divergence([10, 20], [500.0, 1.0], [3.0], limit=300)
     assert summary["first_step_over_limit"] == 10
     assert summary["final_unit_norm"] == pytest.approx(1.0)
+
+
+def test_divergence_tables_summarise_each_network_and_keep_every_step():
+    from harness.analysis.norm_divergence import divergence_tables
+    runs = {"plain": {"step": [0, 1, 2], "max_unit_norm": [1.0, 50.0, math.inf],
+                      "loss": [math.nan, 2.0, math.inf], "test_accuracy": 0.1},
+            "max_norm": {"step": [0, 1, 2], "max_unit_norm": [1.0, 3.0, 3.0],
+                         "loss": [math.nan, 2.0, 1.0], "test_accuracy": 0.9}}
+    summary, steps = divergence_tables(runs, 10.0, {"c": 3.0}, "norm_over_10c")
+    assert list(summary["network"]) == ["plain", "max_norm"]
+    assert list(summary.columns[:3]) == ["network", "c", "largest_unit_norm_ever"]
+    assert list(summary["first_step_norm_over_10c"]) == [1, -1]
+    assert list(summary["test_accuracy"]) == [0.1, 0.9]
+    assert len(steps) == 6 and list(steps.columns) == ["network", "step",
+                                                        "max_unit_norm", "loss"]

@@ -102,3 +102,22 @@ def test_dropout_after_each_hidden_layer_with_its_seed(kind, layer_type):
 def test_rejects_an_unknown_dropout_kind():
     with pytest.raises(ValueError, match="Received: kind='gaussian'"):
         dropout_layer("gaussian", KEEP, 0, "dropout1")
+
+
+def test_input_dropout_dropconnect_per_layer_penalties_and_more_inputs():
+    model = build_three_layer_mlp(8, 0.1, 0.9, keep=KEEP, input_keep=0.8, dropconnect=True,
+                                  inputs=800, seed=2)
+    first = model.get_layer("dropout0")
+    assert model.layers[1] is first and first.rate == pytest.approx(0.2)
+    assert model.input_shape == (None, 800)
+    from kreg.layers import DropConnectDense
+    for i in (1, 2):
+        layer = model.get_layer(f"hidden{i}")
+        assert isinstance(layer, DropConnectDense) and layer.rate == 1 - KEEP
+    # Dropped connections in training, the plain layer at inference.
+    inputs = np.ones((4, 800), "float32")
+    assert not np.allclose(model(inputs, training=True), model(inputs, training=False))
+    penalised = build_three_layer_mlp(8, 0.1, 0.9, layer_regularizers={
+        "hidden1": L2(1e-3), "hidden2": L2(1e-3)})
+    assert len(penalised.losses) == 2
+    assert penalised.get_layer("scores").kernel_regularizer is None

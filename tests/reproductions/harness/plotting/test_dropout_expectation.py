@@ -24,4 +24,8 @@ def test_a_panel_per_kind_then_the_gaps_against_the_noise():
     noise, = [line for line in bars.lines if line.get_linestyle() == "--"]
     assert noise.get_ydata()[0] == 0.0316
     assert [t.get_text() for t in bars.get_xticklabels()] == ["vanilla", "inverted"]
+    # The legend lies below the axes: it covers no bar.
+    fig.canvas.draw()
+    legend = bars.get_legend().get_window_extent()
+    assert legend.y1 <= bars.get_window_extent().y0
     plt.close(fig)

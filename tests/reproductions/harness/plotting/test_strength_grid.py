@@ -32,3 +32,12 @@ def test_the_chosen_strength_and_its_combination_are_marked():
     star, = [line for line in ax.lines if line.get_marker() == "*"]
     assert list(star.get_xdata()) == [1] and list(star.get_ydata()) == [0.88]
     plt.close(fig)
+
+
+def test_the_combination_star_carries_its_sd():
+    ax = plot_strength_grid(GRID, ("with dropout", 0.88, 0.02), "lambda", "t").axes[0]
+    bars = [c for c in ax.containers if c.lines[0] is None]  # the star's bar alone
+    assert len(bars) == 1
+    segment = bars[0].lines[2][0].get_segments()[0]
+    assert [y for _, y in segment] == [0.86, 0.9]
+    plt.close("all")

@@ -221,7 +221,7 @@ def test_notes_are_worded_from_the_run(run):
     is the ledger's, not theirs."""
     args, (data, _), runs = run
     seconds = {"dropout": 600.0, "early_stopping": 300.0, "dsd": 900.0}
-    text = script.notes(data, args, runs, seconds)
+    text = script.method_notes(data, args, seconds, script.WHOLE_SET, script.SIGNIFICANT)
     assert "30 minutes a seed in this run" in text
     assert f"({len(data.y_test):,} test digits)" in text
     assert "last fifth of points" in text and f"beyond {script.SIGNIFICANT:g}" in text
@@ -306,7 +306,9 @@ def test_claims_follow_their_rules_on_the_quick_run(run, tables):
     assert "the pruning did not kill them" in restored.why
     # DSD against plain training: seed by seed, the missing control said.
     redense = find(ledger, "Re-densing with a small learning rate")
-    assert "seed by seed" in redense.why and "A control is missing" in redense.why
+    assert "seed by seed" in redense.why and "variant lr_drop" in redense.why
+    control = find(ledger, "the same learning-rate drop")
+    assert control.status in STATUSES and "lr_drop" in control.ours
 
 
 def test_an_edited_number_moves_a_status(run, tmp_path):

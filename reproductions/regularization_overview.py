@@ -48,41 +48,35 @@ SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd", "input_noise",
 # on the small set.
 WHOLE_SET = ("dropout", "early_stopping", "dsd")
 # Each section's arms, one job each per seed (input noise: `input_variants`).
-# `mlp_*`: LeNet-300-100, the second architecture; `lr_drop`: plain training
-# with re-dense's learning-rate drop, DSD's control.
+# `mlp_*`: LeNet-300-100, the second architecture; `negatives`: an 11th class
+# of shuffled digits; `lr_drop`: plain training with re-dense's drop, DSD's control.
 ARMS = {"dropout": ("no_dropout", "dropout"), "early_stopping": ("restore_best",),
-        "augmentation": ("plain", "augmented", "mlp_plain", "mlp_augmented"),
+        "augmentation": ("plain", "augmented", "mlp_plain", "mlp_augmented", "negatives"),
         "dsd": ("plain", "dsd", "lr_drop")}
-# The full setting; a run that changes any of these, or is --quick, writes to
-# results/quick/.
+# The full setting; a run that changes any of these, or --quick, is marked so.
 PARAMETERS = (
     Setting("--only", comma_list(SECTIONS), full=list(SECTIONS), dest="sections",
             help=f"the sections to run, a comma-separated subset of "
             f"{', '.join(SECTIONS)}"),
     Setting("--train-limit", positive_int, full=None, quick=1000,
             help="at most this many training digits, stratified (none: all)"),
-    Setting("--batch-size", positive_int, full=64,
-            help="examples per Adam step, every section"),
+    Setting("--batch-size", positive_int, full=64, help="examples per Adam step, every section"),
     Setting("--learning-rate", positive_float, full=1e-3,
             help="Adam learning rate, every section"),
     Setting("--dropout-rate", rate, full=0.5,
             help="drop rate after F5 and F6, and of hidden units dropped at test"),
-    Setting("--dropout-epochs", positive_int, full=15, quick=10,
-            help="dropout: epochs"),
-    Setting("--max-epochs", positive_int, full=30, quick=12,
-            help="early stopping: most epochs"),
+    Setting("--dropout-epochs", positive_int, full=15, quick=10, help="dropout: epochs"),
+    Setting("--max-epochs", positive_int, full=30, quick=12, help="early stopping: most epochs"),
     Setting("--patience", positive_int, full=5, quick=2,
             help="early stopping: epochs without a lower validation loss"),
     Setting("--augment-size", positive_int, full=500, quick=200,
             help="augmentation and input noise: size of the small training set"),
-    Setting("--augment-epochs", positive_int, full=40,
-            help="augmentation: epochs"),
+    Setting("--augment-epochs", positive_int, full=40, help="augmentation: epochs"),
     Setting("--translate", non_negative_float, full=0.1,
             help="augmentation: largest shift, fraction of 28 pixels"),
     Setting("--rotate", non_negative_float, full=10.0,
             help="augmentation: largest rotation in degrees"),
-    Setting("--zoom", non_negative_float, full=0.1,
-            help="augmentation: largest zoom, fraction"),
+    Setting("--zoom", non_negative_float, full=0.1, help="augmentation: largest zoom, fraction"),
     Setting("--dsd-epochs", comma_separated(positive_int, 3), full=[4, 4, 4],
             quick=[2, 2, 2], help="dense,sparse,re-dense epochs"),
     Setting("--dsd-sparsity", open_fraction, full=0.5,
@@ -97,8 +91,7 @@ PARAMETERS = (
     Setting("--input-epochs", positive_int, full=40, quick=10,
             help="input noise and the dropout-rate sweep: epochs"),
     Setting("--sweep-drop-rates", comma_separated(rate), full=[0.0, 0.1, 0.3, 0.5, 0.7],
-            quick=[0.0, 0.3, 0.5, 0.7], help="dropout-rate sweep (small set): drop rates after "
-            "F5 and F6"),
+            quick=[0.0, 0.3, 0.5, 0.7], help="small set: drop rates after F5, F6, swept"),
     Setting("--seeds", positive_int, full=3, quick=1,
             help="seeds per variant of augmentation and input noise (small set)"),
     Setting("--whole-set-seeds", positive_int, full=3, quick=1,
@@ -107,11 +100,9 @@ PARAMETERS = (
 )
 
 
-# Placement: threads per training job. LeNet-5 (~62,000 weights, 64 digits a
-# step) trains no faster on two threads than on one: two one-thread jobs side
-# by side took 10.7 s where the same two jobs on two threads in turn took
-# 20.8 s (1.93x; `python benchmarks/threads_per_job.py`, 2-core Intel, quiet).
-# So one thread a job, a job a core. The one line to change:
+# Threads per training job: LeNet-5 trains no faster on two threads than on
+# one (two one-thread jobs side by side 10.7 s, in turn on two threads 20.8 s;
+# `python benchmarks/threads_per_job.py`, 2-core Intel). The one line to change:
 THREADS_PER_JOB = 1
 
 
@@ -142,6 +133,7 @@ from harness.quiet_backend import start_backend_quietly  # noqa: E402
 start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from harness.analysis import sweep_rules as sweep  # noqa: E402
@@ -164,6 +156,7 @@ from harness.claims.measures import Derived, Final, SeedRows  # noqa: E402
 from harness.claims.rules import Above, AllOf, Below, Bespoke, Near, Paired  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
+from harness.data.random_negatives import shuffled_pixels, with_negatives  # noqa: E402
 from harness.data.subsets import capped_with_small_set  # noqa: E402
 from harness.models.digit_augmentation import augmented_draws, digit_augmentation  # noqa: E402
 from harness.models.input_noise import input_layer, input_variants  # noqa: E402
@@ -174,6 +167,13 @@ from harness.plotting.image_grid import plot_image_grid  # noqa: E402
 from harness.plotting.seed_bars import plot_seed_bars  # noqa: E402
 from harness.plotting.sparsity_phases import plot_sparsity_phases  # noqa: E402
 from harness.plotting.train_test_curves import plot_train_test_curves  # noqa: E402
+from harness.results.overview_headlines import (  # noqa: E402
+    augmentation_rows,
+    dropout_rows,
+    dsd_rows,
+    early_stopping_rows,
+    sweep_rows,
+)
 from harness.results.overview_notes import method_notes  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.seed_tables import arms_frame, headline_table, stacked  # noqa: E402
@@ -250,8 +250,6 @@ def error(table, column, variant, times=1.0):
 # Each regularizer run here: (table, regularized arm, unregularized arm).
 REGULARIZED = {"dropout, whole set": ("dropout", "dropout", "no_dropout"),
                "augmentation, small set": ("augmentation", "augmented", "plain")}
-
-
 OVERFITTING_CLAIMS = [
     Declared("Regularization reduces generalization error but not training "
              "error (Goodfellow's definition)", AllOf({
@@ -278,6 +276,9 @@ OVERFITTING_CLAIMS = [
 # ===========================================================================
 # The augmentation runs measure their accuracies about this many times.
 AUGMENTATION_POINTS = 8
+# Held-out negatives (shuffled test digits) whose rejection is measured, and
+# the share of them the negatives' class must take to count as learned.
+NEGATIVES, REJECTED = 1000, 0.9
 
 
 def train_augmentation(loaded, arm, seed, args):
@@ -286,20 +287,16 @@ def train_augmentation(loaded, arm, seed, args):
     print(f"\n[augmentation] LeNet-5 on {len(x_small)} digits, {arm}, seed {seed}")
     compiled = compiled_lenet300 if arm.startswith("mlp_") else compiled_lenet5
     model = compiled(seed, args.learning_rate, augmentation=digit_augmentation(
-        args.translate, args.rotate, args.zoom, seed) if arm.endswith("augmented") else ())
+        args.translate, args.rotate, args.zoom, seed) if arm.endswith("augmented") else (),
+        **({"classes": 11} if arm == "negatives" else {}))
     curves = AccuracyHistory({"train": (x_small, y_small),
                               "test": (data.x_test, data.y_test)},
                              every=max(1, args.augment_epochs // AUGMENTATION_POINTS))
-    _, seconds = fit(model, x_small, y_small, args.augment_epochs, args, [curves])
-    return {"curves": curves.history, "seconds": seconds}
-
-
-def augmentation_rows(seeds, args):
-    size = seeds[0]["train_size"]
-    return [row for arm in ARMS["augmentation"] for row in (
-        (f"{arm}: final train accuracy ({size} training digits)",
-         [r[arm]["curves"]["train"][-1] for r in seeds]),
-        (f"{arm}: final test accuracy", [r[arm]["curves"]["test"][-1] for r in seeds]))]
+    x, y = with_negatives(x_small, y_small, seed) if arm == "negatives" else (x_small, y_small)
+    _, seconds = fit(model, x, y, args.augment_epochs, args, [curves])
+    unseen = shuffled_pixels(data.x_test[:NEGATIVES], seed + 1)  # held-out negatives
+    return {"curves": curves.history, "seconds": seconds, "rejected": Evaluator(
+        model, unseen, np.full(len(unseen), 10))() if arm == "negatives" else None}
 
 
 def augmentation_figures(seeds, args, label):
@@ -329,8 +326,18 @@ AUGMENTATION_CLAIMS = [
                     floor=SIGNIFICANT), figures=("augmentation.png",),
              shows={"plain training accuracy":
                     final("augmentation", "train", "plain", "training accuracy")}),
-    NotTested("For classification, injecting random negatives (unrelated "
-              "pictures) is usually feasible", "No negatives are injected here."),
+    Declared("For classification, injecting random negatives (unrelated "
+             "pictures) is usually feasible", AllOf({
+                 "the negatives' class is learned": Above(SeedRows(
+                     "negatives", "rejected", "held-out negatives rejected", ".4f"),
+                     REJECTED),
+                 "the digits lose nothing": Below(Derived(
+                     "test accuracy lost to the negatives' class", operator.sub,
+                     final("augmentation", "test", "plain", "test accuracy"),
+                     final("augmentation", "test", "negatives", "test accuracy"),
+                     fmt=".4f"), SIGNIFICANT)}), explain="An 11th class of shuffled "
+             "small-set digits (a tenth as many; the same ink, no shape); held-out "
+             "ones are shuffled test digits (negatives.csv: rejected)."),
     Declared("Better data helps independently of the architecture", AllOf({
         model: Paired(final("augmentation", "test", f"{prefix}augmented", "test accuracy"),
                       final("augmentation", "test", f"{prefix}plain", "test accuracy"),
@@ -370,19 +377,6 @@ def train_early_stopping(loaded, arm, seed, args):
             "seconds": seconds}
 
 
-def early_stopping_rows(seeds, args):
-    return [("chosen epoch (lowest validation loss)", [r["best_epoch"] for r in seeds]),
-            ("epochs run", [r["epochs_run"] for r in seeds]),
-            ("test accuracy, restored best weights",
-             [r["restored_test_accuracy"] for r in seeds]),
-            ("test accuracy, last epoch's weights", [r["test_curve"][-1] for r in seeds]),
-            ("training loss at chosen epoch", [r["loss"][r["best_epoch"] - 1] for r in seeds]),
-            ("training loss at last epoch", [r["loss"][-1] for r in seeds]),
-            ("validation loss at chosen epoch",
-             [r["val_loss"][r["best_epoch"] - 1] for r in seeds]),
-            ("validation loss at last epoch", [r["val_loss"][-1] for r in seeds])]
-
-
 def early_stopping_frames(seeds):
     return {"early_stopping": stacked(seeds, lambda r: stopping_table(
         r["loss"], r["val_loss"], r["test_curve"], r["best_epoch"],
@@ -393,7 +387,7 @@ def early_stopping_figures(seeds, args, label):
     r = seeds[0]
     return {"early_stopping.png": plot_early_stopping(
         r["loss"], r["val_loss"], r["test_curve"], r["best_epoch"],
-        r["restored_test_accuracy"], r["stopped_early"], label)}
+        r["restored_test_accuracy"], r["stopped_early"], label, r.get("test_loss"))}
 
 
 # Two test accuracies of one model agree when they differ by less than this.
@@ -443,8 +437,8 @@ EARLY_STOPPING_CLAIMS = [
 # ===========================================================================
 # Where dropout acts, and where units go missing at test.
 HIDDEN = ("f5", "f6")
-# Thinned networks (dropout masks drawn at test) averaged against the
-# weight-scaled network, and a bare Keras Dropout's scaling.
+# Thinned networks (dropout masks drawn at test) against the weight-scaled
+# network, and a bare Keras Dropout's scaling.
 THINNED = 20
 THINNED_COLUMNS = ("thinned_average_accuracy", "weight_scaled_accuracy", "agreement",
                    "kept_value_times_keep", "dropped_fraction", "inference_change")
@@ -468,19 +462,9 @@ def train_dropout(loaded, arm, seed, args):
     return {"rate": drop, "curves": curves.history, "seconds": seconds,
             "units_dropped": accuracy_with_units_dropped(
                 model, data.x_test, data.y_test, HIDDEN, args.dropout_rate, seed),
-            **thinned_average(model, data.x_test, data.y_test, THINNED),
+            **(thinned_average(model, data.x_test, data.y_test, THINNED) if drop else
+               dict.fromkeys(THINNED_COLUMNS[:3], float("nan"))),  # no masks to draw
             **keras_dropout_scaling(args.dropout_rate, seed)}
-
-
-def dropout_rows(seeds, args):
-    rows = []
-    for arm in ("no_dropout", "dropout"):
-        curves = [r[arm]["curves"] for r in seeds]
-        rows += [(f"{arm}: final train accuracy", [c["train"][-1] for c in curves]),
-                 (f"{arm}: final test accuracy", [c["test"][-1] for c in curves]),
-                 (f"{arm}: train - test gap",
-                  [c["train"][-1] - c["test"][-1] for c in curves])]
-    return rows
 
 
 def dropout_frames(seeds):
@@ -552,14 +536,6 @@ def train_input_noise(loaded, variant, seed, args):
     return small_set_row(loaded, compiled_lenet5(seed, args.learning_rate, augmentation=(
         input_layer(kind, value, seed))), seed, args, variant=variant, kind=kind,
         value=value)
-
-
-def sweep_rows(prefix):
-    """A sweep's table rows: each variant's test accuracy over seeds."""
-    return lambda result, args: [
-        (f"{prefix}{variant}: test accuracy ({result['train_size']} training digits)",
-         group["test_accuracy"].to_numpy())
-        for variant, group in result["runs"].groupby("variant", sort=False)]
 
 
 def sweep_figure(name, what, colors, order=None):
@@ -665,22 +641,6 @@ def train_dsd(loaded, arm, seed, args):
             "zeros": zero_census(model, data.x_train)}
 
 
-def dsd_rows(seeds, args):
-    dense, sparse, redense = args.dsd_epochs
-    rows = []
-    for phase, epoch in (("dense", dense), ("sparse", dense + sparse),
-                         ("re-dense", dense + sparse + redense)):
-        rows += [(f"DSD after {phase} phase (epoch {epoch}): test accuracy",
-                  [r["dsd"]["curves"]["test"][epoch - 1] for r in seeds]),
-                 (f"DSD after {phase} phase: kernel sparsity",
-                  [r["dsd"]["sparsity"][epoch - 1] for r in seeds]),
-                 (f"plain training at epoch {epoch}: test accuracy",
-                  [r["plain"]["curves"]["test"][epoch - 1] for r in seeds])]
-    rows += [("plain training with re-dense's learning-rate drop: final test accuracy",
-              [r["lr_drop"]["curves"]["test"][-1] for r in seeds])]
-    return rows
-
-
 def dsd_frames(seeds):
     zeros = stacked(seeds, lambda r: pd.DataFrame([
         {"variant": name, **row} for name in ("plain", "dsd") for row in r[name]["zeros"]]))
@@ -718,8 +678,7 @@ def phase_end(column, phase, what):
 
 
 DSD_FINAL = {arm: final("dsd", "test", arm, "test accuracy") for arm in ARMS["dsd"]}
-# DSD against its control, seed by seed: the learning-rate drop alone.
-AGAINST_DROP = Paired(DSD_FINAL["dsd"], DSD_FINAL["lr_drop"], floor=SIGNIFICANT)
+AGAINST_DROP = Paired(DSD_FINAL["dsd"], DSD_FINAL["lr_drop"], floor=SIGNIFICANT)  # control
 
 
 MASKS = {mask: SeedRows("dsd_masks", "test_accuracy", f"test accuracy pruned by {mask} "
@@ -759,7 +718,8 @@ DSD_CLAIMS = [
                     f"all come back (at most {RESTORED:.0%} still zero)": Below(
                         SPARSITY["redense"], RESTORED)}),
              figures=("dsd.png",), explain=dead_units),
-    NotTested("DSD shows good results in various domains", "One domain here."),
+    NotTested("DSD shows good results in various domains", "Needs data of other "
+              "domains (Han et al.'s speech and captioning) the suite does not have."),
     NotTested("Han et al.'s DSD figure", "The original paper's, not an experiment."),
 ]
 
@@ -802,7 +762,9 @@ PARTS = {
                        "test error gets worse; keep checkpoints and pick the best "
                        "after the fact"),
     "augmentation": (train_augmentation, augmentation_rows, lambda seeds: {
-        "augmentation": arms_frame(seeds, ARMS["augmentation"])},
+        "augmentation": arms_frame(seeds, ARMS["augmentation"]),
+        "negatives": stacked(seeds, lambda r: pd.DataFrame(
+            {"rejected": [r["negatives"]["rejected"]]}))},
         augmentation_figures, "an overfitting model performs better with more "
         "data; translate a few pixels, rotate, scale"),
     "dsd": (train_dsd, dsd_rows, dsd_frames, dsd_figures, "dense, prune small "
@@ -895,15 +857,16 @@ def run_label(args):
 
 
 def make_figures(runs, args, data):
-    """The figures, every seed: curves as their mean and the seeds' range,
-    the small-set sweeps as mean ± sd with each seed."""
+    """The figures: curves as their mean and the seeds' range, the sweeps
+    as mean ± sd with each seed; early stopping, the first seed's run."""
     whole = f"{run_label(args)}; {data.source}"
     small = f"{marked_label(args, 'a small training set by design')}; {data.source}"
     figures = {}
     for section in (s for s in SECTIONS if s in runs):
         seeds, label = runs[section], whole if section in WHOLE_SET else small
         if isinstance(seeds, list) and len(seeds) > 1:
-            label += f";\nmean and range (band) over {len(seeds)} seeds"
+            label += (f";\nmean and range (band) over {len(seeds)} seeds" if section !=
+                      "early_stopping" else f"; seed {seeds[0]['seed']} of {len(seeds)}")
         figures.update(PARTS[section][3](seeds, args, label))
     return figures
 

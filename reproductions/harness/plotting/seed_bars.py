@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from harness.analysis.over_seeds import seed_statistics
+from harness.plotting.title_lines import wrapped
 
 
 def plot_seed_bars(runs, colors, title):
@@ -31,7 +32,7 @@ def plot_seed_bars(runs, colors, title):
     twin.plot(positions, stats["train_accuracy"], "k_", markersize=16,
               label="training accuracy (right axis)")
     twin.set_ylabel("training accuracy")
-    ax.set_title(title, fontsize=9)
+    ax.set_title(wrapped(title, 80), fontsize=9)
     ax.grid(True, alpha=0.3, axis="y")
     handles = ax.get_legend_handles_labels()
     more = twin.get_legend_handles_labels()

@@ -5,6 +5,7 @@ range (`harness.plotting.seed_band`)."""
 import matplotlib.pyplot as plt
 
 from harness.plotting.seed_band import draw_seed_band
+from harness.plotting.title_lines import wrapped
 
 
 def plot_train_test_curves(arms, title, markers=False):
@@ -30,7 +31,7 @@ def plot_train_test_curves(arms, title, markers=False):
                        f"{label}: test", marker=test_marker)
     ax.set_xlabel("epoch")
     ax.set_ylabel("accuracy (inference mode)")
-    ax.set_title(title, fontsize=9)
+    ax.set_title(wrapped(title), fontsize=9)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()

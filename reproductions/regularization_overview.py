@@ -1,33 +1,24 @@
 """Regularization in deep learning: augmentation, early stopping, dropout, DSD.
 
-Reproduces the techniques of "Regularization in deep learning" (article 001)
-on LeNet-5 and MNIST, in the article's order (its weight penalties, the iris
-histograms, are `iris_histograms.py`'s): 0. overfitting without
-regularization, on the whole training set and on a deliberately small one;
-1. dataset augmentation ("translating the picture a few pixels, rotation,
-scaling") on the small set; 2. early stopping on the validation loss, the
-best epoch's weights restored ("pick the best after the fact"); 3. dropout
-after F5 and F6 (keep 0.5), the article's own LeNet-5 experiment, with the
-accuracy left when hidden units go missing at test, then dropout or Gaussian
-noise on the input pixels (small set); 4. dense-sparse-dense (Han et al.
-2016, kreg's `DenseSparseDense`) beside plain training of the same length.
+Reproduces "Regularization in deep learning" (article 001) on LeNet-5 and
+MNIST, in the article's order (its weight penalties are `iris_histograms.py`'s):
+0. overfitting without regularization; 1. augmentation (shifts, rotations,
+zoom) on a small set, on LeNet-5 and LeNet-300-100; 2. early stopping on the
+validation loss, the best weights restored, the test loss recorded; 3. dropout
+after F5 and F6 (keep 0.5) with missing units and thinned networks at test, a
+keep-probability sweep and dropout or noise on the input pixels (small set);
+4. dense-sparse-dense (kreg's `DenseSparseDense`) beside plain training with
+and without re-dense's learning-rate drop. Dropout, early stopping and DSD
+train `--whole-set-seeds` seeds on the whole training set, the small-set
+sections `--seeds` seeds on `--augment-size` digits. Adam 1e-3, batch 64.
 
 Outputs, in `results/regularization_overview/` (replaced atomically): table.csv
-and table.md (headline numbers, mean and sd over seeds); per seed
-dropout.csv, early_stopping.csv, augmentation.csv, dsd.csv (per epoch),
-dropped_units.csv, dsd_zeros.csv (exact zeros and dead units per kernel),
-input_noise.csv; one figure per section, drawn from the first seed;
-claims.csv; metadata.json; README.md. Dropout, early stopping and DSD train
-`--whole-set-seeds` seeds on the whole training set (55,000 digits of full
-MNIST), augmentation and the input layer `--seeds` seeds on `--augment-size`
-digits, their claims being about a model short of data. The article gives
-no settings; ours: Adam 1e-3, batch 64, softmax cross-entropy.
-
-Run (every training a job: in one-thread workers, one per core, or on a
-Dask cluster with `--scheduler`):
+and .md (mean and sd over seeds), per-seed tables (one per section, and
+dropped_units.csv, dsd_zeros.csv, dsd_masks.csv), figures over every seed,
+claims.csv, metadata.json, README.md. Every training is a job (one-thread
+workers, or a Dask cluster with `--scheduler`):
     python reproductions/regularization_overview.py            # full setting
     python reproductions/regularization_overview.py --quick    # a short look
-    python reproductions/regularization_overview.py --workers 1  # all here
     python reproductions/regularization_overview.py --help
 """
 
@@ -51,55 +42,56 @@ from harness.cli.settings import Setting
 from harness.jobs import threads_env, workers_for
 from harness.training.arm_jobs import run_arms
 
-SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd", "input_noise")
+SECTIONS = ("dropout", "early_stopping", "augmentation", "dsd", "input_noise",
+            "dropout_rates")
 # Sections trained once per seed on the whole training set; the others train
 # on the small set.
 WHOLE_SET = ("dropout", "early_stopping", "dsd")
 # Each section's arms, one job each per seed (input noise: `input_variants`).
+# `mlp_*`: LeNet-300-100, the second architecture; `negatives`: an 11th class
+# of shuffled digits; `lr_drop`: plain training with re-dense's drop, DSD's control.
 ARMS = {"dropout": ("no_dropout", "dropout"), "early_stopping": ("restore_best",),
-        "augmentation": ("plain", "augmented"), "dsd": ("plain", "dsd")}
-# The full setting; a run that changes any of these, or is --quick, writes to
-# results/quick/.
+        "augmentation": ("plain", "augmented", "mlp_plain", "mlp_augmented", "negatives"),
+        "dsd": ("plain", "dsd", "lr_drop")}
+# The full setting; a run that changes any of these, or --quick, is marked so.
 PARAMETERS = (
     Setting("--only", comma_list(SECTIONS), full=list(SECTIONS), dest="sections",
             help=f"the sections to run, a comma-separated subset of "
             f"{', '.join(SECTIONS)}"),
     Setting("--train-limit", positive_int, full=None, quick=1000,
             help="at most this many training digits, stratified (none: all)"),
-    Setting("--batch-size", positive_int, full=64,
-            help="examples per Adam step, every section"),
+    Setting("--batch-size", positive_int, full=64, help="examples per Adam step, every section"),
     Setting("--learning-rate", positive_float, full=1e-3,
             help="Adam learning rate, every section"),
     Setting("--dropout-rate", rate, full=0.5,
             help="drop rate after F5 and F6, and of hidden units dropped at test"),
-    Setting("--dropout-epochs", positive_int, full=15, quick=10,
-            help="dropout: epochs"),
-    Setting("--max-epochs", positive_int, full=30, quick=12,
-            help="early stopping: most epochs"),
+    Setting("--dropout-epochs", positive_int, full=15, quick=10, help="dropout: epochs"),
+    Setting("--max-epochs", positive_int, full=30, quick=12, help="early stopping: most epochs"),
     Setting("--patience", positive_int, full=5, quick=2,
             help="early stopping: epochs without a lower validation loss"),
     Setting("--augment-size", positive_int, full=500, quick=200,
             help="augmentation and input noise: size of the small training set"),
-    Setting("--augment-epochs", positive_int, full=40,
-            help="augmentation: epochs"),
+    Setting("--augment-epochs", positive_int, full=40, help="augmentation: epochs"),
     Setting("--translate", non_negative_float, full=0.1,
             help="augmentation: largest shift, fraction of 28 pixels"),
     Setting("--rotate", non_negative_float, full=10.0,
             help="augmentation: largest rotation in degrees"),
-    Setting("--zoom", non_negative_float, full=0.1,
-            help="augmentation: largest zoom, fraction"),
+    Setting("--zoom", non_negative_float, full=0.1, help="augmentation: largest zoom, fraction"),
     Setting("--dsd-epochs", comma_separated(positive_int, 3), full=[4, 4, 4],
             quick=[2, 2, 2], help="dense,sparse,re-dense epochs"),
     Setting("--dsd-sparsity", open_fraction, full=0.5,
             help="fraction of each kernel pruned in the sparse phase"),
     Setting("--dsd-lr-factor", positive_float, full=0.1,
             help="learning-rate factor of the re-dense phase"),
-    Setting("--input-drop-rates", comma_separated(rate), full=[0.2, 0.5],
-            help="input noise: drop rates of dropout on the pixels"),
-    Setting("--input-noise-sds", comma_separated(positive_float), full=[0.1, 0.3],
+    Setting("--input-drop-rates", comma_separated(rate), full=[0.1, 0.2, 0.5],
+            quick=[0.2, 0.5], help="input noise: drop rates of dropout on the pixels"),
+    Setting("--input-noise-sds", comma_separated(positive_float),
+            full=[0.05, 0.1, 0.2, 0.3, 0.5], quick=[0.1, 0.3],
             help="input noise: sds of Gaussian noise added to the pixels (in [0, 1])"),
     Setting("--input-epochs", positive_int, full=40, quick=10,
-            help="input noise: epochs"),
+            help="input noise and the dropout-rate sweep: epochs"),
+    Setting("--sweep-drop-rates", comma_separated(rate), full=[0.0, 0.1, 0.3, 0.5, 0.7],
+            quick=[0.0, 0.3, 0.5, 0.7], help="small set: drop rates after F5, F6, swept"),
     Setting("--seeds", positive_int, full=3, quick=1,
             help="seeds per variant of augmentation and input noise (small set)"),
     Setting("--whole-set-seeds", positive_int, full=3, quick=1,
@@ -108,19 +100,19 @@ PARAMETERS = (
 )
 
 
-# Placement: threads per training job. LeNet-5 (~62,000 weights, 64 digits a
-# step) trains no faster on two threads than on one: two one-thread jobs side
-# by side took 10.7 s where the same two jobs on two threads in turn took
-# 20.8 s (1.93x; `python benchmarks/threads_per_job.py`, 2-core Intel, quiet).
-# So one thread a job, a job a core. The one line to change:
+# Threads per training job: LeNet-5 trains no faster on two threads than on
+# one (two one-thread jobs side by side 10.7 s, in turn on two threads 20.8 s;
+# `python benchmarks/threads_per_job.py`, 2-core Intel). The one line to change:
 THREADS_PER_JOB = 1
 
 
 def parse_args(argv=None):
     parser = script_parser(__doc__, "regularization_overview", PARAMETERS, data=True)
     args = parser.parse_args(argv)
-    variants = 1 + len(set(args.input_drop_rates)) + len(set(args.input_noise_sds))
-    jobs = sum(len(ARMS.get(section, range(variants))) * seed_count(section, args)
+    arms = {"input_noise": 1 + len(set(args.input_drop_rates))
+            + len(set(args.input_noise_sds)),
+            "dropout_rates": len(set(args.sweep_drop_rates))}
+    jobs = sum(arms.get(section, len(ARMS.get(section, ()))) * seed_count(section, args)
                for section in args.sections)
     args.workers = args.workers or workers_for(jobs, THREADS_PER_JOB)
     return finish(parser, args)
@@ -141,51 +133,54 @@ from harness.quiet_backend import start_backend_quietly  # noqa: E402
 start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in workers
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from harness.analysis import sweep_rules as sweep  # noqa: E402
 from harness.analysis.dropped_units import accuracy_with_units_dropped  # noqa: E402
+from harness.analysis.dsd_explanations import against_the_control, dead_units  # noqa: E402
+from harness.analysis.early_stopping_rules import after_the_turn, every_run  # noqa: E402
 from harness.analysis.early_stopping_runs import (  # noqa: E402
-    check_runs,
     losses_turn,
     restored_is_chosen,
     stopping_table,
 )
+from harness.analysis.held_out_loss import cross_entropy  # noqa: E402
 from harness.analysis.over_seeds import seed_range  # noqa: E402
-from harness.analysis.zero_census import (  # noqa: E402
-    describe_census,
-    exact_zero_fraction,
-    zero_census,
-)
+from harness.analysis.pruning_masks import pruned_accuracies  # noqa: E402
+from harness.analysis.regularization_effect import lowers_test_error_only  # noqa: E402
+from harness.analysis.thinned_networks import keras_dropout_scaling, thinned_average  # noqa: E402
+from harness.analysis.zero_census import exact_zero_fraction, zero_census  # noqa: E402
 from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
-from harness.claims.measures import Derived, Final, Missing, SeedRows  # noqa: E402
-from harness.claims.rules import (  # noqa: E402
-    Above,
-    AllOf,
-    Below,
-    Bespoke,
-    Paired,
-    Verdict,
-    combine,
-)
+from harness.claims.measures import Derived, Final, SeedRows  # noqa: E402
+from harness.claims.rules import Above, AllOf, Below, Bespoke, Near, Paired  # noqa: E402
 from harness.cli.run import run_script  # noqa: E402
 from harness.data import load_mnist  # noqa: E402
+from harness.data.random_negatives import shuffled_pixels, with_negatives  # noqa: E402
 from harness.data.subsets import capped_with_small_set  # noqa: E402
-from harness.models.digit_augmentation import (  # noqa: E402
-    augmented_draws,
-    digit_augmentation,
-)
+from harness.models.digit_augmentation import augmented_draws, digit_augmentation  # noqa: E402
 from harness.models.input_noise import input_layer, input_variants  # noqa: E402
 from harness.models.lenet5 import compiled_lenet5  # noqa: E402
+from harness.models.lenet300 import compiled_lenet300  # noqa: E402
 from harness.plotting.early_stopping import plot_early_stopping  # noqa: E402
 from harness.plotting.image_grid import plot_image_grid  # noqa: E402
 from harness.plotting.seed_bars import plot_seed_bars  # noqa: E402
 from harness.plotting.sparsity_phases import plot_sparsity_phases  # noqa: E402
 from harness.plotting.train_test_curves import plot_train_test_curves  # noqa: E402
+from harness.results.overview_headlines import (  # noqa: E402
+    augmentation_rows,
+    dropout_rows,
+    dsd_rows,
+    early_stopping_rows,
+    sweep_rows,
+)
+from harness.results.overview_notes import method_notes  # noqa: E402
 from harness.results.run_metadata import run_metadata  # noqa: E402
 from harness.results.seed_tables import arms_frame, headline_table, stacked  # noqa: E402
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import Evaluator  # noqa: E402
 from harness.training.accuracy_history import AccuracyHistory  # noqa: E402
+from harness.training.learning_rate_drop import LearningRateDrop  # noqa: E402
 from kreg.callbacks.dense_sparse_dense import DenseSparseDense  # noqa: E402
 
 # An accuracy difference between two arms counts only beyond the spread and
@@ -194,9 +189,6 @@ from kreg.callbacks.dense_sparse_dense import DenseSparseDense  # noqa: E402
 SIGNIFICANT = 0.005
 
 
-# ---------------------------------------------------------------------------
-# Data, model, training and tables, shared by the sections.
-# ---------------------------------------------------------------------------
 def load_data(source, seed, train_limit, augment_size, log=lambda _: None):
     """MNIST capped at `--train-limit` with the small set of augmentation and
     input noise (`capped_with_small_set`): what each worker loads once."""
@@ -255,9 +247,17 @@ def error(table, column, variant, times=1.0):
                    final(table, column, variant, f"{column} accuracy"), fmt=".4f")
 
 
+# Each regularizer run here: (table, regularized arm, unregularized arm).
+REGULARIZED = {"dropout, whole set": ("dropout", "dropout", "no_dropout"),
+               "augmentation, small set": ("augmentation", "augmented", "plain")}
 OVERFITTING_CLAIMS = [
-    NotTested("Regularization reduces generalization error but not training "
-              "error (Goodfellow's definition)", "A definition, not a finding."),
+    Declared("Regularization reduces generalization error but not training "
+             "error (Goodfellow's definition)", AllOf({
+                 case: lowers_test_error_only(*arms, SIGNIFICANT)
+                 for case, arms in REGULARIZED.items()}),
+             figures=("dropout.png", "augmentation.png"),
+             explain="dropout.csv and augmentation.csv: train and test, final "
+             "values (last fifth of each curve), per seed."),
     Declared("Without regularization LeNet-5 overfits: test error >> training error",
              AllOf({case: Paired(error(table, "test", variant),
                                  error(table, "train", variant, ERROR_RATIO))
@@ -276,37 +276,41 @@ OVERFITTING_CLAIMS = [
 # ===========================================================================
 # The augmentation runs measure their accuracies about this many times.
 AUGMENTATION_POINTS = 8
+# Held-out negatives (shuffled test digits) whose rejection is measured, and
+# the share of them the negatives' class must take to count as learned.
+NEGATIVES, REJECTED = 1000, 0.9
 
 
 def train_augmentation(loaded, arm, seed, args):
     """A job: one arm (`plain`, `augmented`) on the small set, from `seed`."""
     data, (x_small, y_small) = loaded
     print(f"\n[augmentation] LeNet-5 on {len(x_small)} digits, {arm}, seed {seed}")
-    model = compiled_lenet5(seed, args.learning_rate, augmentation=digit_augmentation(
-        args.translate, args.rotate, args.zoom, seed) if arm == "augmented" else ())
+    compiled = compiled_lenet300 if arm.startswith("mlp_") else compiled_lenet5
+    model = compiled(seed, args.learning_rate, augmentation=digit_augmentation(
+        args.translate, args.rotate, args.zoom, seed) if arm.endswith("augmented") else (),
+        **({"classes": 11} if arm == "negatives" else {}))
     curves = AccuracyHistory({"train": (x_small, y_small),
                               "test": (data.x_test, data.y_test)},
                              every=max(1, args.augment_epochs // AUGMENTATION_POINTS))
-    _, seconds = fit(model, x_small, y_small, args.augment_epochs, args, [curves])
-    return {"curves": curves.history, "seconds": seconds}
-
-
-def augmentation_rows(seeds, args):
-    size = seeds[0]["train_size"]
-    return [row for arm in ("plain", "augmented") for row in (
-        (f"{arm}: final train accuracy ({size} training digits)",
-         [r[arm]["curves"]["train"][-1] for r in seeds]),
-        (f"{arm}: final test accuracy", [r[arm]["curves"]["test"][-1] for r in seeds]))]
+    x, y = with_negatives(x_small, y_small, seed) if arm == "negatives" else (x_small, y_small)
+    _, seconds = fit(model, x, y, args.augment_epochs, args, [curves])
+    unseen = shuffled_pixels(data.x_test[:NEGATIVES], seed + 1)  # held-out negatives
+    return {"curves": curves.history, "seconds": seconds, "rejected": Evaluator(
+        model, unseen, np.full(len(unseen), 10))() if arm == "negatives" else None}
 
 
 def augmentation_figures(seeds, args, label):
     first = seeds[0]
-    arms = {arm: (color, first[arm]["curves"]) for arm, color in
-            (("plain", "tab:red"), ("augmented", "tab:blue"))}
     versions = first["examples"].shape[1]
-    return {"augmentation.png": plot_train_test_curves(
-                arms, f"Augmentation on {first['train_size']} training digits\n{label}",
-                markers=True),
+    return {**{name: plot_train_test_curves(
+                {arm.removeprefix("mlp_"): (color, [r[arm]["curves"] for r in seeds])
+                 for arm, color in ((f"{prefix}plain", "tab:red"),
+                                    (f"{prefix}augmented", "tab:blue"))},
+                f"Augmentation, {model}, {first['train_size']} training digits\n{label}",
+                markers=True)
+               for name, model, prefix in (("augmentation.png", "LeNet-5", ""), (
+                   "augmentation_lenet300.png", "LeNet-300-100", "mlp_"))
+               if f"{prefix}plain" in first},
             "augmented_examples.png": plot_image_grid(
                 first["examples"], ["original"] + [f"draw {j}" for j in range(1, versions)],
                 f"Augmentation: shift <= {args.translate:g}, rotation <= "
@@ -322,10 +326,27 @@ AUGMENTATION_CLAIMS = [
                     floor=SIGNIFICANT), figures=("augmentation.png",),
              shows={"plain training accuracy":
                     final("augmentation", "train", "plain", "training accuracy")}),
-    NotTested("For classification, injecting random negatives (unrelated "
-              "pictures) is usually feasible", "No negatives are injected here."),
-    NotTested("Better data helps independently of the architecture", "One "
-              "architecture here."),
+    Declared("For classification, injecting random negatives (unrelated "
+             "pictures) is usually feasible", AllOf({
+                 "the negatives' class is learned": Above(SeedRows(
+                     "negatives", "rejected", "held-out negatives rejected", ".4f"),
+                     REJECTED),
+                 "the digits lose nothing": Below(Derived(
+                     "test accuracy lost to the negatives' class", operator.sub,
+                     final("augmentation", "test", "plain", "test accuracy"),
+                     final("augmentation", "test", "negatives", "test accuracy"),
+                     fmt=".4f"), SIGNIFICANT)}), explain="An 11th class of shuffled "
+             "small-set digits (a tenth as many; the same ink, no shape); held-out "
+             "ones are shuffled test digits (negatives.csv: rejected)."),
+    Declared("Better data helps independently of the architecture", AllOf({
+        model: Paired(final("augmentation", "test", f"{prefix}augmented", "test accuracy"),
+                      final("augmentation", "test", f"{prefix}plain", "test accuracy"),
+                      floor=SIGNIFICANT)
+        for model, prefix in (("LeNet-5 (convolutional)", ""),
+                              ("LeNet-300-100 (fully connected)", "mlp_"))}),
+             figures=("augmentation.png", "augmentation_lenet300.png"),
+             explain="The same augmented draws on two architectures "
+             "(augmentation.csv: test, variants mlp_plain and mlp_augmented)."),
 ]
 
 
@@ -342,10 +363,13 @@ def train_early_stopping(loaded, arm, seed, args):
     curves = AccuracyHistory({"test": (data.x_test, data.y_test)})
     stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=args.patience,
                                             restore_best_weights=True)
+    test_loss = []  # the article's "test error" as the loss early stopping watches
+    loss = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: test_loss.append(
+        cross_entropy(model, data.x_test, data.y_test)))
     history, seconds = fit(model, data.x_train, data.y_train, args.max_epochs, args,
-                           [curves, stopper], validation_data=(data.x_val, data.y_val))
+                           [curves, loss, stopper], validation_data=(data.x_val, data.y_val))
     return {"loss": history["loss"], "val_loss": history["val_loss"],
-            "test_curve": curves.history["test"],
+            "test_curve": curves.history["test"], "test_loss": test_loss,
             "best_epoch": stopper.best_epoch + 1,  # 1-based
             "epochs_run": len(history["loss"]),
             "stopped_early": stopper.stopped_epoch > 0,
@@ -353,30 +377,17 @@ def train_early_stopping(loaded, arm, seed, args):
             "seconds": seconds}
 
 
-def early_stopping_rows(seeds, args):
-    return [("chosen epoch (lowest validation loss)", [r["best_epoch"] for r in seeds]),
-            ("epochs run", [r["epochs_run"] for r in seeds]),
-            ("test accuracy, restored best weights",
-             [r["restored_test_accuracy"] for r in seeds]),
-            ("test accuracy, last epoch's weights", [r["test_curve"][-1] for r in seeds]),
-            ("training loss at chosen epoch", [r["loss"][r["best_epoch"] - 1] for r in seeds]),
-            ("training loss at last epoch", [r["loss"][-1] for r in seeds]),
-            ("validation loss at chosen epoch",
-             [r["val_loss"][r["best_epoch"] - 1] for r in seeds]),
-            ("validation loss at last epoch", [r["val_loss"][-1] for r in seeds])]
-
-
 def early_stopping_frames(seeds):
     return {"early_stopping": stacked(seeds, lambda r: stopping_table(
         r["loss"], r["val_loss"], r["test_curve"], r["best_epoch"],
-        r["restored_test_accuracy"]))}
+        r["restored_test_accuracy"]).assign(test_loss=r["test_loss"]))}
 
 
 def early_stopping_figures(seeds, args, label):
     r = seeds[0]
     return {"early_stopping.png": plot_early_stopping(
         r["loss"], r["val_loss"], r["test_curve"], r["best_epoch"],
-        r["restored_test_accuracy"], r["stopped_early"], label)}
+        r["restored_test_accuracy"], r["stopped_early"], label, r.get("test_loss"))}
 
 
 # Two test accuracies of one model agree when they differ by less than this.
@@ -384,30 +395,11 @@ IDENTICAL = 1e-6
 AT_CHOSEN = SeedRows("early_stopping", "test_accuracy",
                      "test accuracy at the chosen epoch", ".4f", chosen=True)
 AT_END = Final("early_stopping", "test_accuracy", "final test accuracy", ".4f")
-
-
-def every_run(check, rule, *columns):
-    """`check(run, chosen)` on each seed's curve as written (not a noisy measure)."""
-    def decide(evidence):
-        checked = check_runs(evidence.frame("early_stopping", "epoch", "chosen",
-                                            *columns), check)
-        if checked is None:
-            raise Missing("early_stopping.csv: one chosen epoch per seed")
-        return Verdict(combine("reproduced" if holds else "not reproduced"
-                               for _, holds, _ in checked),
-                       "; ".join(f"seed {seed}: {words}" for seed, _, words in checked),
-                       f"Rule: on every seed, {rule}; partly on some seeds.")
-    return Bespoke(decide)
-
-
-def after_the_turn(evidence, verdict):
-    """Seed by seed, the chosen epoch's test accuracy against the final one."""
-    chosen, end = (dict(evidence.measure(ref).per_seed) for ref in (AT_CHOSEN, AT_END))
-    return ("Seed by seed, chosen minus final: " + ", ".join(
-        f"seed {seed} {chosen[seed] - end[seed]:+.4f}" for seed in chosen if seed in end)
-        + " (two epochs of one run: compared over the seeds, both sds summed)."
-        + ("" if verdict.status == "reproduced" else " A hypothesis, not measured: the "
-           "loss grows with a few wrong predictions' confidence before the error."))
+# A rise of the test loss (nats) counts beyond the spread and beyond this.
+LOSS_RISE = 0.005
+LOSS_TURNS = Paired(Final("early_stopping", "test_loss", "final test loss", ".4f"),
+                    SeedRows("early_stopping", "test_loss", "test loss at the chosen "
+                             "epoch", ".4f", chosen=True), floor=LOSS_RISE)
 
 
 EARLY_STOPPING_CLAIMS = [
@@ -421,7 +413,12 @@ EARLY_STOPPING_CLAIMS = [
              "optimizer lowers the training loss. Test error is the next claim."),
     Declared("After that epoch test error gets worse: the lowest validation "
              "loss marks the minimum test error", Above(AT_CHOSEN, AT_END),
-             figures=("early_stopping.png",), explain=after_the_turn),
+             figures=("early_stopping.png",),
+             explain=after_the_turn(AT_CHOSEN, AT_END, LOSS_TURNS, LOSS_RISE)),
+    Declared("After the chosen epoch the test loss rises: the lowest validation "
+             "loss marks the minimum test loss", LOSS_TURNS,
+             figures=("early_stopping.png",), explain="Test loss: mean softmax "
+             "cross-entropy on the test set, inference mode, every epoch."),
     Declared("Keeping checkpoints and picking the best after the fact gives "
              "the chosen epoch's model", every_run(
                  lambda run, chosen: restored_is_chosen(run, chosen, IDENTICAL),
@@ -440,6 +437,16 @@ EARLY_STOPPING_CLAIMS = [
 # ===========================================================================
 # Where dropout acts, and where units go missing at test.
 HIDDEN = ("f5", "f6")
+# Thinned networks (dropout masks drawn at test) against the weight-scaled
+# network, and a bare Keras Dropout's scaling.
+THINNED = 20
+THINNED_COLUMNS = ("thinned_average_accuracy", "weight_scaled_accuracy", "agreement",
+                   "kept_value_times_keep", "dropped_fraction", "inference_change")
+# The weight-scaled network stands for the average of thinned networks when
+# they predict the same class on at least this fraction of the test digits.
+AGREEMENT = 0.99
+# A float32 identity holds within this.
+EXACT = 1e-6
 
 
 def train_dropout(loaded, arm, seed, args):
@@ -454,33 +461,25 @@ def train_dropout(loaded, arm, seed, args):
                      [curves])
     return {"rate": drop, "curves": curves.history, "seconds": seconds,
             "units_dropped": accuracy_with_units_dropped(
-                model, data.x_test, data.y_test, HIDDEN, args.dropout_rate, seed)}
-
-
-def dropout_rows(seeds, args):
-    rows = []
-    for arm in ("no_dropout", "dropout"):
-        curves = [r[arm]["curves"] for r in seeds]
-        rows += [(f"{arm}: final train accuracy", [c["train"][-1] for c in curves]),
-                 (f"{arm}: final test accuracy", [c["test"][-1] for c in curves]),
-                 (f"{arm}: train - test gap",
-                  [c["train"][-1] - c["test"][-1] for c in curves])]
-    return rows
+                model, data.x_test, data.y_test, HIDDEN, args.dropout_rate, seed),
+            **(thinned_average(model, data.x_test, data.y_test, THINNED) if drop else
+               dict.fromkeys(THINNED_COLUMNS[:3], float("nan"))),  # no masks to draw
+            **keras_dropout_scaling(args.dropout_rate, seed)}
 
 
 def dropout_frames(seeds):
     units = stacked(seeds, lambda r: pd.DataFrame([
         {"variant": arm, "test_accuracy": r[arm]["curves"]["test"][-1],
-         "test_accuracy_units_dropped": r[arm]["units_dropped"]}
+         "test_accuracy_units_dropped": r[arm]["units_dropped"],
+         **{key: r[arm][key] for key in THINNED_COLUMNS}}
         for arm in ("no_dropout", "dropout")]))
     return {"dropout": arms_frame(seeds, ("no_dropout", "dropout")),
             "dropped_units": units}
 
 
 def dropout_figures(seeds, args, label):
-    first = seeds[0]
-    arms = {("no dropout" if arm == "no_dropout" else f"dropout {first[arm]['rate']:g}"):
-            (color, first[arm]["curves"])
+    arms = {("no dropout" if arm == "no_dropout" else f"dropout {seeds[0][arm]['rate']:g}"):
+            (color, [r[arm]["curves"] for r in seeds])
             for arm, color in (("no_dropout", "tab:red"), ("dropout", "tab:blue"))}
     return {"dropout.png": plot_train_test_curves(
         arms, f"LeNet-5 with and without dropout\n{label}")}
@@ -493,91 +492,83 @@ LOST = {arm: Derived(f"accuracy lost to missing units [{arm}]", operator.sub, *(
     for arm in ("no_dropout", "dropout")}
 
 
+def thinned(column, what):
+    return SeedRows("dropped_units", column, f"{what} [dropout]", ".4f", variant="dropout")
+
+
 DROPOUT_CLAIMS = [
-    NotTested("Dropout works by breaking co-adaptation and by averaging 2^n "
-              "thinned networks that share weights", "An explanation; nothing "
-              "here measures co-adaptation or trains an explicit ensemble."),
+    Declared("Dropout works by breaking co-adaptation and by averaging 2^n "
+             "thinned networks that share weights", AllOf({
+                 "co-adaptation broken (robust to missing units)": Paired(
+                     LOST["no_dropout"], LOST["dropout"], floor=SIGNIFICANT),
+                 f"the weight-scaled network predicts as {THINNED} thinned networks' "
+                 "average": Above(thinned("agreement", "agreement of the weight-scaled "
+                                          "network with the thinned average"), AGREEMENT),
+                 "as accurate": Below(Derived(
+                     "thinned average minus weight-scaled accuracy", lambda a, b: abs(a - b),
+                     thinned("thinned_average_accuracy", "thinned average accuracy"),
+                     thinned("weight_scaled_accuracy", "weight-scaled accuracy"),
+                     fmt=".4f"), SIGNIFICANT)}),
+             explain=f"dropped_units.csv: test_accuracy_units_dropped (units of F5 "
+             f"and F6 missing at test), agreement and thinned_average_accuracy (the "
+             f"mean softmax of {THINNED} dropout masks drawn at test)."),
     Declared("Dropout makes the network robust to missing units",
              Paired(LOST["no_dropout"], LOST["dropout"], floor=SIGNIFICANT),
              explain="Units of F5 and F6 dropped at test at --dropout-rate, as "
              "in training: the article's team that builds with workers away."),
-    NotTested("A keep probability p >= 0.5 is typical; the best p depends "
-              "on the problem", "One drop rate (0.5) is run; no sweep of p."),
 ]
 
 
-def train_input_noise(loaded, variant, seed, args):
-    """A job: one input variant (`input_variants`) on the small set, from
-    `seed`; its row of `input_noise.csv`."""
+def small_set_row(loaded, model, seed, args, **row):
+    """Trains `model` on the small set for `--input-epochs`: its row of a
+    sweep's table (`row`, `seed`, training and test accuracy)."""
     data, (x_small, y_small) = loaded
-    kind, value = input_variants(args.input_drop_rates, args.input_noise_sds)[variant]
-    print(f"\n[input noise] LeNet-5 on {len(x_small)} digits, {variant}, seed {seed}")
-    model = compiled_lenet5(seed, args.learning_rate,
-                            augmentation=input_layer(kind, value, seed))
+    print(f"\n[small set] LeNet-5 on {len(x_small)} digits, {row}, seed {seed}")
     _, seconds = fit(model, x_small, y_small, args.input_epochs, args, [])
-    return {"variant": variant, "kind": kind, "value": value, "seed": seed,
-            "train_accuracy": Evaluator(model, x_small, y_small)(),
+    return {**row, "seed": seed, "train_accuracy": Evaluator(model, x_small, y_small)(),
             "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
             "seconds": seconds}
 
 
-def input_noise_rows(result, args):
-    return [(f"input {variant}: test accuracy ({result['train_size']} training digits)",
-             group["test_accuracy"].to_numpy())
-            for variant, group in result["runs"].groupby("variant", sort=False)]
+def train_input_noise(loaded, variant, seed, args):
+    """A job: one input variant (`input_variants`) on the small set."""
+    kind, value = input_variants(args.input_drop_rates, args.input_noise_sds)[variant]
+    return small_set_row(loaded, compiled_lenet5(seed, args.learning_rate, augmentation=(
+        input_layer(kind, value, seed))), seed, args, variant=variant, kind=kind,
+        value=value)
 
 
-def figure_input_noise(result, label):
-    """Test accuracy per input variant, mean ± sd over the seeds; training
-    accuracy beside it."""
-    seeds = int(result["runs"].groupby("variant").size().min())
-    return plot_seed_bars(
-        result["runs"], {"none": "tab:gray", "dropout": "tab:blue", "noise": "tab:orange"},
-        f"Dropout or Gaussian noise on the input pixels, {result['train_size']} "
-        f"training digits, mean ± sd over {seeds} seed{'s' if seeds > 1 else ''}"
-        f"\n{label}")
-
-
-def settings_of(evidence, kind, least=1):
-    """The test accuracy of each value of `kind` the run tried, in order."""
-    values = sorted(evidence.distinct("input_noise", "value", {"kind": kind}))
-    if len(values) < least:
-        raise Missing(f"input_noise.csv: input {kind} at {least} settings")
-    return [SeedRows("input_noise", "test_accuracy", f"test accuracy [input {kind} "
-                     f"{value:g}]", ".4f", kind=kind, value=value) for value in values]
-
-
-def higher_keep(evidence):
-    """Input dropout at the highest keep probability run against the lowest."""
-    rates = settings_of(evidence, "dropout", least=2)
-    return Above(rates[0], rates[-1], floor=SIGNIFICANT).decide(evidence)
-
-
-def noise_against_dropout(evidence):
-    """Each kind's most reliable setting (highest mean - sd), seed by seed."""
-    def reliable(ref):
-        measure = evidence.measure(ref)
-        return measure.value - measure.spread
-
-    noise, dropout = (max(settings_of(evidence, kind), key=reliable)
-                      for kind in ("noise", "dropout"))
-    return Paired(noise, dropout, floor=SIGNIFICANT).decide(evidence)
+def sweep_figure(name, what, colors, order=None):
+    """A sweep's figure: test accuracy per variant, mean ± sd and each seed."""
+    return lambda result, args, label: {name: plot_seed_bars(
+        result["runs"].sort_values(order, kind="stable") if order else result["runs"],
+        colors, f"{what}, {result['train_size']} training digits\n{label}")}
 
 
 INPUT_CLAIMS = [
     Declared("For the input layer the keep probability should be much higher "
-             "than for hidden layers (0.5)", Bespoke(higher_keep),
+             "than for hidden layers (0.5)", Bespoke(sweep.lowest_against_highest(
+                 "input_noise", "value", SIGNIFICANT, kind="dropout")),
              figures=("input_noise.png",), explain="Keep probability = 1 - drop "
              "rate; compared over the seeds, whose differences change sign."),
     Declared("For the input layer, introducing noise instead of dropout might "
-             "perform better", Bespoke(noise_against_dropout),
-             figures=("input_noise.png",), explain="Each kind's setting with the "
-             "highest mean - sd over seeds: a mean on a wide spread is not "
-             "reliably the best."),
-    NotTested("Libraries come with dropout scaled by 1/keep in training, so "
-              "prediction needs no conversion", "Keras's Dropout is inverted: "
-              "kreg's tests/kreg/migration check it, not this script.",
-              kind="implementation"),
+             "perform better", Bespoke(sweep.reliable_against(
+                 "input_noise", "value", ("noise", "dropout"), SIGNIFICANT)),
+             figures=("input_noise.png",), explain=lambda evidence, verdict: sweep.sweep_words(
+                 evidence, "input_noise", "value", SIGNIFICANT, {"kind": "none"},
+                 ("dropout", "noise")) + " Each kind's most reliable setting (highest "
+             "mean - sd) decides the row."),
+    Declared("Libraries come with dropout scaled by 1/keep in training, so "
+             "prediction needs no conversion", AllOf({
+                 "kept units scaled by 1/keep": Near(SeedRows(
+                     "dropped_units", "kept_value_times_keep", "kept value x keep "
+                     "[Keras Dropout, training]", ".6f", variant="dropout"), 1.0, EXACT),
+                 "identity at prediction": Below(SeedRows(
+                     "dropped_units", "inference_change", "largest change [Keras "
+                     "Dropout, inference]", ".2g", variant="dropout"), EXACT)}),
+             kind="implementation", explain="A bare keras.layers.Dropout at "
+             "--dropout-rate on ones (dropped_units.csv: kept_value_times_keep, "
+             "inference_change)."),
 ]
 TEST_ACCURACY_GAINED = Paired(*(final("dropout", "test", arm, "test accuracy")
                                 for arm in ("dropout", "no_dropout")), floor=SIGNIFICANT)
@@ -598,6 +589,28 @@ LENET_CLAIMS = [
 ]
 
 
+def train_dropout_rate(loaded, variant, seed, args):
+    """A job: dropout at one swept rate (`drop 0.3`) after F5 and F6."""
+    rate = float(variant.split()[1])
+    return small_set_row(loaded, compiled_lenet5(seed, args.learning_rate, dropout_rate=(
+        rate)), seed, args, variant=f"keep {1 - rate:g}", kind="none" if rate == 0
+        else "dropout", keep=1 - rate)
+
+
+SWEEP_CLAIMS = [
+    Declared("A keep probability p >= 0.5 is typical; the best p depends "
+             "on the problem", AllOf({
+                 "the best p >= 0.5 beats every p < 0.5": Bespoke(sweep.split_at(
+                     "dropout_rates", "keep", 0.5, SIGNIFICANT)),
+                 "the best p here beats the usual 0.5 (p is a problem's own)": Bespoke(
+                     sweep.best_against("dropout_rates", "keep", SIGNIFICANT, 0.5))}),
+             figures=("dropout_rates.png",),
+             explain="dropout_rates.csv: test_accuracy per keep; LeNet-5 on the "
+             "small set. The best keep is chosen on the test digits' mean over "
+             "seeds (a validation set would be used in practice)."),
+]
+
+
 # ===========================================================================
 # 4. Dense-sparse-dense: train dense, prune the small weights and retrain
 #    sparse, then re-dense with a small learning rate "which adds back
@@ -614,9 +627,13 @@ def train_dsd(loaded, arm, seed, args):
     dsd = DenseSparseDense(dense, sparse, redense, sparsity=args.dsd_sparsity,
                            redense_lr_factor=args.dsd_lr_factor,
                            verbose=1) if arm == "dsd" else None
-    _, seconds = fit(model, data.x_train, data.y_train, total, args,
-                     [curves] + ([dsd] if dsd else []))
-    return {"curves": curves.history, "seconds": seconds,
+    masks = {}  # the dense phase's end: its magnitude mask against a random one
+    extra = {"plain": [], "lr_drop": [LearningRateDrop(dense + sparse, args.dsd_lr_factor)],
+             "dsd": [keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: (
+                 epoch + 1 == dense and masks.update(pruned_accuracies(
+                     model, data.x_test, data.y_test, args.dsd_sparsity, seed)))), dsd]}
+    _, seconds = fit(model, data.x_train, data.y_train, total, args, [curves] + extra[arm])
+    return {"curves": curves.history, "seconds": seconds, "masks": masks,
             "sparsity": ([entry["sparsity"] for entry in dsd.phase_log] if dsd
                          else [exact_zero_fraction(model)] * total),
             "phases": ([dsd.phase_of_epoch(e) for e in range(total)] if dsd
@@ -624,33 +641,25 @@ def train_dsd(loaded, arm, seed, args):
             "zeros": zero_census(model, data.x_train)}
 
 
-def dsd_rows(seeds, args):
-    dense, sparse, redense = args.dsd_epochs
-    rows = []
-    for phase, epoch in (("dense", dense), ("sparse", dense + sparse),
-                         ("re-dense", dense + sparse + redense)):
-        rows += [(f"DSD after {phase} phase (epoch {epoch}): test accuracy",
-                  [r["dsd"]["curves"]["test"][epoch - 1] for r in seeds]),
-                 (f"DSD after {phase} phase: kernel sparsity",
-                  [r["dsd"]["sparsity"][epoch - 1] for r in seeds]),
-                 (f"plain training at epoch {epoch}: test accuracy",
-                  [r["plain"]["curves"]["test"][epoch - 1] for r in seeds])]
-    return rows
-
-
 def dsd_frames(seeds):
     zeros = stacked(seeds, lambda r: pd.DataFrame([
         {"variant": name, **row} for name in ("plain", "dsd") for row in r[name]["zeros"]]))
-    return {"dsd": arms_frame(seeds, ("plain", "dsd"), sparsity="sparsity",
-                              phase="phases"), "dsd_zeros": zeros}
+    masks = stacked(seeds, lambda r: pd.DataFrame([
+        {"mask": mask, "test_accuracy": accuracy}
+        for mask, accuracy in r["dsd"]["masks"].items()]))
+    return {"dsd": arms_frame(seeds, ARMS["dsd"], sparsity="sparsity", phase="phases"),
+            "dsd_zeros": zeros, "dsd_masks": masks}
 
 
 def dsd_figures(seeds, args, label):
     dense, sparse, _ = args.dsd_epochs
     arms = {title: (color, seeds[0][arm]["curves"]["epoch"],
-                    seeds[0][arm]["curves"]["test"], seeds[0][arm]["sparsity"])
-            for arm, title, color in (("plain", "plain training", "tab:gray"),
-                                      ("dsd", "dense-sparse-dense", "tab:purple"))}
+                    [r[arm]["curves"]["test"] for r in seeds],
+                    [r[arm]["sparsity"] for r in seeds])
+            for arm, title, color in (
+                ("plain", "plain training", "tab:gray"),
+                ("lr_drop", "plain, re-dense's learning-rate drop", "tab:green"),
+                ("dsd", "dense-sparse-dense", "tab:purple")) if arm in seeds[0]}
     return {"dsd.png": plot_sparsity_phases(
         arms, (dense + 1, dense + sparse),
         f"Dense-sparse-dense, {args.dsd_sparsity:.0%} pruned, re-dense learning "
@@ -668,22 +677,23 @@ def phase_end(column, phase, what):
                  "end", ".4f", variant="dsd", phase=phase)
 
 
-def dead_units(evidence, verdict):
-    """The census: are the zeros left the weights of dead units?"""
-    try:
-        return describe_census(evidence.frame(
-            "dsd_zeros", "variant", "layer", "zeros", "zeros_of_dead_units",
-            "outputs", "dead_outputs"))
-    except Missing:
-        return "Why some stay zero is not measured in these results."
+DSD_FINAL = {arm: final("dsd", "test", arm, "test accuracy") for arm in ARMS["dsd"]}
+AGAINST_DROP = Paired(DSD_FINAL["dsd"], DSD_FINAL["lr_drop"], floor=SIGNIFICANT)  # control
 
 
+MASKS = {mask: SeedRows("dsd_masks", "test_accuracy", f"test accuracy pruned by {mask} "
+                        "mask [dense phase's end]", ".4f", mask=mask)
+         for mask in ("magnitude", "random")}
 SPARSITY = {phase: phase_end("sparsity", phase, "kernel sparsity")
             for phase in ("sparse", "redense")}
 TEST_AT = {phase: phase_end("test", phase, "test accuracy") for phase in ("dense", "sparse")}
 DSD_CLAIMS = [
-    NotTested("DSD's first dense phase serves to find which weights matter, not "
-              "their final values", "A statement of purpose, not measured."),
+    Declared("DSD's first dense phase serves to find which weights matter, not "
+             "their final values", Paired(MASKS["magnitude"], MASKS["random"],
+                                          floor=SIGNIFICANT),
+             explain="At the dense phase's end each kernel pruned to --dsd-sparsity "
+             "by DSD's magnitude mask or at random, no retraining (dsd_masks.csv: "
+             "test_accuracy): the dense weights' magnitudes tell which matter."),
     Declared("Pruning the small weights and retraining sparse keeps the "
              "accuracy: capacity reduced, accuracy maintained",
              AllOf({"capacity reduced": Above(SPARSITY["sparse"], 0),
@@ -695,19 +705,21 @@ DSD_CLAIMS = [
     Declared("Re-densing with a small learning rate adds back capacity: DSD "
              "ends above plain training of the same length (Han et al. "
              "report gains)",
-             Paired(final("dsd", "test", "dsd", "test accuracy"),
-                    final("dsd", "test", "plain", "test accuracy"), floor=SIGNIFICANT),
+             Paired(DSD_FINAL["dsd"], DSD_FINAL["plain"], floor=SIGNIFICANT),
              figures=("dsd.png",), shows={"at the sparse phase's end": TEST_AT["sparse"]},
-             explain="A control is missing: no plain run with re-dense's "
-             "learning-rate drop (--dsd-lr-factor), which alone may raise the "
-             "accuracy. Han et al. trained far longer, on larger models."),
+             explain=against_the_control(DSD_FINAL, SIGNIFICANT)),
+    Declared("DSD ends above plain training with the same learning-rate drop: "
+             "the gain is the pruning's, not the drop's", AGAINST_DROP,
+             figures=("dsd.png",), explain="The same seeds, epochs and learning "
+             "rates; only the sparse phase differs."),
     Declared("Re-densing restores the pruned connections (they train again "
              "from zero)",
              AllOf({"most come back": Below(SPARSITY["redense"], SPARSITY["sparse"]),
                     f"all come back (at most {RESTORED:.0%} still zero)": Below(
                         SPARSITY["redense"], RESTORED)}),
              figures=("dsd.png",), explain=dead_units),
-    NotTested("DSD shows good results in various domains", "One domain here."),
+    NotTested("DSD shows good results in various domains", "Needs data of other "
+              "domains (Han et al.'s speech and captioning) the suite does not have."),
     NotTested("Han et al.'s DSD figure", "The original paper's, not an experiment."),
 ]
 
@@ -717,8 +729,13 @@ DSD_CLAIMS = [
 #    Don't forget to tune regularization in your models!"
 # ===========================================================================
 CLOSING_CLAIMS = [
-    NotTested("Regularization can significantly improve results; tune it",
-              "General advice; no sweep of regularization strength here."),
+    Declared("Regularization can significantly improve results; tune it", AllOf({
+        "the best keep beats no dropout (keep 1)": Bespoke(sweep.best_against(
+            "dropout_rates", "keep", SIGNIFICANT, 1.0)),
+        "tuning matters: the best keep beats the worst": Bespoke(sweep.best_against(
+            "dropout_rates", "keep", SIGNIFICANT))}),
+        figures=("dropout_rates.png",), explain="The dropout-rate sweep on the "
+        "small set (dropout_rates.csv: test_accuracy per keep)."),
 ]
 
 
@@ -726,7 +743,8 @@ def claims(tables, jitter=None):
     """Article 001's ledger for its LeNet-5 parts, from `tables` as written."""
     return derive("001", OVERFITTING_CLAIMS + AUGMENTATION_CLAIMS
                   + EARLY_STOPPING_CLAIMS + DROPOUT_CLAIMS + INPUT_CLAIMS
-                  + LENET_CLAIMS + DSD_CLAIMS + CLOSING_CLAIMS, tables, jitter)
+                  + LENET_CLAIMS + SWEEP_CLAIMS + DSD_CLAIMS + CLOSING_CLAIMS, tables,
+                  jitter)
 
 
 # ===========================================================================
@@ -744,17 +762,27 @@ PARTS = {
                        "test error gets worse; keep checkpoints and pick the best "
                        "after the fact"),
     "augmentation": (train_augmentation, augmentation_rows, lambda seeds: {
-        "augmentation": arms_frame(seeds, ("plain", "augmented"))},
+        "augmentation": arms_frame(seeds, ARMS["augmentation"]),
+        "negatives": stacked(seeds, lambda r: pd.DataFrame(
+            {"rejected": [r["negatives"]["rejected"]]}))},
         augmentation_figures, "an overfitting model performs better with more "
         "data; translate a few pixels, rotate, scale"),
     "dsd": (train_dsd, dsd_rows, dsd_frames, dsd_figures, "dense, prune small "
             "weights and retrain sparse, re-dense with a small learning rate, "
             "which adds back capacity (Han et al. report gains)"),
-    "input_noise": (train_input_noise, input_noise_rows, lambda result: {
-        "input_noise": result["runs"]}, lambda result, args, label: {
-        "input_noise.png": figure_input_noise(result, label)}, "for input layers "
+    "input_noise": (train_input_noise, sweep_rows("input "), lambda result: {
+        "input_noise": result["runs"]}, sweep_figure(
+            "input_noise.png", "Dropout or Gaussian noise on the input pixels",
+            {"none": "tab:gray", "dropout": "tab:blue", "noise": "tab:orange"}),
+        "for input layers "
         "the keep probability should be much higher; noise instead of dropout "
         "might perform better"),
+    "dropout_rates": (train_dropout_rate, sweep_rows("dropout "), lambda result: {
+        "dropout_rates": result["runs"]}, sweep_figure(
+            "dropout_rates.png", "Keep probability of dropout after F5 and F6",
+            {"none": "tab:gray", "dropout": "tab:blue"}, "keep"), "a keep "
+        "probability p >= 0.5 is typical, the best p depends on the problem; tune "
+        "regularization"),
 }
 
 
@@ -771,16 +799,25 @@ def cost(key, loaded, args):
         "augmentation": (args.augment_epochs, small,
                          AUGMENTATION_POINTS * (small + test) / args.augment_epochs),
         "input_noise": (args.input_epochs, small, (small + test) / args.input_epochs),
+        "dropout_rates": (args.input_epochs, small, (small + test) / args.input_epochs),
     }[key[0]]
     return epochs * (500 + stepped + evaluated / 3)
+
+
+def arms_of(section, args):
+    """A section's arms: `ARMS`, the input variants, the swept drop rates."""
+    if section == "input_noise":
+        return tuple(input_variants(args.input_drop_rates, args.input_noise_sds))
+    if section == "dropout_rates":
+        return tuple(f"drop {r:g}" for r in dict.fromkeys(args.sweep_drop_rates))
+    return ARMS[section]
 
 
 def run(loaded, args):
     """`({section: results per seed}, {section: its trainings' seconds})`:
     every training a job (`harness.training.arm_jobs`), here (`--workers 1`)
     or in workers that each load the data once (`load_data`)."""
-    plan = {section: (PARTS[section][0], ARMS.get(section) or tuple(input_variants(
-        args.input_drop_rates, args.input_noise_sds)), seeds_of(section, args))
+    plan = {section: (PARTS[section][0], arms_of(section, args), seeds_of(section, args))
             for section in args.sections}
     runs, seconds = run_arms(
         plan, args.workers, load_data, (args.data, args.seed, args.train_limit,
@@ -792,9 +829,10 @@ def run(loaded, args):
         r.update(train_size=len(x_small), examples=augmented_draws(x_small[:6], (
             digit_augmentation(args.translate, args.rotate, args.zoom, r["seed"])),
             r["seed"]))
-    if "input_noise" in runs:
-        runs["input_noise"] = {"train_size": len(x_small), "runs": pd.DataFrame(
-            [r[arm] for arm in plan["input_noise"][1] for r in runs["input_noise"]])}
+    for section in ("input_noise", "dropout_rates"):  # one row per arm and seed
+        if section in runs:
+            runs[section] = {"train_size": len(x_small), "runs": pd.DataFrame(
+                [r[arm] for arm in plan[section][1] for r in runs[section]])}
     return runs, seconds
 
 
@@ -819,55 +857,18 @@ def run_label(args):
 
 
 def make_figures(runs, args, data):
-    """The figures: the curves of each section's first seed (saying so when
-    several ran); input noise, every seed."""
+    """The figures: curves as their mean and the seeds' range, the sweeps
+    as mean ± sd with each seed; early stopping, the first seed's run."""
     whole = f"{run_label(args)}; {data.source}"
     small = f"{marked_label(args, 'a small training set by design')}; {data.source}"
     figures = {}
     for section in (s for s in SECTIONS if s in runs):
         seeds, label = runs[section], whole if section in WHOLE_SET else small
         if isinstance(seeds, list) and len(seeds) > 1:
-            label += (f"; seed {seeds[0]['seed']} of {len(seeds)} (the table and "
-                      "ledger: every seed)")
+            label += (f";\nmean and range (band) over {len(seeds)} seeds" if section !=
+                      "early_stopping" else f"; seed {seeds[0]['seed']} of {len(seeds)}")
         figures.update(PARTS[section][3](seeds, args, label))
     return figures
-
-
-def notes(data, args, runs, section_seconds):
-    """The method notes below the ledger, worded for the data the run had
-    and the seconds its sections took. What the numbers show is in the
-    claims ledger, not here."""
-    test_size, train_size = len(data.y_test), len(data.x_train)
-    whole = [section_seconds[s] for s in WHOLE_SET if s in section_seconds]
-    whole_set_cost = (f"{sum(whole) / args.whole_set_seeds / 60:.0f} minutes a "
-                      "seed in this run, its trainings' own times summed"
-                      if len(whole) == len(WHOLE_SET) else
-                      "not all of these sections ran")
-    return f"""\
-Notes on the method:
-
-- One test digit is {100 / test_size:.3g} % of accuracy here
-  ({test_size:,} test digits). Seeds: {args.whole_set_seeds} for dropout,
-  early stopping and DSD on the {train_size:,} training digits
-  (`--whole-set-seeds`; {whole_set_cost}), {args.seeds} for augmentation and
-  input noise on a stratified {args.augment_size:,} of them (`--seeds`). A
-  seed changes the initial weights, the batch order, the dropout masks and
-  the augmentation draws; the data and the small set stay those of `--seed`.
-- A curve's final value is the mean of its last fifth of points
-  (`harness.claims.measures.Final`); an accuracy difference between arms
-  counts beyond its spread and beyond {SIGNIFICANT:g}. Accuracies are
-  measured in inference mode. The figures draw the first seed's curves.
-- Missing units (`dropped_units.csv`): each unit of F5 and F6 dropped at test
-  with rate {args.dropout_rate:g}, the others scaled by 1 / (1 - rate).
-  Input noise: `dropout R` drops each pixel with rate R, scaling the rest by
-  1 / (1 - R); `noise S` adds N(0, S^2) to each pixel in [0, 1]; in training
-  only, before C1.
-- Dense-sparse-dense: sparsity is the fraction of kernel weights (biases
-  excluded) exactly zero; the sparse phase re-applies its mask after every
-  batch. `dsd_zeros.csv` counts per kernel the exact zeros and the dead units
-  (an input channel 0 for every training digit, or a ReLU unit that never
-  fires): a weight of a dead unit gets no gradient.
-"""
 
 
 def main(argv=None):
@@ -889,7 +890,8 @@ def main(argv=None):
                      args, run_label(args), data,
                      seconds_per_section=section_seconds,
                      wall_seconds=time.perf_counter() - wall_start),
-        notes(data, args, runs, section_seconds), csv_files=curve_frames(runs),
+        method_notes(data, args, section_seconds, WHOLE_SET, SIGNIFICANT),
+        csv_files=curve_frames(runs),
         claims=claims)
     return table, runs
 

@@ -152,10 +152,14 @@ def test_dsd_phases_and_sparsity(run):
 
 
 def figure_numbers():
-    """What the figures are drawn from: each section's first seed."""
-    args, (data, _), runs = quick_run()
-    return {"results": {section: seeds[0] for section, seeds in runs.items()},
-            "args": args, "data": argparse.Namespace(source=data.source)}
+    """What the figures are drawn from: a quick run of two seeds (the
+    curves drawn as their mean and range), the keep-probability sweep too."""
+    args = quick_args("--whole-set-seeds", "2", "--seeds", "2", "--only",
+                      "dropout,early_stopping,augmentation,dsd,dropout_rates")
+    loaded = script.prepare_data(args, log=lambda _: None)
+    runs, _ = script.run(loaded, args)
+    return {"results": runs, "args": args,
+            "data": argparse.Namespace(source=loaded[0].source)}
 
 
 @pytest.fixture(scope="module")
@@ -163,12 +167,12 @@ def figures():
     """Drawn from stored numbers: the drawing is tested, not a CPU's last
     bits."""
     numbers = stored("regularization_overview", figure_numbers)
-    runs = {section: [result] for section, result in numbers["results"].items()}
-    return script.make_figures(runs, numbers["args"], numbers["data"])
+    return script.make_figures(numbers["results"], numbers["args"], numbers["data"])
 
 
 @pytest.mark.parametrize("name", ["dropout.png", "early_stopping.png", "augmentation.png",
-                                  "augmented_examples.png", "dsd.png"])
+                                  "augmentation_lenet300.png", "augmented_examples.png",
+                                  "dsd.png", "dropout_rates.png"])
 @pytest.mark.mpl_image_compare(remove_text=True, tolerance=5, savefig_kwargs={"dpi": 60})
 def test_overview_figure_golden(figures, name):
     return figures[name]
@@ -200,8 +204,8 @@ def test_quick_run_writes_labelled_results(tmp_path):
     table, _ = script.main(QUICK_RUN + ["--only", "dsd", "--dsd-epochs", "1,1,1",
                                         "--train-limit", "300", "--out", str(out)])
     assert sorted(os.listdir(out)) == ["README.md", "claims.csv", "dsd.csv",
-                                       "dsd.png", "dsd_zeros.csv", "metadata.json",
-                                       "table.csv", "table.md"]
+                                       "dsd.png", "dsd_masks.csv", "dsd_zeros.csv",
+                                       "metadata.json", "table.csv", "table.md"]
     # The sections not run are in the ledger, as not tested.
     ledger = (out / "claims.csv").read_text()
     assert "Not run here: the results lack dropout.csv" in ledger
@@ -211,7 +215,7 @@ def test_quick_run_writes_labelled_results(tmp_path):
     assert meta["data"]["source"] == "sample"
     assert meta["data"]["sizes"]["train"] == 300
     assert set(meta["seconds_per_section"]) == {"dsd"}
-    assert meta["jobs"]["count"] == 2 and meta["jobs"]["where"] == ["here"]
+    assert meta["jobs"]["count"] == 3 and meta["jobs"]["where"] == ["here"]
     assert "QUICK" in (out / "README.md").read_text()
     assert set(table["section"]) == {"dsd"}
 
@@ -221,7 +225,7 @@ def test_notes_are_worded_from_the_run(run):
     is the ledger's, not theirs."""
     args, (data, _), runs = run
     seconds = {"dropout": 600.0, "early_stopping": 300.0, "dsd": 900.0}
-    text = script.notes(data, args, runs, seconds)
+    text = script.method_notes(data, args, seconds, script.WHOLE_SET, script.SIGNIFICANT)
     assert "30 minutes a seed in this run" in text
     assert f"({len(data.y_test):,} test digits)" in text
     assert "last fifth of points" in text and f"beyond {script.SIGNIFICANT:g}" in text
@@ -306,7 +310,9 @@ def test_claims_follow_their_rules_on_the_quick_run(run, tables):
     assert "the pruning did not kill them" in restored.why
     # DSD against plain training: seed by seed, the missing control said.
     redense = find(ledger, "Re-densing with a small learning rate")
-    assert "seed by seed" in redense.why and "A control is missing" in redense.why
+    assert "seed by seed" in redense.why and "variant lr_drop" in redense.why
+    control = find(ledger, "the same learning-rate drop")
+    assert control.status in STATUSES and "lr_drop" in control.ours
 
 
 def test_an_edited_number_moves_a_status(run, tmp_path):
@@ -491,7 +497,7 @@ def test_input_claims_follow_their_rules(input_run, tmp_path):
     runs.loc[runs["variant"] == "noise 0.1", "test_accuracy"] = [0.999, 0.3]
     runs.loc[runs["variant"] == "noise 0.3", "test_accuracy"] = [0.6, 0.62]
     claim = find(input_ledger(runs, tmp_path), noise)
-    assert "[input noise 0.3]" in claim.ours and "[input noise 0.1]" not in claim.ours
+    assert "[noise value 0.3]" in claim.ours and "[noise value 0.1]" not in claim.ours
     # The keep probabilities: within the spread, partly whatever the sign.
     runs.loc[runs["variant"] == "dropout 0.2", "test_accuracy"] = [0.90, 0.92]
     runs.loc[runs["variant"] == "dropout 0.5", "test_accuracy"] = [0.91, 0.905]
@@ -501,7 +507,7 @@ def test_input_claims_follow_their_rules(input_run, tmp_path):
     # One drop rate only: nothing to compare, and it says so.
     one_rate = runs[runs["variant"] != "dropout 0.5"]
     claim = find(input_ledger(one_rate, tmp_path), keep)
-    assert claim.status == "not tested" and "input dropout at 2 settings" in claim.why
+    assert claim.status == "not tested" and "value at 2 settings" in claim.why
 
 
 def input_figure_numbers():
@@ -511,8 +517,9 @@ def input_figure_numbers():
 
 @pytest.mark.mpl_image_compare(remove_text=True, tolerance=5, savefig_kwargs={"dpi": 60})
 def test_input_noise_figure_golden():
-    return script.figure_input_noise(**stored("regularization_overview_input_noise",
-                                              input_figure_numbers))
+    numbers = stored("regularization_overview_input_noise", input_figure_numbers)
+    return script.PARTS["input_noise"][3](numbers["result"], None, numbers["label"])[
+        "input_noise.png"]
 
 
 # ---------------------------------------------------------------------------
@@ -570,19 +577,30 @@ def degenerate_runs():
     dsd_arm = {"curves": {"epoch": [1, 2, 3], "test": [0.5, 0.55, 0.6]},
                "seconds": 1.0, "zeros": census}
     examples = np.zeros((6, 5, 28, 28))
+    thinned = {"thinned_average_accuracy": 0.5, "weight_scaled_accuracy": 0.5,
+               "agreement": 1.0, "kept_value_times_keep": 1.0, "dropped_fraction": 0.5,
+               "inference_change": 0.0}
     return {
-        "dropout": [{"seed": 0, "no_dropout": arm(0.6, 0.5, rate=0.0, units_dropped=0.4),
-                     "dropout": arm(0.55, 0.5, rate=0.5, units_dropped=0.45)}],
+        "dropout": [{"seed": 0, "no_dropout": arm(0.6, 0.5, rate=0.0, units_dropped=0.4,
+                                                  **thinned),
+                     "dropout": arm(0.55, 0.5, rate=0.5, units_dropped=0.45, **thinned)}],
         "early_stopping": [{"seed": 0, "loss": [0.9], "val_loss": [0.8],
-                            "test_curve": [0.7], "best_epoch": 1, "epochs_run": 1,
-                            "stopped_early": False, "restored_test_accuracy": 0.7,
-                            "seconds": 1.0}],
+                            "test_curve": [0.7], "test_loss": [0.85], "best_epoch": 1,
+                            "epochs_run": 1, "stopped_early": False,
+                            "restored_test_accuracy": 0.7, "seconds": 1.0}],
         "augmentation": [{"seed": 0, "train_size": 20, "plain": arm(1.0, 0.4),
-                          "augmented": arm(0.9, 0.45), "examples": examples}],
+                          "augmented": arm(0.9, 0.45), "mlp_plain": arm(1.0, 0.3),
+                          "mlp_augmented": arm(0.9, 0.3),
+                          "negatives": arm(1.0, 0.4, rejected=1.0), "examples": examples}],
         "dsd": [{"seed": 0,
                  "plain": {**dsd_arm, "sparsity": [0.0] * 3, "phases": ["plain"] * 3},
+                 "lr_drop": {**dsd_arm, "sparsity": [0.0] * 3, "phases": ["plain"] * 3},
                  "dsd": {**dsd_arm, "sparsity": [0.0, 0.5, 0.1],
-                         "phases": ["dense", "sparse", "redense"]}}],
+                         "phases": ["dense", "sparse", "redense"],
+                         "masks": {"magnitude": 0.5, "random": 0.2}}}],
+        "dropout_rates": {"train_size": 20, "runs": pd.DataFrame({
+            "variant": ["keep 1"], "kind": ["none"], "keep": [1.0], "seed": [0],
+            "train_accuracy": [1.0], "test_accuracy": [0.4], "seconds": [1.0]})},
         "input_noise": {"train_size": 20, "runs": pd.DataFrame({
             "variant": ["none", "dropout 0.2", "noise 0.1"],
             "kind": ["none", "dropout", "noise"], "value": [0.0, 0.2, 0.1],
@@ -603,7 +621,8 @@ def test_degenerate_runs_of_every_section_give_tables_figures_and_ledger(tmp_pat
     assert set(table["section"]) == set(script.SECTIONS) and table["sd"].isna().all()
     figures = script.make_figures(runs, args, argparse.Namespace(source="sample"))
     assert set(figures) == {"dropout.png", "early_stopping.png", "augmentation.png",
-                            "augmented_examples.png", "dsd.png", "input_noise.png"}
+                            "augmentation_lenet300.png", "augmented_examples.png",
+                            "dsd.png", "input_noise.png", "dropout_rates.png"}
     folder = tmp_path / "tables"
     folder.mkdir()
     table.to_csv(folder / "table.csv", index=False)
@@ -617,6 +636,15 @@ def test_degenerate_runs_of_every_section_give_tables_figures_and_ledger(tmp_pat
     assert find(ledger, "Dropout lowers").status == "partly"
     # One input dropout rate: the keep probabilities cannot be compared.
     keep = find(ledger, "keep probability should be much")
-    assert keep.status == "not tested" and "input dropout at 2 settings" in keep.why
+    assert keep.status == "not tested" and "value at 2 settings" in keep.why
+    # One keep probability: nothing to compare it with.
+    for words in ("A keep probability p >= 0.5", "tune it"):
+        assert find(ledger, words).status == "not tested"
+    # One seed of each new measure still decides on the floor.
+    assert find(ledger, "which weights matter").status == "reproduced"
+    assert find(ledger, "random negatives").status != "not tested"
+    assert find(ledger, "the same learning-rate drop").status == "partly"
+    # One epoch: the final test loss is the chosen epoch's, within the floor.
+    assert find(ledger, "test loss rises").status == "partly"
     # One setting of each kind: compared as they are (0.41 against 0.42).
     assert find(ledger, "noise instead of dropout").status == "not reproduced"

@@ -66,7 +66,7 @@ def build_lenet5(dropout_rate=0.0, augmentation=(), classes=10, seed=None,
     return keras.Sequential(layers, name=name)
 
 
-def compiled_lenet5(seed, learning_rate, dropout_rate=0.0, augmentation=()):
+def compiled_lenet5(seed, learning_rate, dropout_rate=0.0, augmentation=(), classes=10):
     """A fresh LeNet-5 (`build_lenet5`) from `seed` alone, compiled for
     digits: Adam at `learning_rate`, softmax cross-entropy on its logits.
 
@@ -74,11 +74,11 @@ def compiled_lenet5(seed, learning_rate, dropout_rate=0.0, augmentation=()):
     then the kernels and dropout layers seeded by `seed` itself: the same
     network and training whatever ran in this process before or draws from
     Python's global `random` meanwhile. `augmentation`'s layers carry their
-    own seeds.
+    own seeds. `classes`: the logits (11 with an extra class of negatives).
     """
     keras.utils.set_random_seed(seed)
     model = build_lenet5(dropout_rate=dropout_rate, augmentation=augmentation,
-                         seed=seed)
+                         classes=classes, seed=seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss=keras.losses.CategoricalCrossentropy(from_logits=True))
     return model

@@ -40,7 +40,7 @@ def test_ink_measures_leave_the_inkless_border_out(rng):
     ink[2:6, 2:6] = True
     ink = ink.ravel()
     ramp = np.add.outer(np.arange(8), np.arange(8)).ravel() / 14 + 0.5
-    kernel = np.where(ink[:, None], ramp[:, None], rng.uniform(size=(64, 2)))
+    kernel = np.where(ink[:, None], ramp[:, None], rng.uniform(size=(64, 1)) * [1, 1])
     model.get_layer("encoder").kernel.assign(kernel.astype("float32"))
     images = rng.uniform(size=(50, 64)).astype("float32")
     _, measures = encoder_features(model, images, seed=0, ink=ink)
@@ -48,5 +48,5 @@ def test_ink_measures_leave_the_inkless_border_out(rng):
     assert measures["border_to_ink_weight"] == pytest.approx(
         kernel[~ink].mean() / kernel[ink].mean(), rel=1e-5)
     assert measures["dark_unit_fraction_ink"] == 0.0
-    # Identical units: fully co-adapted.
+    # Two identical units: fully co-adapted.
     assert measures["hidden_correlation"] == pytest.approx(1.0, abs=1e-5)

@@ -29,7 +29,6 @@ the epochs; errors measured after every epoch in inference mode.
 """
 
 import dataclasses
-import math
 import sys
 import time
 
@@ -118,19 +117,25 @@ start_backend_quietly()  # TensorFlow's start-up notices dropped, here and in wo
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from harness.analysis.encoder_features import encoder_features  # noqa: E402
-from harness.analysis.error_curves import curve_measures  # noqa: E402
-from harness.analysis.error_fluctuation import first_epoch_at_most  # noqa: E402
 from harness.analysis.learned_function import (  # noqa: E402
     rms_distance,
     step_share,
     total_variation_ratio,
 )
-from harness.analysis.over_seeds import seed_means, seed_range  # noqa: E402
+from harness.analysis.over_seeds import seed_range  # noqa: E402
 from harness.analysis.reconstruction import reconstruction_errors  # noqa: E402
+from harness.analysis.toy_regression_evidence import (  # noqa: E402
+    ae,
+    border_test,
+    cell,
+    dark_test,
+    fluctuation_by_rate,
+    prediction_moves,
+    swept,
+)
 from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
 from harness.claims.measures import Cell, Derived, Final, FinalChange, Missing  # noqa: E402
 from harness.claims.rules import (  # noqa: E402
@@ -149,28 +154,29 @@ from harness.data.ink import ink_pixels  # noqa: E402
 from harness.data.toy_regression import make_toy_regression, true_function  # noqa: E402
 from harness.models.autoencoder import build_autoencoder  # noqa: E402
 from harness.models.regression_mlp import build_regression_mlp  # noqa: E402
-from harness.plotting import plot_weight_images  # noqa: E402
-from harness.plotting.reconstructions import plot_reconstructions  # noqa: E402
-from harness.plotting.regression_fits import plot_fits  # noqa: E402
-from harness.plotting.training_curves import plot_curve_panels  # noqa: E402
-from harness.results.history_table import history_table  # noqa: E402
+from harness.plotting.toy_regression_figures import (  # noqa: E402
+    autoencoder_figures,
+    caution_figure,
+    fit_figures,
+    learning_rate_figure,
+)
 from harness.results.run_metadata import run_metadata  # noqa: E402
+from harness.results.toy_regression_tables import (  # noqa: E402
+    ARTICLE_METHODS,
+    CAUTION_METHODS,
+    GRID,
+    INNER,
+    SETTINGS,
+    SIMILAR,
+    decay_epochs,
+    result_tables,
+)
 from harness.results.writer import write_results  # noqa: E402
 from harness.training import Evaluator  # noqa: E402
 from harness.training.epoch_loop import train_epochs  # noqa: E402
-from harness.training.float_conditions import condition_tables, run_under_conditions  # noqa: E402
+from harness.training.float_conditions import run_under_conditions  # noqa: E402
 
-TITLES = {"baseline": "Baseline", "dropout": "Dropout", "batchnorm": "Batch norm",
-          "l2": "L2", "dropconnect": "DropConnect", ALL_THREE: "Dropout + BN + L2"}
-SETTINGS = ("plain", "noise")
 LR_METHODS = ("baseline", "batchnorm")  # also at lr/16, plain input
-SETTING_TITLES = {"plain": "input [x, x^2, x^3, x^4]",
-                  "noise": "input [x, x^2, x^3, x^4, n], n ~ N(0,1)"}
-ARTICLE_METHODS = ("baseline", "dropout", "batchnorm", "l2")  # not DropConnect
-GRID = np.linspace(-2, 2, 300)  # where the learned function is drawn
-# Two errors are "similar" within this relative difference; a solution is
-# "good" within it of the best any of the article's methods reaches.
-SIMILAR = 0.10
 
 
 # ===========================================================================
@@ -190,11 +196,6 @@ def build_model(method, num_inputs, args, seed, learning_rate=None, dtype=None,
     model.compile(optimizer=keras.optimizers.SGD(learning_rate or args.learning_rate,
                                                  momentum=args.momentum), loss="mse")
     return model
-
-
-def decay_epochs(epochs):
-    """The epochs after which the learning rate is divided by 4."""
-    return [epochs // 4, epochs // 2, 3 * epochs // 4]
 
 
 def train(method, data, args, learning_rate=None, dtype=None, quiet=False, seed=None,
@@ -229,22 +230,6 @@ def train(method, data, args, learning_rate=None, dtype=None, quiet=False, seed=
             "curve_wiggle": total_variation_ratio(curve, true_function(GRID)),
             "curve_step_share": step_share(curve),
             "seconds": time.perf_counter() - start}
-
-
-def window_final(result):
-    """A run's final test error as the ledger's `Final`: its last fifth's mean."""
-    curve = result["history"]["test_mse"]
-    return float(np.mean(curve[-math.ceil(len(curve) / 5):]))
-
-
-def summarize(result, epochs):
-    """A run's row of measures, before the means over seeds (see the notes)."""
-    history = result["history"]
-    return {**curve_measures(history["train_mse"], history["test_mse"],
-                             decay_epochs(epochs)),
-            **{k: result[k] for k in ("test_rms_from_mean", "curve_wiggle",
-                                      "curve_step_share") if k in result},
-            "runtime_s": result["seconds"]}
 
 
 # ===========================================================================
@@ -290,10 +275,8 @@ def rate_job(_, setting, seed, rate, args, here):
 
 
 # The refits leave out END_POINTS training points at each end of x (those
-# with the largest polynomial features), or, the control, as many nearest
-# x = 0; their learned function is compared over |x| <= INNER, where both
-# keep their data.
-END_POINTS, INNER = 5, 1.6
+# with the largest polynomial features), or, the control, as many nearest 0.
+END_POINTS = 5
 REFIT_METHODS = ("baseline", "dropout")
 
 
@@ -338,80 +321,12 @@ def gather_toy(results, args):
     return repeats
 
 
-def epochs_to_good(results):
-    """`{method: first epoch within SIMILAR of the best test error of the
-    article's methods}` for one seed's runs of one setting."""
-    best = min((min(r["history"]["test_mse"]) for m, r in results.items()
-                if m in ARTICLE_METHODS), default=np.nan)
-    return {m: first_epoch_at_most(r["history"]["test_mse"], (1 + SIMILAR) * best)
-            for m, r in results.items()}
-
-
-def build_table(repeats, args):
-    rows = [{"setting": s, "method": m, "seed": seed, **summarize(r, args.epochs),
-             "epochs_to_near_best": epochs_to_good(results)[m]}
-            for seed, rep in repeats.items() for s, results in rep["runs"].items()
-            for m, r in results.items()]
-    table = seed_means(rows, ["setting", "method"])
-    table.insert(2, "strength", [
-        {"dropout": args.noise_dropout_rate if s == "noise" else args.dropout_rate,
-         "dropconnect": args.dropout_rate, "l2": args.l2}.get(m, np.nan)
-        for s, m in zip(table["setting"], table["method"])])
-    return table
-
-
-def l2_runs(repeats, args):
-    """`{(setting, l2, seed): run}`: the sweep's, and the L2 method's at `--l2`."""
-    runs = {(s, l2, seed): r for seed, rep in repeats.items()
-            for (s, l2), r in rep["sweep"].items()}
-    runs.update({(s, args.l2, seed): rep["runs"][s]["l2"] for seed, rep in repeats.items()
-                 for s in SETTINGS if runs and "l2" in rep["runs"][s]})
-    return runs
-
-
-def sweep_tables(repeats, args):
-    """L2 at each weight of the sweep and at `--l2`: means, and curves."""
-    runs = l2_runs(repeats, args)
-    if not runs:
-        return pd.DataFrame(), pd.DataFrame()
-    keyed = [(dict(zip(("setting", "l2", "seed"), key)), r) for key, r in runs.items()]
-    table = seed_means([{**key, **summarize(r, args.epochs)} for key, r in keyed],
-                       ["setting", "l2"])
-    return (table.sort_values(["setting", "l2"], ignore_index=True),
-            history_table([(key, r["history"]) for key, r in keyed]))
-
-
-def fit_figures(runs, datasets, label, args):
-    """Per setting, each method's learned function and errors (first seed)."""
-    figures = {}
-    for setting, results in runs.items():
-        data, titles = datasets[setting], [TITLES[m] for m in results]
-        noise, where = data.noise_feature, f"{SETTING_TITLES[setting]}\n{label}"
-        figures[f"predictions_{setting}.png"] = plot_fits(
-            {m: ((GRID, r["prediction_curve"]), r["test_prediction"] if noise else None)
-             for m, r in results.items()}, (data.x_train, data.y_train),
-            (data.x_test, data.y_test), (GRID, true_function(GRID)), titles,
-            f"Learned function, {where}", "learned" + (", noise input 0" * noise),
-            "learned at the test points, own noise input")
-        figures[f"errors_{setting}.png"] = plot_curve_panels(
-            {m: [(r["history"]["epoch"], r["history"][k], k[:-4], "")
-                 for k in ("train_mse", "test_mse")] for m, r in results.items()},
-            titles, f"Train / test MSE against epoch, {where}",
-            marks=decay_epochs(args.epochs))
-    return figures
-
-
 # Overfitting: the test error ends over RISE above its best. NOISE_SD: the
 # targets' noise sd. "Reduced": by at least REDUCES. A learned curve
 # "zigzags" when its ups and downs exceed the true mean's by SIMILAR.
 # "Step-like": at least STEP_LIKE of the curve's rise and fall made in its
 # steepest tenth of the grid (`step_share`).
 RISE, NOISE_SD, REDUCES, ZIGZAG, STEP_LIKE = 0.05, 0.3, 0.25, 1 + SIMILAR, 0.5
-
-
-def cell(column, setting, method, fmt=".3f"):
-    return Cell("table", column, f"{column} [{setting} {method}]", fmt,
-                setting=setting, method=method)
 
 
 def final(setting, method, column="test_mse"):
@@ -517,17 +432,6 @@ EXPERIMENT_1_CLAIMS = [
              "decay); l2_sweep.csv shows how L2 fares at each weight."),
 ]
 
-def refit_table(repeats):
-    """Per noise-feature method and points removed: how far the refit's
-    learned function moved from the full fit's over |x| <= INNER."""
-    inner = np.abs(GRID) <= INNER
-    rows = [{"method": m, "removed": removed, "seed": seed, "curve_shift": rms_distance(
-                r["prediction_curve"][inner], rep["runs"]["noise"][m]["prediction_curve"][inner]),
-             "final_test_mse": window_final(r)}
-            for seed, rep in repeats.items() for (m, removed), r in rep["refits"].items()]
-    return seed_means(rows, ["method", "removed"]) if rows else pd.DataFrame()
-
-
 def shift(method, removed):
     return Cell("outlier_refits", "curve_shift", f"curve_shift [{method} without "
                 f"{removed}]", ".3f", method=method, removed=removed)
@@ -593,8 +497,6 @@ NOISE_CLAIMS = [
 # ===========================================================================
 AE_VARIANTS = ("none", "input_dropout", "hidden_dropout")
 SHOWN = 10  # test digits drawn beside their reconstructions
-AE_TITLES = {"none": "No regularization", "input_dropout": "Dropout 0.5 on the input",
-             "hidden_dropout": "Dropout 0.5 on the embedding"}
 
 
 def train_autoencoder(data, variant, seed, args, here=True):
@@ -624,77 +526,11 @@ def load_quietly(data, seed):
     return load_mnist(data, seed=seed, log=lambda _: None)
 
 
-def autoencoder_table(repeats):
-    """One row per variant: each measure's mean and sd over the seeds."""
-    arrays = ("reconstructions", "encoder_kernel")
-    rows = [{"variant": v, "seed": seed,
-             **{k: value for k, value in r.items() if k not in arrays}}
-            for seed, results in repeats.items() for v, r in results.items()]
-    return seed_means(rows, ["variant"])
-
-
-def autoencoder_figures(ae, ae_data, args):
-    """Test digits and reconstructions, and each variant's positive encoder
-    weights as 28x28 images (the first seed)."""
-    seeds = getattr(args, "ae_seeds", 1)
-    label = (f"{'QUICK run, ' if args.quick else ''}{args.ae_epochs} autoencoder epochs"
-             + (f", seed {args.seed} of {seeds} (the table: all)" if seeds > 1 else ""))
-    figures = {"ae_reconstructions.png": plot_reconstructions(
-        ae_data.x_test, {v: r["reconstructions"] for v, r in ae.items()},
-        f"Test digits (row 1) and reconstructions: {', '.join(ae)}\n{label}; data: "
-        f"{ae_data.source}", count=SHOWN)}
-    for variant, result in ae.items():
-        kernel = result["encoder_kernel"]
-        figures[f"ae_weights_{variant}.png"] = plot_weight_images(
-            kernel, f"{AE_TITLES[variant]}: positive encoder weights of the 256 hidden "
-            f"units\n{label}", rows=16, labels=[""] * 256,
-            clip=(0, float(kernel.max())))
-    return figures
-
-
 # Noise-like weight images: roughness at least NOISE_LIKE of the same pixels
 # shuffled. "Many" units unused: at least MANY; "almost all" used: at most
 # ALMOST_ALL unused. "An amazing level": an error at most AMAZING of the
 # mean image's (three quarters of the pixel variance about it recovered).
 NOISE_LIKE, MANY, ALMOST_ALL, AMAZING = 0.8, 0.10, 0.05, 0.25
-
-
-def border_test(*variants):
-    """An explanation that tests the inkless border (no data gradient: its
-    weights stay at their random start) against the measures over ink."""
-    def explain(evidence, _):
-        read = {c: {v: evidence.measure(ae(c, v)).value for v in variants}
-                for c in ("relative_roughness", "relative_roughness_ink",
-                          "border_to_ink_weight")}
-        whole, ink, border = read.values()
-        text = "; ".join(f"{v} {whole[v]:.3f} -> {ink[v]:.3f}" for v in variants)
-        same = sorted(variants, key=whole.get) == sorted(variants, key=ink.get)
-        heaviest = max(variants, key=border.get)
-        return (f"autoencoder.csv, relative_roughness (all pixels) -> "
-                f"relative_roughness_ink (ink pixels alone): {text}. The border's "
-                f"positive weight over the ink's (border_to_ink_weight): " + ", ".join(
-                    f"{v} {border[v]:.2f}" for v in variants) + ". " + (
-                    "The ink pixels keep the whole images' order: the border does not "
-                    "explain it." if same else "Over the ink alone the order changes: "
-                    "the border's random start explains the whole images' order.")
-                + (f" {heaviest}'s learned weights are the smallest beside its random "
-                   "border, so its whole images look roughest." if max(
-                       variants, key=whole.get) == heaviest and len(variants) > 1 else ""))
-
-    return explain
-
-
-def dark_test(evidence, _):
-    whole, ink = (evidence.measure(ae(c, "input_dropout")).value
-                  for c in ("dark_unit_fraction", "dark_unit_fraction_ink"))
-    return (f"autoencoder.csv: dark_unit_fraction {whole:.3f} over all pixels, "
-            f"dark_unit_fraction_ink {ink:.3f} over the ink alone: the border's random "
-            "weights " + ("lit units the ink leaves dark." if ink > whole else
-                          "do not hide unused units."))
-
-
-def ae(column, variant, fmt=".3g"):
-    return Cell("autoencoder", column, f"{column} [{variant}]", fmt, variant=variant)
 
 
 def unused(variant, *columns):
@@ -758,89 +594,9 @@ AUTOENCODER_CLAIMS = [
 # 5. Conclusions: dropout's fluctuation, batch norm's speed, and its
 #    learning-rate insensitivity (baseline and batch norm at lr and lr/16).
 # ===========================================================================
-def learning_rate_table(repeats, args):
-    rows = [{"method": method, "rate": key, "learning_rate": r["learning_rate"],
-             "seed": seed, **summarize(r, args.epochs)}
-            for seed, rep in repeats.items()
-            for method, pair in rep["lr_runs"].items() for key, r in pair.items()]
-    return (seed_means(rows, ["method", "rate", "learning_rate"]) if rows
-            else pd.DataFrame())
-
-
-def own_rates(args):
-    return {"plain": args.dropout_rate, "noise": args.noise_dropout_rate}
-
-
-def rate_rows(repeats, args):
-    """A row per setting, drop rate and seed: the sweep's runs, the dropout
-    method's own and the baseline's (rate 0)."""
-    rows = []
-    for seed, rep in repeats.items():
-        runs = dict(rep["rates"])
-        for s in SETTINGS if rep["rates"] else ():
-            own = rep["runs"][s]
-            runs.update({(s, rate): own[m] for m, rate in (("baseline", 0.0), (
-                "dropout", own_rates(args)[s])) if m in own})
-        rows += [{"setting": s, "rate": rate, "seed": seed, **summarize(r, args.epochs),
-                  "final_window_test_mse": window_final(r)} for (s, rate), r in runs.items()]
-    return rows
-
-
-def l2_rows(repeats, args):
-    return [{"setting": s, "l2": l2, "seed": seed, "final_window_test_mse": window_final(r)}
-            for (s, l2, seed), r in l2_runs(repeats, args).items()]
-
-
-def tuning_table(repeats, args):
-    """Per setting and regularizer: the worst final test error over its range
-    of settings (dropout's rates above 0, L2's weights) over the best, seed by
-    seed."""
-    rows = []
-    for name, key, found in (("dropout", "rate", rate_rows(repeats, args)),
-                             ("l2", "l2", l2_rows(repeats, args))):
-        frame = pd.DataFrame(found or {"setting": [], key: [], "seed": []})
-        frame = frame[frame[key] > 0]
-        for (s, seed), group in frame.groupby(["setting", "seed"], sort=False):
-            error = group["final_window_test_mse"]
-            rows.append({"setting": s, "regularizer": name, "seed": seed,
-                         "settings": " ".join(f"{v:g}" for v in sorted(group[key])),
-                         "worst_over_best_test_mse": error.max() / error.min()})
-    both = {"dropout", "l2"} <= {row["regularizer"] for row in rows}
-    return seed_means(rows, ["setting", "regularizer", "settings"]) if both else pd.DataFrame()
-
-
-def learning_rate_figure(lr_runs, label, args):
-    return plot_curve_panels(
-        {m: [(r["history"]["epoch"], r["history"][k], f"{k[:-4]}, {key}", style)
-             for key, style in (("lr", "-"), ("lr/16", "--")) for r in [pair[key]]
-             for k in ("test_mse", "train_mse")] for m, pair in lr_runs.items()},
-        [f"{TITLES[m]}: lr {args.learning_rate:g} vs /16" for m in lr_runs],
-        f"Learning-rate sensitivity, {SETTING_TITLES['plain']}\n{label}")
-
-
 def lr_fluctuation(method, key):
     return Cell("learning_rate", "fluctuation_test", f"fluctuation_test [{method} "
                 f"{key}]", ".3f", method=method, rate=key)
-
-
-def swept(column, setting, rate, fmt=".3f"):
-    return Cell("dropout_sweep", column, f"{column} [{setting} dropout {rate:g}]", fmt,
-                setting=setting, rate=rate)
-
-
-def fluctuation_by_rate(evidence, setting="plain"):
-    """Batch norm's fluctuation beside dropout's at each drop rate (0: the
-    baseline), from the dropout sweep."""
-    rates = sorted(evidence.distinct("dropout_sweep", "rate", {"setting": setting}))
-    levels = {r: evidence.measure(swept("fluctuation_test", setting, r)).value for r in rates}
-    bn = evidence.measure(cell("fluctuation_test", setting, "batchnorm")).value
-    above = [r for r in rates if levels[r] > bn]
-    return (f"dropout_sweep.csv, fluctuation_test [{setting}] by drop rate: " + ", ".join(
-        f"{r:g}: {v:.3f}" for r, v in levels.items()) + f"; batch norm's {bn:.3f} "
-        "(table.csv): " + (f"below dropout's from rate {min(above):g} on" if above else
-                           "below none of them") + (", not below the unregularized "
-                                                    "baseline's (rate 0)." if levels.get(
-                                                        0.0, np.inf) <= bn else "."))
 
 
 def tuning(setting, regularizer):
@@ -889,7 +645,6 @@ CONCLUSION_CLAIMS = [
 # 6. Batch norm, a caution: the noise-feature baseline and batch norm under
 #    other floating-point conditions (harness.training.float_conditions).
 # ===========================================================================
-CAUTION_METHODS = ("baseline", "batchnorm")
 
 
 def caution_runs(dtype, args):
@@ -898,14 +653,6 @@ def caution_runs(dtype, args):
     runs = {m: train(m, data, args, dtype=dtype, quiet=True) for m in CAUTION_METHODS}
     return {m: {**r["history"], "test_predictions": r["test_prediction"].tolist()}
             for m, r in runs.items()}
-
-
-def caution_figure(caution, label):
-    curves = {m: [(range(1, len(run[m]["test_mse"]) + 1), run[m]["test_mse"], name, "")
-                  for name, run in caution.items()] for m in CAUTION_METHODS}
-    titles = [f"{TITLES[m]}: test MSE" for m in CAUTION_METHODS]
-    return plot_curve_panels(curves, titles, "Same code and seed, other floating-point "
-                             f"conditions (noise feature)\n{label}", ylabel="test MSE")
 
 
 # A condition changes a run when its test-error curve moves by over CHANGED
@@ -925,22 +672,6 @@ def each_condition(make, machine_like=False):
         return AllOf({label: make(c) for label, c in chosen.items()}).decide(evidence)
 
     return Bespoke(decide)
-
-
-def prediction_moves(evidence, _):
-    """What each condition did to the test predictions (batch norm's and the
-    baseline's), against the reference's."""
-    rows = evidence.frame("bn_caution", "max_abs_prediction_change",
-                          "first_epoch_differing")
-    moves = rows.pivot(index="condition", columns="method",
-                       values="max_abs_prediction_change").drop(REFERENCE, errors="ignore")
-    first = rows.pivot(index="condition", columns="method", values="first_epoch_differing")
-    return ("bn_caution.csv, max_abs_prediction_change (batch norm / baseline; the "
-            "largest move of a test prediction) and first_epoch_differing: " + "; ".join(
-                f"{c} {m['batchnorm']:.2g} / {m['baseline']:.2g} (epoch "
-                f"{first.at[c, 'batchnorm']:.0f})" for c, m in moves.iterrows())
-            + f". Epoch 0: bit-identical training. A move under {NOISE_SD / 100:g} "
-            "(a hundredth of the noise sd) is rounding, not another result.")
 
 
 def curve_change(condition, method):
@@ -971,7 +702,8 @@ CAUTION_CLAIMS = [
              each_condition(lambda c: Above(final_move(c, "batchnorm"), Derived(
                  f"the larger of {VAST:g} and the baseline's move [{c}]",
                  lambda move: max(VAST, move), final_move(c, "baseline"))),
-                 machine_like=True), explain=prediction_moves),
+                 machine_like=True), explain=lambda evidence, verdict: prediction_moves(
+                     evidence, verdict, machine_like=True)),
     NotTested("The good / bad split between the two machines holds over different seeds",
               "No condition on this one machine splits good results from bad."),
     NotTested("The cause is round-off in batch norm's division by a small sd",
@@ -1061,44 +793,22 @@ def run(args, ae_data):
 
 
 def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args):
+    """Every figure (`harness.plotting.toy_regression_figures`)."""
     label = run_label(args)
-    figures = fit_figures(runs, datasets, label, args)
+    figures = fit_figures(runs, datasets, GRID, true_function(GRID), label,
+                          decay_epochs(args.epochs))
     if lr_runs:
-        figures["learning_rate.png"] = learning_rate_figure(lr_runs, label, args)
+        figures["learning_rate.png"] = learning_rate_figure(lr_runs, label,
+                                                            args.learning_rate)
     if caution:
-        figures["bn_caution.png"] = caution_figure(caution, label)
+        figures["bn_caution.png"] = caution_figure(caution, label, CAUTION_METHODS)
     if ae:
-        figures.update(autoencoder_figures(ae, ae_data, args))
+        seeds = getattr(args, "ae_seeds", 1)
+        figures.update(autoencoder_figures(ae, ae_data, (
+            f"{'QUICK run, ' if args.quick else ''}{args.ae_epochs} autoencoder epochs"
+            + (f", seed {args.seed} of {seeds} (the table: all)" if seeds > 1 else "")),
+            SHOWN))
     return figures
-
-
-def result_tables(repeats, caution, ae, args):
-    """The tables of the results folder, as `write_results` takes them, and
-    the extra CSV files: `(tables, csv_files)`; what a run lacks is left out."""
-    none = pd.DataFrame()
-    sweep, sweep_history = sweep_tables(repeats, args)
-    rates = rate_rows(repeats, args)
-    conditions, curves = (condition_tables(caution, CAUTION_METHODS) if caution
-                          else (none, none))
-    tables = [("table", build_table(repeats, args), "### Toy regression"),
-              ("learning_rate", learning_rate_table(repeats, args),
-               "### Learning rate vs lr/16"),
-              ("l2_sweep", sweep, "### L2 at other strengths"),
-              ("dropout_sweep", seed_means(rates, ["setting", "rate"]).sort_values(
-                  ["setting", "rate"], ignore_index=True) if rates else none,
-               "### Dropout at other drop rates"),
-              ("tuning", tuning_table(repeats, args), "### Ease of tuning: worst over "
-               "best final test error over each one's settings"),
-              ("outlier_refits", refit_table(repeats), "### Refits without the end points "
-               "(noise feature)"),
-              ("bn_caution", conditions, "### Batch-norm caution (noise feature)"),
-              ("autoencoder", autoencoder_table(ae) if ae else none,
-               "### MNIST autoencoder")]
-    history = history_table([run for rep in repeats.values() for run in rep["history"]])
-    csv_files = {"history": history, "l2_sweep_history": sweep_history,
-                 "bn_caution_history": curves}
-    return ([table for table in tables if len(table[1])],
-            {name: frame for name, frame in csv_files.items() if len(frame)})
 
 
 NOTES = """\

@@ -16,6 +16,7 @@ import toy_regression as script
 from harness.claims.ledger import STATUSES
 from harness.data import load_mnist
 from harness.jobs.runner import take_job_log
+from harness.results import toy_regression_tables as toy_tables
 from harness.results.tables import read_tables
 from harness.training.float_conditions import condition_tables, run_under_conditions
 from tests.reproductions.goldens import check_golden
@@ -49,7 +50,7 @@ def run():
 
 def table(run):
     args, repeats = run[0], run[7]
-    return script.build_table(repeats, args).set_index(["setting", "method"])
+    return toy_tables.build_table(repeats, args).set_index(["setting", "method"])
 
 
 def summary(run):
@@ -112,8 +113,8 @@ def test_batchnorm_claims_not_reproduced_here(run):
     assert (t.loc[("plain", "batchnorm"), "fluctuation_test"]
             > t.loc[("plain", "baseline"), "fluctuation_test"])
     args, lr_runs = run[0], run[3]
-    ratio = {m: script.summarize(p["lr"], args.epochs)["fluctuation_test"]
-             / script.summarize(p["lr/16"], args.epochs)["fluctuation_test"]
+    ratio = {m: toy_tables.summarize(p["lr"], args.epochs)["fluctuation_test"]
+             / toy_tables.summarize(p["lr/16"], args.epochs)["fluctuation_test"]
              for m, p in lr_runs.items()}
     assert ratio["batchnorm"] > 1.5 and ratio["baseline"] > 1.5
 
@@ -412,7 +413,7 @@ def test_tables_are_means_and_sds_over_the_training_seeds(seeds_run):
     assert sorted(repeats) == [0, 1]
     t = tables["table"].set_index(["setting", "method"])
     assert (t["seeds"] == 2).all() and (t["fluctuation_test_sd"] > 0).all()
-    own = [script.summarize(repeats[seed]["runs"]["plain"]["dropout"],
+    own = [toy_tables.summarize(repeats[seed]["runs"]["plain"]["dropout"],
                             args.epochs)["fluctuation_test"] for seed in (0, 1)]
     assert t.at[("plain", "dropout"), "fluctuation_test"] == pytest.approx(np.mean(own))
     assert t.at[("plain", "dropout"), "fluctuation_test_sd"] == pytest.approx(

@@ -792,11 +792,12 @@ def run(args, ae_data):
                                               for v in AE_VARIANTS} for seed in ae_seeds}
 
 
-def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args):
-    """Every figure (`harness.plotting.toy_regression_figures`)."""
+def make_figures(runs, datasets, lr_runs, caution, ae, ae_data, args, seed_runs=None):
+    """Every figure (`harness.plotting.toy_regression_figures`); `seed_runs`
+    (`{seed: runs}`): the error curves' bands over seeds."""
     label = run_label(args)
     figures = fit_figures(runs, datasets, GRID, true_function(GRID), label,
-                          decay_epochs(args.epochs))
+                          decay_epochs(args.epochs), seed_runs)
     if lr_runs:
         figures["learning_rate.png"] = learning_rate_figure(lr_runs, label,
                                                             args.learning_rate)
@@ -862,7 +863,8 @@ def main(argv=None):
     write_results(
         args.out, "Dropout vs batch norm vs L2 (Chen, UBC CPSC 522)", run_label(args),
         tables, make_figures(first["runs"], toy_datasets(args), first["lr_runs"], caution,
-                             ae.get(args.seed, {}), ae_data, args),
+                             ae.get(args.seed, {}), ae_data, args,
+                             {seed: rep["runs"] for seed, rep in repeats.items()}),
         metadata(args, ae_data, time.perf_counter() - wall_start),
         NOTES, csv_files=csv_files, claims=claims)
     return tables[0][1]

@@ -166,7 +166,17 @@ def figure_numbers():
                    "encoder_kernel": r["encoder_kernel"]} for v, r in ae[0].items()},
         "ae_data": argparse.Namespace(x_test=data.x_test[:10], source=data.source),
         "args": args,
+        "seed_runs": seed_histories(),
     }
+
+
+def seed_histories():
+    """The error curves of a 2-seed run (the bands of errors_*.png)."""
+    args = script.parse_args(SHORT_RUN[:4] + ["baseline,dropout,batchnorm", "--seeds", "2"]
+                             + SHORT_RUN[5:])
+    repeats, _ = script.run(args, None)
+    return {seed: {s: {m: {"history": r["history"]} for m, r in runs.items()}
+                   for s, runs in rep["runs"].items()} for seed, rep in repeats.items()}
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import matplotlib.ticker as ticker
 import numpy as np
 
 from harness.plotting import plot_weight_images
+from harness.plotting.panels import plot_panels
 from harness.plotting.reconstructions import plot_reconstructions
 from harness.plotting.regression_fits import plot_fits
 from harness.plotting.training_curves import plot_curve_panels
@@ -49,8 +50,33 @@ def legend_below(fig, columns=6):
     return fig
 
 
-def fit_figures(runs, datasets, grid, truth, label, marks):
-    """Per setting, each method's learned function and errors (first seed)."""
+def error_bands(seed_runs, setting, titles, title, marks):
+    """Each method's train and test MSE against epoch: the mean over the
+    seeds of `seed_runs` (`{seed: {setting: {method: run}}}`) and a band of
+    one sd about it, one panel per method."""
+    methods = list(next(iter(seed_runs.values()))[setting])
+
+    def draw(ax, method):
+        for k in ("train_mse", "test_mse"):
+            curves = np.array([runs[setting][method]["history"][k]
+                               for runs in seed_runs.values()])
+            epochs = seed_runs[next(iter(seed_runs))][setting][method]["history"]["epoch"]
+            mean, sd = curves.mean(axis=0), curves.std(axis=0, ddof=1)
+            ax.plot(epochs, mean, color=COLOURS[k], lw=1,
+                    label=f"{k[:-4]}: mean of {len(curves)} seeds, band ±1 sd")
+            ax.fill_between(epochs, mean - sd, mean + sd, color=COLOURS[k], alpha=0.3,
+                            lw=0)
+        for mark in marks:
+            ax.axvline(mark, color="grey", lw=0.5, ls=":")
+        ax.set_yscale("log")
+
+    return share_log_y(plot_panels(methods, draw, titles, title, "epoch", "MSE"))
+
+
+def fit_figures(runs, datasets, grid, truth, label, marks, seed_runs=None):
+    """Per setting, each method's learned function (first seed) and errors
+    (the mean and a band over `seed_runs` where it holds two seeds or more,
+    else the first seed's curves)."""
     figures = {}
     for setting, results in runs.items():
         data, titles = datasets[setting], [TITLES[m] for m in results]
@@ -61,6 +87,12 @@ def fit_figures(runs, datasets, grid, truth, label, marks):
             (data.x_test, data.y_test), (grid, truth), titles,
             f"Learned function, {where}", "learned" + (", noise input 0" * noise),
             "learned at the test points, own noise input"))
+        if seed_runs and len(seed_runs) > 1:
+            figures[f"errors_{setting}.png"] = error_bands(
+                seed_runs, setting, titles, f"Train / test MSE against epoch, "
+                f"{SETTING_TITLES[setting]}\n{label.split(', curves of')[0]}, "
+                f"{len(seed_runs)} seeds", marks)
+            continue
         figures[f"errors_{setting}.png"] = share_log_y(plot_curve_panels(
             {m: [(r["history"]["epoch"], r["history"][k], k[:-4], f"{COLOURS[k]}-")
                  for k in ("train_mse", "test_mse")] for m, r in results.items()},

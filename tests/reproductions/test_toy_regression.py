@@ -272,6 +272,8 @@ SIMPLE = ("Dropout's function on the plain input is simple: fewer ups and downs 
           "the baseline's, and no zigzags of its own")
 AMAZING = ("Dropout on the input (a denoising autoencoder) still reconstructs at an "
            "amazing level, even from half of each image")
+OUTLIERS = ("The outliers at each end drive the baseline's fit with the noise feature, "
+            "and no longer do with dropout")
 THESIS = ("Using all three (dropout, batch norm and L2) together helps when the data "
           "are noisy: with the noise feature it beats each of them alone")
 
@@ -532,7 +534,9 @@ def test_analysis_of_degenerate_outputs(tmp_path, rng):
     method beside all three together and one swept weight, the caution's
     reference alone and one autoencoder seed: made from outputs shaped as the
     runs give them. What the run cannot show is not tested, naming why."""
-    args = script.parse_args(["--epochs", "4", "--only", "batchnorm,l2_sweep,all_three",
+    args = script.parse_args(["--epochs", "4", "--only",
+                              "batchnorm,l2_sweep,all_three,dropout_sweep",
+                              "--dropout-sweep", "0.3",
                               "--l2-sweep", "0", "--seeds", "1", "--ae-epochs", "1",
                               "--data", "sample", "--conditions", "reference"])
     datasets = {s: script.make_toy_regression(seed=0, noise_feature=s == "noise")
@@ -543,15 +547,18 @@ def test_analysis_of_degenerate_outputs(tmp_path, rng):
     history = [({"setting": s, "method": m, "seed": 0, "learning_rate": 0.01},
                 r["history"]) for s, rs in runs.items() for m, r in rs.items()]
     repeats = {0: {"runs": runs, "lr_runs": lr_runs, "history": history,
-                   "sweep": {(s, 0.0): toy_result(4, 0.3, rng) for s in script.SETTINGS}}}
+                   "sweep": {(s, 0.0): toy_result(4, 0.3, rng) for s in script.SETTINGS},
+                   "rates": {(s, 0.3): toy_result(4, 0.2, rng) for s in script.SETTINGS},
+                   "refits": {}}}
     curves = {m: {"test_mse": [0.1] * 4, "train_mse": [0.1] * 4,
                   "test_predictions": [0.0] * 3} for m in script.CAUTION_METHODS}
     caution = {"reference": {"condition": "reference", "threads": None,
                              "dtype": "float32", "onednn": "1", **curves}}
     measures = {"test_mse": 0.01, "half_input_mse": 0.015, "mean_image_mse": 0.07,
                 "dead_fraction": 0.0, "rarely_active_fraction": 0.0,
-                "dark_unit_fraction": 0.0, "weight_roughness": 1.0,
-                "shuffled_roughness": 1.4, "relative_roughness": 0.7, "runtime_s": 1.0}
+                "dark_unit_fraction": 0.0, "dark_unit_fraction_ink": 0.0, "weight_roughness": 1.0,
+                "shuffled_roughness": 1.4, "relative_roughness": 0.7, "relative_roughness_ink": 0.6,
+                "border_to_ink_weight": 0.9, "hidden_correlation": 0.2, "runtime_s": 1.0}
     ae = {0: {v: {"reconstructions": rng.random((10, 784)), **measures,
                   "encoder_kernel": rng.normal(size=(784, 256))}
               for v in script.AE_VARIANTS}}
@@ -566,6 +573,16 @@ def test_analysis_of_degenerate_outputs(tmp_path, rng):
     lr_drop = claims["Dividing the learning rate by 4 shows as smaller perturbations"]
     assert lr_drop.status == "not tested" and "fluctuation_test_late" in lr_drop.why
     assert claims[AMAZING].status == "reproduced"  # 0.01 and 0.015 over 0.07
+    # One swept drop rate, L2 swept at 0 alone, no baseline or dropout
+    # method: no trend, no tuning compared with L2, no refits; each said so.
+    assert set(tables["dropout_sweep"]["rate"]) == {0.3}
+    assert "outlier_refits" not in tables and "tuning" not in tables  # L2 at 0 only
+    ease = claims["Dropout is easier to tune than L2 (a rate in [0, 1])"]
+    assert ease.status == "not tested" and "tuning" in ease.why
+    grows = claims["Dropout's fluctuation of the error grows with its drop rate"]
+    assert grows.status == "not tested" and "3 values of rate" in grows.why
+    outliers = claims[OUTLIERS]
+    assert outliers.status == "not tested" and "outlier_refits" in outliers.why
     data = argparse.Namespace(x_test=rng.random((10, 784)), source="sample")
     one = {"none": ae[0]["none"]}  # the weight images of one variant suffice here
     figures = script.make_figures(runs, datasets, lr_runs, caution, one, data, args)

@@ -58,7 +58,8 @@ def summary(run):
     values = {f"{s}.{m}.{c}": float(t.loc[(s, m), c]) for s, m in t.index
               for c in ("final_train_mse", "final_test_mse", "best_test_mse",
                         "fluctuation_test")}
-    values.update({f"ae.{v}.test_mse": r["test_mse"] for v, r in run[5][0].items()})
+    values.update({f"ae.{v}.test_mse": r["test_mse"] for v, r in run[5][0].items()
+                   if v in script.ARTICLE_AE})
     return values
 
 
@@ -190,7 +191,7 @@ def figures():
     "predictions_noise.png", "errors_noise.png", "learning_rate.png",
     "predictions_plain.png", "errors_plain.png", "bn_caution.png",
     "ae_reconstructions.png", "ae_weights_none.png", "ae_weights_input_dropout.png",
-    "ae_weights_hidden_dropout.png"])
+    "ae_weights_hidden_dropout.png", "ae_weights_batchnorm.png"])
 @pytest.mark.mpl_image_compare(remove_text=True, tolerance=5, savefig_kwargs={"dpi": 60})
 def test_figure_golden(figures, name):
     return figures[name]
@@ -598,7 +599,7 @@ def test_a_dask_cluster_gives_the_tables_of_local_workers():
     show that no draw reads a global generator (a Dask worker's own threads
     draw from Python's `random` while a job runs)."""
     distributed = pytest.importorskip("distributed", reason="Dask is the cluster extra")
-    # 5 short jobs: dropout in both settings and the 3 autoencoders (their
+    # 6 short jobs: dropout in both settings and the 4 autoencoders (their
     # workers' start, with MNIST, takes most of the time); the run's tables,
     # not its figures.
     flags = ["--quick", "--data", "sample", "--epochs", "40", "--only",
@@ -621,6 +622,6 @@ def test_a_dask_cluster_gives_the_tables_of_local_workers():
         pd.testing.assert_frame_equal(remote[name].filter(regex="^(?!runtime_s)"),
                                       frame.filter(regex="^(?!runtime_s)"),
                                       check_exact=True, obj=name)
-    assert remote_jobs["count"] == local_jobs["count"] == 5
+    assert remote_jobs["count"] == local_jobs["count"] == 6
     assert remote_jobs["where"] == [cluster.scheduler_address]
     assert local_jobs["where"] == ["local workers"]

@@ -14,7 +14,7 @@ from harness.analysis.image_smoothness import roughness
 from harness.analysis.unit_usage import unit_usage
 
 
-def encoder_features(model, images, seed, layer="encoder", ink=None):
+def encoder_features(model, images, seed, layer="encoder", ink=None, output=None):
     """The encoder's kernel and its measures on `images`.
 
     Args:
@@ -23,6 +23,8 @@ def encoder_features(model, images, seed, layer="encoder", ink=None):
             mode).
         seed: draws the shuffle of the pixels.
         layer: the encoder layer's name.
+        output: the name of the layer whose output is the embedding, where
+            it is not `layer`'s (a ReLU after batch norm, say).
         ink: optional boolean `(pixels,)` mask of the pixels some training
             image inks (`harness.data.ink.ink_pixels`): the others get no
             gradient from the data and keep their random initial weights.
@@ -39,7 +41,7 @@ def encoder_features(model, images, seed, layer="encoder", ink=None):
         `dark_unit_fraction_ink`) and `border_to_ink_weight`: the mean
         positive weight of the inkless pixels over that of the inked ones.
     """
-    encoder = keras.Model(model.input, model.get_layer(layer).output)
+    encoder = keras.Model(model.input, model.get_layer(output or layer).output)
     hidden = keras.ops.convert_to_numpy(encoder(np.asarray(images), training=False))
     kernel = keras.ops.convert_to_numpy(model.get_layer(layer).kernel)
     positive, side = np.maximum(kernel, 0.0), round(np.sqrt(len(kernel)))

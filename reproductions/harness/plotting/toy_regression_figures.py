@@ -22,7 +22,8 @@ TITLES = {"baseline": "Baseline", "dropout": "Dropout", "batchnorm": "Batch norm
 SETTING_TITLES = {"plain": "input [x, x^2, x^3, x^4]",
                   "noise": "input [x, x^2, x^3, x^4, n], n ~ N(0,1)"}
 AE_TITLES = {"none": "No regularization", "input_dropout": "Dropout 0.5 on the input",
-             "hidden_dropout": "Dropout 0.5 on the embedding"}
+             "hidden_dropout": "Dropout 0.5 on the embedding",
+             "batchnorm": "Batch norm on the embedding"}
 COLOURS = {"train_mse": "C0", "test_mse": "C1"}  # the format strings' colours
 
 

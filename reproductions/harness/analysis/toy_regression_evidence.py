@@ -80,8 +80,8 @@ def fluctuation_by_rate(evidence, setting="plain"):
 def prediction_moves(evidence, _, machine_like=False):
     """What each condition did to the test predictions (batch norm's and the
     baseline's), against the reference's."""
-    rows = evidence.frame("bn_caution", "max_abs_prediction_change",
-                          "first_epoch_differing")
+    rows = evidence.frame("bn_caution", "condition", "method", "dtype",
+                          "max_abs_prediction_change", "first_epoch_differing")
     moves = rows.pivot(index="condition", columns="method",
                        values="max_abs_prediction_change").drop(REFERENCE, errors="ignore")
     shown = beside_reference(rows["condition"], rows["dtype"], machine_like).values()

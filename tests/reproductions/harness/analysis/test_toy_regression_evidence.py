@@ -65,3 +65,15 @@ def test_prediction_moves_per_condition_machine_like_alone_on_request():
     every = prediction_moves(Evidence(tables), None)
     assert "float64 0.4 / 0.5 (epoch 1)" in every and "intra_threads_1 0 / 0" in every
     assert "float64" not in prediction_moves(Evidence(tables), None, machine_like=True)
+
+
+def test_a_table_without_a_column_it_reads_is_missing_not_an_error():
+    import pytest
+
+    from harness.claims.measures import Missing
+
+    tables = {"bn_caution": pd.DataFrame({"condition": ["reference"], "dtype": "float32",
+                                          "max_abs_prediction_change": [0.0],
+                                          "first_epoch_differing": [0]})}
+    with pytest.raises(Missing, match="method"):
+        prediction_moves(Evidence(tables), None)

@@ -132,11 +132,11 @@ def caution_figure(caution, label, methods):
     fig = plot_curve_panels(curves, titles, "Same code and seed, other floating-point "
                             f"conditions (noise feature)\n{label}", ylabel="test MSE")
     same = {m: identical_groups(caution, m) for m in methods}
-    note = "; ".join(f"{TITLES[m]}: {', '.join(g)} identical (drawn over each other)"
-                     for m, groups in same.items() for g in groups)
+    note = "\n".join(f"{TITLES[m]}: {' = '.join(g)}, identical, drawn over each other"
+                      for m, groups in same.items() for g in groups)
     if note:
-        fig.text(0.5, 0.01, note, ha="center", fontsize=7, wrap=True)
-        fig.subplots_adjust(bottom=0.25)
+        fig.text(0.5, 0.01, note, ha="center", va="bottom", fontsize=7)
+        fig.subplots_adjust(bottom=0.2 + 0.05 * note.count("\n"))
     return fig
 
 

@@ -46,7 +46,8 @@ def test_identical_caution_series_are_grouped_and_named():
         ("reference", same), ("intra_threads_1", same), ("float64", other))}
     assert identical_groups(caution, "baseline") == [["reference", "intra_threads_1"]]
     fig = caution_figure(caution, "label", ("baseline", "batchnorm"))
-    assert any("reference, intra_threads_1 identical" in t.get_text() for t in fig.texts)
+    assert any("Baseline: reference = intra_threads_1, identical" in t.get_text()
+               for t in fig.texts)
 
 
 def test_weight_images_share_one_scale(rng):

@@ -842,7 +842,15 @@ Notes on the comparison:
 - Autoencoder: `half_input_mse` from test images with a random half of their
   pixels dropped (the rest doubled, as input dropout trains); `mean_image_mse`
   of the mean training image; `relative_roughness`: the positive weight
-  images' roughness over that of their pixels shuffled.
+  images' roughness over that of their pixels shuffled; `_ink`: over the
+  pixels some training digit inks (the others keep their random start);
+  `border_to_ink_weight`: the inkless pixels' mean positive weight over the
+  inked ones'; `hidden_correlation`: the mean |correlation| between hidden
+  units (co-adaptation); `batchnorm`: batch norm before the embedding's ReLU.
+- `dropout_sweep`: dropout at each rate (0: the baseline); `tuning`: the
+  worst over the best final test error (last fifth) across each one's rates
+  or weights; `outlier_refits`: refits without the 5 points at each end of x
+  (or 10 nearest 0), `curve_shift` the rms move over |x| <= 1.6.
 """
 
 

@@ -16,6 +16,7 @@ import toy_regression as script
 from harness.claims.ledger import STATUSES
 from harness.data import load_mnist
 from harness.jobs.runner import take_job_log
+from harness.results import toy_regression_tables as toy_tables
 from harness.results.tables import read_tables
 from harness.training.float_conditions import condition_tables, run_under_conditions
 from tests.reproductions.goldens import check_golden
@@ -49,7 +50,7 @@ def run():
 
 def table(run):
     args, repeats = run[0], run[7]
-    return script.build_table(repeats, args).set_index(["setting", "method"])
+    return toy_tables.build_table(repeats, args).set_index(["setting", "method"])
 
 
 def summary(run):
@@ -57,7 +58,8 @@ def summary(run):
     values = {f"{s}.{m}.{c}": float(t.loc[(s, m), c]) for s, m in t.index
               for c in ("final_train_mse", "final_test_mse", "best_test_mse",
                         "fluctuation_test")}
-    values.update({f"ae.{v}.test_mse": r["test_mse"] for v, r in run[5][0].items()})
+    values.update({f"ae.{v}.test_mse": r["test_mse"] for v, r in run[5][0].items()
+                   if v in script.ARTICLE_AE})
     return values
 
 
@@ -112,8 +114,8 @@ def test_batchnorm_claims_not_reproduced_here(run):
     assert (t.loc[("plain", "batchnorm"), "fluctuation_test"]
             > t.loc[("plain", "baseline"), "fluctuation_test"])
     args, lr_runs = run[0], run[3]
-    ratio = {m: script.summarize(p["lr"], args.epochs)["fluctuation_test"]
-             / script.summarize(p["lr/16"], args.epochs)["fluctuation_test"]
+    ratio = {m: toy_tables.summarize(p["lr"], args.epochs)["fluctuation_test"]
+             / toy_tables.summarize(p["lr/16"], args.epochs)["fluctuation_test"]
              for m, p in lr_runs.items()}
     assert ratio["batchnorm"] > 1.5 and ratio["baseline"] > 1.5
 
@@ -165,7 +167,17 @@ def figure_numbers():
                    "encoder_kernel": r["encoder_kernel"]} for v, r in ae[0].items()},
         "ae_data": argparse.Namespace(x_test=data.x_test[:10], source=data.source),
         "args": args,
+        "seed_runs": seed_histories(),
     }
+
+
+def seed_histories():
+    """The error curves of a 2-seed run (the bands of errors_*.png)."""
+    args = script.parse_args(SHORT_RUN[:4] + ["baseline,dropout,batchnorm", "--seeds", "2"]
+                             + SHORT_RUN[5:])
+    repeats, _ = script.run(args, None)
+    return {seed: {s: {m: {"history": r["history"]} for m, r in runs.items()}
+                   for s, runs in rep["runs"].items()} for seed, rep in repeats.items()}
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +191,7 @@ def figures():
     "predictions_noise.png", "errors_noise.png", "learning_rate.png",
     "predictions_plain.png", "errors_plain.png", "bn_caution.png",
     "ae_reconstructions.png", "ae_weights_none.png", "ae_weights_input_dropout.png",
-    "ae_weights_hidden_dropout.png"])
+    "ae_weights_hidden_dropout.png", "ae_weights_batchnorm.png"])
 @pytest.mark.mpl_image_compare(remove_text=True, tolerance=5, savefig_kwargs={"dpi": 60})
 def test_figure_golden(figures, name):
     return figures[name]
@@ -261,6 +273,8 @@ SIMPLE = ("Dropout's function on the plain input is simple: fewer ups and downs 
           "the baseline's, and no zigzags of its own")
 AMAZING = ("Dropout on the input (a denoising autoencoder) still reconstructs at an "
            "amazing level, even from half of each image")
+OUTLIERS = ("The outliers at each end drive the baseline's fit with the noise feature, "
+            "and no longer do with dropout")
 THESIS = ("Using all three (dropout, batch norm and L2) together helps when the data "
           "are noisy: with the noise feature it beats each of them alone")
 
@@ -412,7 +426,7 @@ def test_tables_are_means_and_sds_over_the_training_seeds(seeds_run):
     assert sorted(repeats) == [0, 1]
     t = tables["table"].set_index(["setting", "method"])
     assert (t["seeds"] == 2).all() and (t["fluctuation_test_sd"] > 0).all()
-    own = [script.summarize(repeats[seed]["runs"]["plain"]["dropout"],
+    own = [toy_tables.summarize(repeats[seed]["runs"]["plain"]["dropout"],
                             args.epochs)["fluctuation_test"] for seed in (0, 1)]
     assert t.at[("plain", "dropout"), "fluctuation_test"] == pytest.approx(np.mean(own))
     assert t.at[("plain", "dropout"), "fluctuation_test_sd"] == pytest.approx(
@@ -521,7 +535,9 @@ def test_analysis_of_degenerate_outputs(tmp_path, rng):
     method beside all three together and one swept weight, the caution's
     reference alone and one autoencoder seed: made from outputs shaped as the
     runs give them. What the run cannot show is not tested, naming why."""
-    args = script.parse_args(["--epochs", "4", "--only", "batchnorm,l2_sweep,all_three",
+    args = script.parse_args(["--epochs", "4", "--only",
+                              "batchnorm,l2_sweep,all_three,dropout_sweep",
+                              "--dropout-sweep", "0.3",
                               "--l2-sweep", "0", "--seeds", "1", "--ae-epochs", "1",
                               "--data", "sample", "--conditions", "reference"])
     datasets = {s: script.make_toy_regression(seed=0, noise_feature=s == "noise")
@@ -532,15 +548,18 @@ def test_analysis_of_degenerate_outputs(tmp_path, rng):
     history = [({"setting": s, "method": m, "seed": 0, "learning_rate": 0.01},
                 r["history"]) for s, rs in runs.items() for m, r in rs.items()]
     repeats = {0: {"runs": runs, "lr_runs": lr_runs, "history": history,
-                   "sweep": {(s, 0.0): toy_result(4, 0.3, rng) for s in script.SETTINGS}}}
+                   "sweep": {(s, 0.0): toy_result(4, 0.3, rng) for s in script.SETTINGS},
+                   "rates": {(s, 0.3): toy_result(4, 0.2, rng) for s in script.SETTINGS},
+                   "refits": {}}}
     curves = {m: {"test_mse": [0.1] * 4, "train_mse": [0.1] * 4,
                   "test_predictions": [0.0] * 3} for m in script.CAUTION_METHODS}
     caution = {"reference": {"condition": "reference", "threads": None,
                              "dtype": "float32", "onednn": "1", **curves}}
     measures = {"test_mse": 0.01, "half_input_mse": 0.015, "mean_image_mse": 0.07,
                 "dead_fraction": 0.0, "rarely_active_fraction": 0.0,
-                "dark_unit_fraction": 0.0, "weight_roughness": 1.0,
-                "shuffled_roughness": 1.4, "relative_roughness": 0.7, "runtime_s": 1.0}
+                "dark_unit_fraction": 0.0, "dark_unit_fraction_ink": 0.0, "weight_roughness": 1.0,
+                "shuffled_roughness": 1.4, "relative_roughness": 0.7, "relative_roughness_ink": 0.6,
+                "border_to_ink_weight": 0.9, "hidden_correlation": 0.2, "runtime_s": 1.0}
     ae = {0: {v: {"reconstructions": rng.random((10, 784)), **measures,
                   "encoder_kernel": rng.normal(size=(784, 256))}
               for v in script.AE_VARIANTS}}
@@ -555,6 +574,16 @@ def test_analysis_of_degenerate_outputs(tmp_path, rng):
     lr_drop = claims["Dividing the learning rate by 4 shows as smaller perturbations"]
     assert lr_drop.status == "not tested" and "fluctuation_test_late" in lr_drop.why
     assert claims[AMAZING].status == "reproduced"  # 0.01 and 0.015 over 0.07
+    # One swept drop rate, L2 swept at 0 alone, no baseline or dropout
+    # method: no trend, no tuning compared with L2, no refits; each said so.
+    assert set(tables["dropout_sweep"]["rate"]) == {0.3}
+    assert "outlier_refits" not in tables and "tuning" not in tables  # L2 at 0 only
+    ease = claims["Dropout is easier to tune than L2 (a rate in [0, 1])"]
+    assert ease.status == "not tested" and "tuning" in ease.why
+    grows = claims["Dropout's fluctuation of the error grows with its drop rate"]
+    assert grows.status == "not tested" and "3 values of rate" in grows.why
+    outliers = claims[OUTLIERS]
+    assert outliers.status == "not tested" and "outlier_refits" in outliers.why
     data = argparse.Namespace(x_test=rng.random((10, 784)), source="sample")
     one = {"none": ae[0]["none"]}  # the weight images of one variant suffice here
     figures = script.make_figures(runs, datasets, lr_runs, caution, one, data, args)
@@ -570,7 +599,7 @@ def test_a_dask_cluster_gives_the_tables_of_local_workers():
     show that no draw reads a global generator (a Dask worker's own threads
     draw from Python's `random` while a job runs)."""
     distributed = pytest.importorskip("distributed", reason="Dask is the cluster extra")
-    # 5 short jobs: dropout in both settings and the 3 autoencoders (their
+    # 6 short jobs: dropout in both settings and the 4 autoencoders (their
     # workers' start, with MNIST, takes most of the time); the run's tables,
     # not its figures.
     flags = ["--quick", "--data", "sample", "--epochs", "40", "--only",
@@ -593,6 +622,6 @@ def test_a_dask_cluster_gives_the_tables_of_local_workers():
         pd.testing.assert_frame_equal(remote[name].filter(regex="^(?!runtime_s)"),
                                       frame.filter(regex="^(?!runtime_s)"),
                                       check_exact=True, obj=name)
-    assert remote_jobs["count"] == local_jobs["count"] == 5
+    assert remote_jobs["count"] == local_jobs["count"] == 6
     assert remote_jobs["where"] == [cluster.scheduler_address]
     assert local_jobs["where"] == ["local workers"]

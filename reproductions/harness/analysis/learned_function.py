@@ -26,3 +26,15 @@ def rms_distance(predictions, truth):
     predictions = np.asarray(predictions, dtype=np.float64).reshape(-1)
     truth = np.asarray(truth, dtype=np.float64).reshape(-1)
     return float(np.sqrt(np.mean((predictions - truth) ** 2)))
+
+
+def step_share(curve, steepest=0.1):
+    """The share of a curve's total variation made in its `steepest` share
+    of grid intervals: how step-like it is. A step function makes all of
+    its rise in one interval (1); a straight line spreads it evenly
+    (`steepest`); a smooth wave lies between, near its steepest slopes."""
+    changes = np.sort(np.abs(np.diff(np.asarray(curve, dtype=np.float64))))[::-1]
+    total = changes.sum()
+    if total == 0:
+        return float("nan")
+    return float(changes[:max(1, round(steepest * len(changes)))].sum() / total)

@@ -45,3 +45,13 @@ def test_weights_and_masks_come_from_the_seed_alone():
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(out, out_again)
     assert not np.allclose(weights[0], built(2)[0][0])
+
+
+def test_batch_norm_between_the_linear_encoder_and_its_relu():
+    model = build_autoencoder(0, hidden=8, pixels=16, batchnorm=True)
+    kinds = [type(layer).__name__ for layer in model.layers[1:]]
+    assert kinds == ["Dense", "BatchNormalization", "Activation", "Dense"]
+    assert model.get_layer("encoder").activation.__name__ == "linear"
+    x = np.random.default_rng(0).uniform(size=(4, 16)).astype("float32")
+    embedding = keras.Model(model.input, model.get_layer("embedding").output)
+    assert keras.ops.convert_to_numpy(embedding(x)).min() >= 0

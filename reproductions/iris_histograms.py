@@ -26,6 +26,8 @@ Outputs, in `results/iris_histograms/` (replaced atomically):
                             statement beside each
     sweep.csv, sweep.md     the strength sweep, mean over seeds
     sweep_runs.csv          the sweep, one row per run
+    linear_runs.csv         a linear softmax model, none and L2, one row per
+                            seed (the penalty on another model type)
     claims.csv              every claim of the article, its status and why
     histograms.png          first-layer weight histograms, shared axes
     sparsity_sweep.png      fraction near zero against strength, L1 and L2

@@ -26,6 +26,8 @@ Outputs, in `results/iris_histograms/` (replaced atomically):
                             statement beside each
     sweep.csv, sweep.md     the strength sweep, mean over seeds
     sweep_runs.csv          the sweep, one row per run
+    linear_runs.csv         a linear softmax model, none and L2, one row per
+                            seed (the penalty on another model type)
     claims.csv              every claim of the article, its status and why
     histograms.png          first-layer weight histograms, shared axes
     sparsity_sweep.png      fraction near zero against strength, L1 and L2
@@ -126,7 +128,7 @@ from tqdm import tqdm  # noqa: E402
 from harness.analysis.dead_units import dead_unit_mask  # noqa: E402
 from harness.analysis.over_seeds import seed_range  # noqa: E402
 from harness.analysis.weight_statistics import near_zero_fraction  # noqa: E402
-from harness.claims.declare import Declared, NotTested, derive  # noqa: E402
+from harness.claims.declare import Declared, derive  # noqa: E402
 from harness.claims.measures import Cell, Derived, SeedRows  # noqa: E402
 from harness.claims.rules import (  # noqa: E402
     Above,
@@ -135,6 +137,7 @@ from harness.claims.rules import (  # noqa: E402
     Each,
     Gate,
     Paired,
+    Unmeasured,
 )
 from harness.cli.run import run_script  # noqa: E402
 from harness.models.kernel_initializers import glorot_kernels  # noqa: E402
@@ -220,11 +223,13 @@ def tf1_penalty(kind, strength, model):
     return 0.0
 
 
-def build_model(kind, strength, args, seed):
-    kernels = glorot_kernels(seed, len(HIDDEN) + 1)
+def build_model(kind, strength, args, seed, hidden=HIDDEN):
+    """The article's network (`hidden` units per layer; `()`: a linear
+    softmax model, multinomial logistic regression) under `kind`'s penalty."""
+    kernels = glorot_kernels(seed, len(hidden) + 1)
     inputs = keras.Input((4,), name="features")
     x = inputs
-    for i, (units, kernel) in enumerate(zip(HIDDEN, kernels), start=1):
+    for i, (units, kernel) in enumerate(zip(hidden, kernels), start=1):
         x = keras.layers.Dense(units, activation="relu", kernel_initializer=kernel,
                                name=f"hidden{i}")(x)
     logits = keras.layers.Dense(3, kernel_initializer=kernels[-1], name="logits")(x)
@@ -261,6 +266,8 @@ def train(data, kind, strength, seed, args):
         "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
         "kernel": kernel,
         "dead_units": int(dead.sum()),
+        "dead_mask": dead,
+        "lipschitz_bound": lipschitz_bound(model),
         "seconds": time.perf_counter() - start,
         # What the model adds to its loss, and TF1's formula for it.
         "penalty": float(sum(float(keras.ops.convert_to_numpy(term))
@@ -270,14 +277,25 @@ def train(data, kind, strength, seed, args):
     }
 
 
+def lipschitz_bound(model):
+    """The product of the kernels' spectral norms: a bound on how fast the
+    network's logits can change with its input (ReLU is 1-Lipschitz), the
+    usual measure of how simple the function of a network is."""
+    return float(np.prod([np.linalg.norm(keras.ops.convert_to_numpy(layer.kernel), 2)
+                          for layer in model.layers if hasattr(layer, "kernel")]))
+
+
 def kernel_statistics(kernel, dead, atol):
-    live = kernel[:, ~dead]
+    live, dead_weights = kernel[:, ~dead], np.abs(kernel[:, dead])
     return {
         "near_zero": near_zero_fraction(kernel, atol),
         "near_zero_live": near_zero_fraction(live, atol),
         "median_abs": float(np.median(np.abs(kernel))),
         "median_abs_live": float(np.median(np.abs(live))) if live.size else np.nan,
         "max_abs": float(np.max(np.abs(kernel))),
+        # Units that never fire get no data gradient; firing units do.
+        "max_abs_live": float(np.max(np.abs(live))) if live.size else np.nan,
+        "max_abs_dead": float(dead_weights.max()) if dead_weights.size else np.nan,
         "exact_zero": float(np.mean(kernel == 0)),
         "exact_zero_live": float(np.mean(live == 0)) if live.size else np.nan,
     }
@@ -300,23 +318,73 @@ def working(kind, strength):  # not collapsed (beyond the spread: collapsed)
     return Above(swept("test_accuracy", kind, strength), COLLAPSED)
 
 
-def strongest_gradients(evidence):  # why not tested; where L1 overrides it
+def overridden(evidence, verdict):  # where the penalty beats the gradient
     dead = ", ".join(f"{s:g}" for s in evidence.distinct("sweep_runs", "strength")
                      if working("l1", s).decide(evidence).status == "not reproduced")
-    return ("Read off the histograms as a whole; no run here varies the size of the "
-            "data gradient." + (f" Seen at the extreme: at s = {dead} L1 overrides it, "
-                                f"test accuracy below {COLLAPSED:g}." if dead else ""))
+    return (f"At the extreme the penalty wins: at s = {dead} L1 overrides the "
+            f"data gradient, test accuracy below {COLLAPSED:g}." if dead else "")
+
+
+def train_linear(data, kind, strength, seed, args):
+    """Another model type: the linear softmax model (multinomial logistic
+    regression, no hidden layer) under the same penalty and training. A job."""
+    keras.utils.set_random_seed(seed)
+    model = build_model(kind, strength, args, seed, hidden=())
+    n = len(data.x_train)
+    CompiledLoop(model, data.x_train, data.y_train, jit_compile=False).run(
+        epoch_batch_indices(n, n, args.steps, seed=seed))
+    kernel = np.abs(keras.ops.convert_to_numpy(model.get_layer("logits").kernel))
+    return {"kind": kind, "strength": strength if kind != "none" else 0.0,
+            "seed": seed, "test_accuracy": Evaluator(model, data.x_test, data.y_test)(),
+            "median_abs": float(np.median(kernel)), "max_abs": float(kernel.max())}
+
+
+def linear_points(args):
+    return [(kind, args.strength, seed) for kind in ("none", "l2")
+            for seed in seed_range(args.seed, args.sweep_seeds)]
+
+
+def linear(column, kind):  # linear_runs.csv: a row a seed
+    return SeedRows("linear_runs", column, f"{column} [linear, {kind}]", ".3g",
+                    kind=kind)
+
+
+# Simpler: the penalized network's Lipschitz bound below the unpenalized
+# one's by more than this share of it (one seed a network).
+BOUND_FLOOR = 0.05
+
+
+def simpler(kind):
+    return Below(Derived(f"Lipschitz bound [{kind}] / [none]", operator.truediv,
+                         histogram("lipschitz_bound", kind),
+                         histogram("lipschitz_bound", "none"), fmt=".3g"),
+                 1.0, BOUND_FLOOR)
 
 
 PENALTY_CLAIMS = [
-    NotTested("Weight penalties are a standard regularizer, widely used for other "
-              "model types", "A statement about common practice, not an effect "
-              "that a run can show."),
-    NotTested("A model with small weights is simpler and more interpretable",
-              "A premise of the article, not a measured effect; nothing here "
-              "measures simplicity or interpretability."),
-    NotTested("Penalties keep weights small unless big gradients counteract them",
-              strongest_gradients),
+    Declared("Weight penalties are a standard regularizer, widely used for other "
+             "model types", AllOf({
+                 "shrinks a linear model's weights": Paired(
+                     linear("median_abs", "l2"), linear("median_abs", "none"),
+                     relation="below", floor=WEIGHT_FLOOR),
+                 "keeps its accuracy": Below(Derived(
+                     "test accuracy lost [linear, none - l2]", operator.sub,
+                     linear("test_accuracy", "none"), linear("test_accuracy", "l2"),
+                     fmt=".3g"), ONE_FLOWER, HALF_FLOWER),
+                 "widely used": Unmeasured("how widely it is used")})),
+    Declared("A model with small weights is simpler and more interpretable", AllOf({
+        "simpler: a smaller bound on how fast its output moves": AllOf(
+            {kind: simpler(kind) for kind in ("l1", "l2")}),
+        "more interpretable": Unmeasured("interpretability")})),
+    Declared("Penalties keep weights small unless big gradients counteract them",
+             AllOf({kind: AllOf({
+                 "no data gradient: decayed": Below(
+                     histogram("max_abs_dead", kind), histogram("max_abs_dead", "none"),
+                     WEIGHT_FLOOR),
+                 "data gradient: kept big": Above(
+                     histogram("max_abs_live", kind), histogram("max_abs_dead", kind),
+                     WEIGHT_FLOOR)}) for kind in ("l1", "l2")}),
+             figures=("histograms.png",), explain=overridden),
     Declared("Weight penalties make the weights decay towards zero (hence the "
              "name weight decay)",
              AllOf({kind: smaller("median_abs", kind) for kind in ("l1", "l2")}),
@@ -342,21 +410,39 @@ def histogram_jobs(args, env):
 
 def build_table(results, args):
     columns = ("strength", "test_accuracy", "near_zero", "near_zero_live",
-               "median_abs", "median_abs_live", "max_abs", "dead_units",
-               "exact_zero", "penalty", "tf1_penalty")
+               "median_abs", "median_abs_live", "max_abs", "max_abs_live",
+               "max_abs_dead", "dead_units", "lipschitz_bound", "exact_zero",
+               "penalty", "tf1_penalty")
     return pd.DataFrame([{"variant": kind, **{c: r[c] for c in columns},
                           "article_says": ARTICLE_SAYS[kind]}
                          for kind, r in results.items()])
 
 
 def figure_histograms(results, args, label):
-    return plot_weight_histograms(
+    """The article's three histograms, one network each; the weights of
+    first-layer units that never fire (no data gradient: a penalty decays
+    them) drawn over them in black, the zero spike they make named."""
+    bins = 30
+    fig = plot_weight_histograms(
         {f"{TITLES[k]}" + (f" (s={args.strength:g})" if k != "none" else "")
          + f"\ntest acc {r['test_accuracy']:.3f}, "
          f"{r['near_zero']:.0%} within {args.atol:g} of 0": r["kernel"]
          for k, r in results.items()},
-        f"Weights histogram (1st layer fc), iris, seed {args.seed}\n{label}",
-        bins=30, cols=3)
+        f"Weights histogram (1st layer fc), iris, one network a panel\n{label}",
+        bins=bins, cols=3)
+    every = np.concatenate([r["kernel"].ravel() for r in results.values()])
+    edges = np.linspace(every.min(), every.max(), bins + 1)
+    for ax, (kind, r) in zip(fig.axes, results.items()):
+        dead = r["kernel"][:, r["dead_mask"]].ravel()
+        ax.hist(dead, bins=edges, color="black", alpha=0.7,
+                label=f"{r['dead_units']} units that never fire")
+        ax.legend(fontsize=6, loc="upper left")
+        if kind != "none" and dead.size and np.abs(dead).max() < (edges[1] - edges[0]):
+            ax.annotate("decayed weights of\nunits that never fire",
+                        xy=(0.0, np.sum(np.abs(dead) < edges[1] - edges[0])),
+                        xytext=(0.58, 0.78), textcoords="axes fraction", fontsize=7,
+                        arrowprops={"arrowstyle": "->"})
+    return fig
 
 
 SPARSE = 0.1  # sparse: over this fraction of the weights within atol of 0
@@ -415,7 +501,7 @@ def sweep_frame(results, args):
     """The sweep's runs, one row each, in the flags' order (whatever order
     their jobs finished in)."""
     return pd.DataFrame([{k: v for k, v in results[("sweep", *point)].items()
-                          if k not in ("kernel", "penalty", "tf1_penalty")}
+                          if k not in ("kernel", "dead_mask", "penalty", "tf1_penalty")}
                          for point in sweep_points(args)])
 
 
@@ -437,6 +523,11 @@ def figure_sweep(sweep, args, label):
             rows = sweep[sweep["kind"] == kind]
             ax.plot(rows["strength"], rows[column], marker="o", color=COLORS[kind],
                     label=TITLES[kind])
+        collapsed = sweep[sweep["test_accuracy"] < COLLAPSED]
+        if len(collapsed):
+            ax.scatter(collapsed["strength"], collapsed[column], s=150, marker="o",
+                       facecolors="none", edgecolors="black", linewidths=1.5, zorder=3,
+                       label=f"collapsed: test accuracy < {COLLAPSED:g}, one class")
         ax.set_xscale("log")
         ax.set_ylim(-0.03, 1.03)  # fractions: fixed axes, comparable runs
         ax.set_xlabel("penalty strength s (TF1 conventions)", fontsize=8)
@@ -498,7 +589,7 @@ COST = {"none": 1.0, "l1": 1.3, "l2": 1.3}
 
 
 def run(data, args):
-    """`({kind: histogram run}, the sweep's runs)`.
+    """`({kind: histogram run}, the sweep's runs, the linear model's runs)`.
 
     Every training is a job (`harness.jobs`): the three histogram networks
     and each sweep run. With `--workers 1` they train here, one after the
@@ -509,7 +600,9 @@ def run(data, args):
     """
     here = args.workers == 1 and not args.scheduler
     env = {} if here else JOB_ENV
-    jobs = sorted(histogram_jobs(args, env) + sweep_jobs(args, env),
+    jobs = sorted(histogram_jobs(args, env) + sweep_jobs(args, env)
+                  + [Job(("linear", *point), train_linear, (*point, args), env=env)
+                     for point in linear_points(args)],
                   key=lambda job: -COST[job.args[0]])  # longest first
     setup, setup_args = ((lambda: data), ()) if here else (
         load_iris, (args.test_fraction, args.seed))
@@ -519,12 +612,15 @@ def run(data, args):
                            on_result=lambda key, result: bar.update(1),
                            scheduler=args.scheduler)
     return ({kind: results[("histogram", kind)] for kind in PENALTIES},
-            sweep_frame(results, args))
+            sweep_frame(results, args),
+            pd.DataFrame([results[("linear", *point)] for point in linear_points(args)]))
 
 
 def make_figures(results, sweep, data, args):
     label = f"{run_label(args)}; {data.source}"
-    return {"histograms.png": figure_histograms(results, args, label),
+    one_seed = marked_label(args, f"{args.steps:,} full-batch steps, seed {args.seed}")
+    return {"histograms.png": figure_histograms(results, args,
+                                                f"{one_seed}; {data.source}"),
             "sparsity_sweep.png": figure_sweep(sweep, args, label)}
 
 
@@ -562,7 +658,7 @@ def main(argv=None):
     data = load_iris(args.test_fraction, seed=args.seed)
     print(f"[kreg] iris: {data.description}; sizes {data.sizes}")
     print(f"[kreg] {run_label(args)}")
-    results, sweep_runs = run(data, args)
+    results, sweep_runs, linear_runs = run(data, args)
     sweep = summarize_sweep(sweep_runs)
     table = build_table(results, args)
     write_results(
@@ -572,7 +668,8 @@ def main(argv=None):
          ("sweep", sweep, "Strength sweep (mean over seeds):")],
         make_figures(results, sweep, data, args),
         metadata(results, sweep_runs, data, args, time.perf_counter() - wall_start),
-        NOTES, csv_files={"sweep_runs": sweep_runs}, claims=claims)
+        NOTES, csv_files={"sweep_runs": sweep_runs, "linear_runs": linear_runs},
+        claims=claims)
     return table, sweep
 
 

@@ -145,15 +145,33 @@ def figure_numbers():
             "numbers": stored_numbers}
 
 
+def check_numbers():
+    """The short variations and the runtime drivers of the short run (its
+    arms at a 15th of its 600 steps), the tables their figures and new
+    rules read."""
+    args = script.parse_args(SHORT_RUN)
+    data = load_mnist(args.data, seed=args.seed, log=lambda _: None)
+    short_runs, runtime_drivers = script.run_side(data, args)
+    return {"label": f"{script.run_label(args)}; {data.source}",
+            "short_runs": short_runs, "runtime_drivers": runtime_drivers}
+
+
 @pytest.fixture(scope="module")
-def figures():
+def checks():
+    return stored("mnist_weight_images_checks", check_numbers)
+
+
+@pytest.fixture(scope="module")
+def figures(checks):
     inputs = stored("mnist_weight_images", figure_numbers)
-    return script.make_figures(inputs["numbers"], inputs["label"])
+    return {**script.make_figures(inputs["numbers"], inputs["label"]),
+            **script.check_figures(checks["short_runs"], checks["runtime_drivers"],
+                                   checks["label"])}
 
 
 FIGURES = ["weights_none.png", "weights_dropout.png", "weights_gaussian.png",
            "weights_l2.png", "weights_weight_norm.png", "gaussian_scale.png",
-           "test_accuracy.png"]
+           "test_accuracy.png", "short_runs.png", "runtime_drivers.png"]
 
 
 @pytest.mark.parametrize("name", FIGURES)
@@ -239,7 +257,9 @@ def test_quick_run_writes_labelled_results(tmp_path):
                          "--out", str(out)])
     names = sorted(os.listdir(out))
     assert names == ["README.md", "claims.csv", "history.csv",
-                     "image_similarity.csv", "metadata.json", "table.csv",
+                     "image_similarity.csv", "metadata.json", "runtime_drivers.csv",
+                     "runtime_drivers.md", "runtime_drivers.png", "short_runs.csv",
+                     "short_runs.md", "short_runs.png", "table.csv",
                      "table.md", "test_accuracy.png", "weights_l2.png",
                      "weights_none.png"]
     meta = json.loads((out / "metadata.json").read_text())
@@ -331,6 +351,91 @@ def test_an_edited_number_moves_its_status(run):
                             "Weight normalization has the same effect") == status
 
 
+NEW_RULES = ("Stepped from Python one call per step",
+             "Accuracy changes dramatically as the hyperparameters",
+             "Dropout will smooth multilayer networks",
+             "The likeness of L2 and weight normalization extends",
+             "Weight normalization may behave differently from L2")
+
+
+def check_tables(run, checks):
+    return {**short_tables(run), "short_runs": checks["short_runs"].copy(),
+            "runtime_drivers": checks["runtime_drivers"].copy()}
+
+
+def test_the_short_variations_decide_their_claims_and_explanations(run, checks):
+    """Every new rule decides on the stored short variations, and the
+    explained rows cite the table and column of their experiment."""
+    ledger = {c.claim: c for c in script.claims(check_tables(run, checks))}
+    for text in NEW_RULES:
+        row = next(c for claim, c in ledger.items() if claim.startswith(text))
+        assert row.status != "not tested", (text, row.why)
+    why = {text: next(c.why for claim, c in ledger.items() if claim.startswith(text))
+           for text in ("Runtime relative to none", "Without regularization the model",
+                        "Without regularization the shadows",
+                        "The Gaussian variant approaches the training")}
+    assert "runtime_drivers.csv: ratio" in why["Runtime relative to none"]
+    assert "short_runs.csv: gap" in why["Without regularization the model"]
+    assert "table.csv: contrast_correlation" in why["Without regularization the shadows"]
+    assert "short_runs.csv: train_accuracy" in why[
+        "The Gaussian variant approaches the training"]
+
+
+def test_edited_short_variations_move_their_statuses(run, checks):
+    """The new rules follow the numbers: a flat learning-rate sweep and a
+    hidden layer as accurate as one layer make the footnote fail; hidden
+    images alike or unlike decide the two conjectures both ways; per-step
+    ratios at the article's reproduce it."""
+    tables = check_tables(run, checks)
+    short = tables["short_runs"]
+    footnote = "Accuracy changes dramatically as the hyperparameters"
+    short["test_accuracy_sd"] = 0.001
+    short["test_accuracy"] = 0.9
+    assert claim_status(script.claims(tables), footnote) == "not reproduced"
+    short.loc[short["arm"] == "lr 0.01", "test_accuracy"] = 0.5
+    short.loc[short["arm"] == "hidden", "test_accuracy"] = 0.99
+    assert claim_status(script.claims(tables), footnote) == "reproduced"
+    pair = (short["arm"] == "hidden") & (short["variant"] == "weight_norm")
+    short.loc[pair, "l2_correlation_sd"] = 0.001
+    for correlation, likeness, different in ((0.99, "reproduced", "not reproduced"),
+                                             (0.2, "not reproduced", "reproduced")):
+        short.loc[pair, "l2_correlation"] = correlation
+        ledger = script.claims(tables)
+        assert claim_status(ledger, "The likeness of L2 and weight") == likeness
+        if abs(correlation - 0.99) > 0.05:
+            assert claim_status(ledger, "Weight normalization may behave") == different
+    drivers = tables["runtime_drivers"]
+    per_step = drivers["driver"] == "per-step call"
+    drivers.loc[per_step, "ratio_sd"] = 0.01
+    drivers.loc[per_step, "ratio"] = drivers.loc[per_step, "variant"].map(
+        script.PUBLISHED["article_runtime_ratio"])
+    assert claim_status(script.claims(tables), "Stepped from Python") == "reproduced"
+    drivers.loc[per_step, "ratio"] = 3.0
+    assert claim_status(script.claims(tables), "Stepped from Python") == "not reproduced"
+
+
+def test_one_seed_and_missing_arms_still_give_a_ledger_and_figures(run, checks):
+    """Degenerate short variations: one seed (no sds), one driver's variant
+    alone, no hidden-layer L2 or weight norm: the ledger names what is
+    missing and the figures still draw."""
+    tables = check_tables(run, checks)
+    short = tables["short_runs"]
+    short = short[~short["variant"].isin(["l2", "weight_norm"])].copy()
+    for column in [c for c in short.columns if c.endswith("_sd")]:
+        short[column] = np.nan
+    short["seeds"] = 1
+    drivers = tables["runtime_drivers"]
+    drivers = drivers[drivers["variant"] == "none"].copy()
+    tables.update(short_runs=short, runtime_drivers=drivers)
+    ledger = {c.claim: c for c in script.claims(tables)}
+    likeness = next(c for t, c in ledger.items() if t.startswith("The likeness of L2"))
+    assert likeness.status == "not tested" and "weight_norm" in likeness.why
+    per_step = next(c for t, c in ledger.items() if t.startswith("Stepped from Python"))
+    assert per_step.status == "not tested"
+    figures = script.check_figures(short, drivers, "label")
+    assert sorted(figures) == ["runtime_drivers.png", "short_runs.png"]
+
+
 def test_roughness_of_ink_pixels_ignores_the_inkless_border(run):
     """Weights of pixels no digit inks keep their random start: the ink-only
     roughness leaves them out."""
@@ -357,6 +462,14 @@ def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
     assert status["L2's weight images are very smooth"] == "not tested"
     assert "variant=l2" in why["L2's weight images are very smooth"]
     assert status["No regularization reaches the table's test accuracy"] != "not tested"
+    # The short variations ran for none alone: its arms decide, the others
+    # (L2, weight norm in the hidden layer) are named missing.
+    assert (tmp_path / "smallest" / "short_runs.csv").exists()
+    assert (tmp_path / "smallest" / "runtime_drivers.csv").exists()
+    assert status["Accuracy changes dramatically as the hyperparameters and the "
+                  "model's width or depth change"] != "not tested"
+    assert "weight_norm" in why["The likeness of L2 and weight normalization "
+                                "extends to larger models"]
 
 
 @pytest.mark.slow
@@ -374,5 +487,6 @@ def test_a_dask_cluster_gives_the_table_of_a_local_run(tmp_path):
     timing = ["runtime_s", "runtime_s_sd", "runtime_ratio"]
     assert remote.drop(columns=timing).equals(local.drop(columns=timing))
     metadata = json.loads((tmp_path / "remote" / "metadata.json").read_text())
-    assert metadata["jobs"]["count"] == 4
+    side = len(script.side_arms(script.parse_args(flags))) + 1  # and the timing
+    assert metadata["jobs"]["count"] == 2 * (2 + side)
     assert metadata["jobs"]["where"] == [cluster.scheduler_address]

@@ -140,8 +140,14 @@ def rate_rows(repeats, args):
             runs.update({(s, rate): own[m] for m, rate in (("baseline", 0.0), (
                 "dropout", own_rates(args)[s])) if m in own})
         rows += [{"setting": s, "rate": rate, "seed": seed, **summarize(r, args.epochs),
-                  "final_window_test_mse": window_final(r)} for (s, rate), r in runs.items()]
+                  "final_window_test_mse": window_final(r), "diverged": diverged(r)}
+                 for (s, rate), r in runs.items()]
     return rows
+
+
+def diverged(result):
+    """1.0 where a run's test error became NaN (its training diverged), else 0.0."""
+    return float(np.isnan(result["history"]["test_mse"]).any())
 
 
 def l2_rows(repeats, args):
@@ -152,12 +158,15 @@ def l2_rows(repeats, args):
 def tuning_table(repeats, args):
     """Per setting and regularizer: the worst final test error over its range
     of settings (dropout's rates above 0, L2's weights) over the best, seed by
-    seed."""
+    seed, over the settings at which no seed diverged."""
     rows = []
     for name, key, found in (("dropout", "rate", rate_rows(repeats, args)),
                              ("l2", "l2", l2_rows(repeats, args))):
         frame = pd.DataFrame(found or {"setting": [], key: [], "seed": []})
         frame = frame[frame[key] > 0]
+        if "diverged" in frame:  # only where every seed trained: see dropout_sweep
+            trained = frame.groupby(["setting", key])["diverged"].transform("max") == 0
+            frame = frame[trained]
         for (s, seed), group in frame.groupby(["setting", "seed"], sort=False):
             error = group["final_window_test_mse"]
             rows.append({"setting": s, "regularizer": name, "seed": seed,

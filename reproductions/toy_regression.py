@@ -624,7 +624,8 @@ CONCLUSION_CLAIMS = [
     Declared("Dropout's fluctuation of the error grows with its drop rate",
              AllOf({s: Trend(f"fluctuation_test [{s}]", "dropout_sweep", "rate", lambda
                              evidence, r, s=s: evidence.measure(swept(
-                                 "fluctuation_test", s, r)).value, where={"setting": s, "diverged": 0})
+                                 "fluctuation_test", s, r)).value,
+                             where={"setting": s, "diverged": 0})
                     for s in SETTINGS})),
     Declared("Dropout is easier to tune than L2 (a rate in [0, 1])",
              AllOf({s: Below(tuning(s, "dropout"), tuning(s, "l2")) for s in SETTINGS}),

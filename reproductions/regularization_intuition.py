@@ -195,13 +195,12 @@ def point(column, sweep, strength, fmt=".3g"):
 
 def final(column, sweep, strength):
     """A curve's final value: the mean of its last fifth measured at every
-    step (`final_window.csv`; over the seeds that trained it)."""
+    step (`final_window.csv`), of the sweep's own seed at every point."""
     return SeedRows("final_window", column, f"final {column} [{SYMBOL[sweep]} = "
-                    f"{strength:g}]", ".3g", sweep=sweep, strength=strength)
+                    f"{strength:g}]", ".3g", sweep=sweep, strength=strength, sweep_run=True)
 
 
-def divide(a, b):
-    """a / b, NaN or inf (not an error) for b = 0."""
+def divide(a, b):  # a / b, NaN or inf (not an error) for b = 0
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.float64(a) / np.float64(b)
 
@@ -370,13 +369,14 @@ def grid_results(args, runs):
             for k, s in grid_points(args)}
 
 
-def window_frame(runs):
-    """A row per training of `runs` (`{(kind, strength, seed): numbers}`):
-    its final window measured at every step (`window_summary`)."""
+def window_frame(runs, sweep_seed=None):
+    """A row per training of `runs` (`{(kind, strength, seed): numbers}`): its final
+    window at every step (`window_summary`), `sweep_run` the sweeps' seed."""
     rows = []
     for (kind, strength, seed), r in runs.items():
         width = window_blocks(len(r["step"]))
-        rows.append({"sweep": kind, "strength": strength, "seed": seed, **{
+        rows.append({"sweep": kind, "strength": strength, "seed": seed, "sweep_run":
+                     sweep_seed is None or seed == sweep_seed, **{
             k: v for c in ("train_mse", "val_mse") for k, v in window_summary(
                 r.get(f"window_{c}", ()), r[c][-width:], c).items()}})
     return pd.DataFrame(rows)
@@ -431,7 +431,7 @@ def seed_check(args, arms, runs, signal):
             rows.append({**which, "prediction_spread":
                          float(np.std(numbers["prediction"])) / float(signal.y.std()),
                          "clean_r2": r2(numbers["prediction"], signal.clean),
-                         **window_frame({(kind, strength, seed): numbers}).iloc[0, 3:]})
+                         **window_frame({(kind, strength, seed): numbers}).iloc[0, 4:]})
             curves.append(pd.DataFrame({**which, **{c: numbers[c] for c in
                                                     ("step", "train_mse", "val_mse")}}))
     return pd.DataFrame(rows), pd.concat(curves, ignore_index=True)
@@ -880,7 +880,7 @@ def write(args, runs, arms, wall_seconds):
         csv_files={"history": history_frame(results),
                    "limit": limit_table(args, runs, signal, data),
                    "seed_check": seeds, "seed_check_history": seed_curves,
-                   "final_window": window_frame(runs),
+                   "final_window": window_frame(runs, args.seed),
                    "activations": activation_frame(args, runs, signal),
                    "split": split_frame(data, signal)},
         claims=claims)

@@ -124,6 +124,7 @@ from harness.analysis.image_smoothness import (  # noqa: E402
     template_correlation,
 )
 from harness.analysis.over_seeds import per_seed, seed_range  # noqa: E402
+from harness.analysis.short_run_explanations import hidden_l2_fit, rate_and_depth  # noqa
 from harness.analysis.weight_image_runs import (  # noqa: E402
     arm_measures,
     curves_frame,
@@ -193,8 +194,7 @@ def seeds(args):
     return seed_range(args.seed, args.seeds)
 
 
-def measured(column, variant, label=None, fmt=".4f"):
-    """A number of `table.csv` for one variant, as the claims read it."""
+def measured(column, variant, label=None, fmt=".4f"):  # a number of table.csv
     return Cell("table", column, label or f"{column} [{variant}]", fmt, variant=variant)
 
 
@@ -203,10 +203,9 @@ def measured(column, variant, label=None, fmt=".4f"):
 #    150,000 steps ("well beyond convergence"), one regularizer per variant.
 # ===========================================================================
 def build_model(variant, args, seed, hidden=0):
-    """The variant's network: `softmax(x @ W)`, or with `hidden` > 0 a first
-    layer of that many ReLU units (named "weights": the layer whose images
-    are measured) under the variant's regularizer, then a plain softmax layer
-    (regularized too, L2 and weight norm left the network near chance)."""
+    """`softmax(x @ W)`, or with `hidden` > 0 a first layer of ReLU units (named
+    "weights", measured) under the variant's regularizer, then a plain softmax
+    layer (regularized too, L2 and weight norm left it near chance)."""
     init = keras.initializers.TruncatedNormal(stddev=args.init_stddev, seed=seed)
     inputs = keras.Input((784,), name="pixels")
     x = inputs
@@ -776,7 +775,8 @@ TABLE_CLAIMS = [
                      "test accuracy |hidden layer - one layer|",
                      lambda a, b: abs(a - b), short("hidden", "test_accuracy"),
                      short(f"lr {SIDE_RATE:g}", "test_accuracy"), fmt=".4f"),
-                     DRAMATIC)}), figures=("short_runs.png",)),
+                     DRAMATIC)}), figures=("short_runs.png",),
+             explain=rate_and_depth(SWEEP_RATES, SIDE_RATE)),
 ]
 
 
@@ -818,7 +818,7 @@ CLOSING_CLAIMS = [
              smoother_than_none("dropout", "hidden"), figures=("short_runs.png",)),
     Declared("The likeness of L2 and weight normalization extends to larger "
              "models", Above(short("hidden", "l2_correlation", "weight_norm",
-                                   ".3f"), LIKENESS)),
+                                   ".3f"), LIKENESS), explain=hidden_l2_fit),
     Declared("Weight normalization may behave differently from L2 in wider or "
              "deeper models",
              Below(short("hidden", "l2_correlation", "weight_norm", ".3f"),

@@ -121,6 +121,7 @@ from harness.analysis.intuition_verdicts import (  # noqa: E402
     iqr_over_p,
     monotone,
     saturating,
+    units_over_p,
     where_turns,
 )
 from harness.analysis.measured_window import window_blocks, window_summary  # noqa: E402
@@ -707,9 +708,7 @@ DROPOUT_CLAIMS = [
                                        "effective_units", "dropout"), table="table"),
              shows={f"top-2 share [p = {p:g}]": point("top2_share", "dropout", p)
                     for p in (0.0, 0.6)},
-             explain="effective_units: the participation ratio of |w_out_j| * "
-             "std(h_j) over the 64 last hidden units, inference mode.",
-             figures=("spread.png",)),
+             explain=units_over_p, figures=("spread.png",)),
     Declared("Larger p: the final training loss increases",
              trend("the final training MSE", "dropout", final_loss("dropout")),
              figures=("loss_dropout.png",)),

@@ -111,3 +111,24 @@ def iqr_over_p(settled, changed, evidence, verdict):
                 "and p changes the IQR by the ratio above: the effect is dropout "
                 "on or off, not p." if ks.iloc[0] < changed <= later.param_ks_to_init.min()
                 else f"The KS distances do not split small p from large at {changed:g}."))
+
+
+def units_over_p(evidence, verdict):
+    """Explains the effective-units trend over p: dropout on against off, and
+    where the units fall again (the rates at which the model underfits)."""
+    frame = evidence.frame("table", "sweep", "strength", "effective_units", "top2_share")
+    frame = frame[frame.sweep == "dropout"].sort_values("strength")
+    off = frame[frame.strength == 0]
+    on = frame[frame.strength > 0]
+    if off.empty or on.empty:
+        return ""
+    peak = on.loc[on.effective_units.idxmax()]
+    return ("table.csv, effective_units (the participation ratio of |w_out_j| * std(h_j) "
+            f"over the last hidden units, inference mode): {off.effective_units.iloc[0]:.1f} "
+            f"without dropout, {on.effective_units.min():.1f} to "
+            f"{on.effective_units.max():.1f} with it (most at p = {peak.strength:g}); "
+            f"at p = {on.strength.max():g} {on.effective_units.iloc[-1]:.1f}: dropout "
+            "on spreads the output over more units than off where "
+            f"{int((on.effective_units > off.effective_units.iloc[0]).sum())} of "
+            f"{len(on)} rates exceed p = 0, and the trend over p turns where the "
+            "larger rates underfit (see the final training MSE rows).")

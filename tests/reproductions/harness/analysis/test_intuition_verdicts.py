@@ -59,3 +59,14 @@ def test_explanations_cite_their_table_columns_and_numbers():
     assert "(smallest / largest 0.80)" in text and "param_ks_to_init" in text
     assert "the effect is dropout on or off, not p" in text
     assert "do not split" in iqr_over_p(0.3, 0.01, evidence, None)
+
+
+def test_units_over_p_says_dropout_on_against_off_and_where_it_turns():
+    from harness.analysis.intuition_verdicts import units_over_p
+    table = pd.DataFrame({"sweep": "dropout", "strength": [0.0, 0.2, 0.5, 0.9],
+                          "effective_units": [10.0, 25.0, 20.0, 5.0],
+                          "top2_share": [0.3, 0.15, 0.2, 0.5]})
+    text = units_over_p(Evidence({"table": table}), None)
+    assert "10.0 without dropout, 5.0 to 25.0 with it (most at p = 0.2)" in text
+    assert "where 2 of 3 rates exceed p = 0" in text
+    assert units_over_p(Evidence({"table": table[table.strength > 0]}), None) == ""

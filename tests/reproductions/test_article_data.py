@@ -59,7 +59,7 @@ def tree_digest(root):
     return digests
 
 
-def fast_train(variant, data, args, seed, progress=True):
+def fast_train(variant, data, args, seed, progress=True, hidden=0):
     """The main job's `train`, standing in for 150,000 steps: its numbers'
     shapes and kinds, drawn at random (the ledger and figures run on them)."""
     rng = np.random.default_rng(seed)
@@ -71,7 +71,7 @@ def fast_train(variant, data, args, seed, progress=True):
         "loss_curve": list(rng.random(points)),
         "max_weight_curve": list(rng.random(points)),
         "test_accuracy": 0.9, "validation_accuracy": 0.9, "train_accuracy": 0.92,
-        "weights": rng.normal(size=(784, 10)).astype("float32"),
+        "weights": rng.normal(size=(784, hidden or 10)).astype("float32"),
     }
     if variant == "dropout":
         numbers["test_accuracy_dropout_on"] = 0.85
@@ -80,6 +80,7 @@ def fast_train(variant, data, args, seed, progress=True):
     return numbers
 
 
+@pytest.mark.slow  # ~15-50 s on 2 cores: `pytest -m slow`, run by CI
 def test_default_run_without_data_leaves_results_unchanged(offline, monkeypatch,
                                                            capsys):
     """`python reproductions/mnist_weight_images.py` with every setting at

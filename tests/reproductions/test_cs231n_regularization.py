@@ -406,6 +406,7 @@ def test_smallest_values_of_every_flag_complete_with_a_ledger(tmp_path, capsys):
                   "exactly zero"] != "not tested"
 
 
+@pytest.mark.slow  # ~15-50 s on 2 cores: `pytest -m slow`, run by CI
 def test_every_other_section_at_its_smallest_values_is_analysed(tmp_path):
     """Tables, ledger and figures of the other sections at their degenerate
     settings: one seed, one step, one mask, one lambda on the grid, one

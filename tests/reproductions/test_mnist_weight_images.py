@@ -250,6 +250,7 @@ def test_unwritable_out_file_exits_2(tmp_path, capsys):
     assert target.read_text() == "not a folder"
 
 
+@pytest.mark.slow  # ~15-50 s on 2 cores: `pytest -m slow`, run by CI
 def test_quick_run_writes_labelled_results(tmp_path):
     out = tmp_path / "results" / "mnist_weight_images"
     table = script.main(["--quick", "--data", "sample", "--steps", "400",

@@ -133,6 +133,7 @@ from harness.analysis.toy_regression_evidence import (  # noqa: E402
     cell,
     dark_test,
     fluctuation_by_rate,
+    l2_weights,
     prediction_moves,
     swept,
 )
@@ -428,8 +429,7 @@ EXPERIMENT_1_CLAIMS = [
                                        f"final test_mse [{s} L2 1]", ".4f",
                                        step="epoch", setting=s, l2=1.0), s)
                     for s in SETTINGS}),
-             explain="The name's number may mean another convention (Torch's weight "
-             "decay); l2_sweep.csv shows how L2 fares at each weight."),
+             explain=l2_weights),
 ]
 
 def shift(method, removed):

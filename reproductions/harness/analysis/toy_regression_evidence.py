@@ -93,3 +93,25 @@ def prediction_moves(evidence, _, machine_like=False):
                 f"{first.at[c, 'batchnorm']:.0f})" for c, m in moves.iterrows())
             + f". Epoch 0: bit-identical training. A move under {NOISE_SD / 100:g} "
             "(a hundredth of the noise sd) is rounding, not another result.")
+
+
+def l2_weights(evidence, _):
+    """Why L2 at weight 1 fails, from the sweep (`l2_sweep.csv`): whether its
+    fit collapsed to a constant, and which weight does best per setting."""
+    frame = evidence.frame("l2_sweep", "setting", "l2", "final_test_mse",
+                           "test_rms_from_mean", "curve_wiggle")
+    parts = []
+    for setting, rows in frame.groupby("setting", sort=False):
+        one, best = rows[rows.l2 == 1.0], rows.loc[rows.final_test_mse.idxmin()]
+        if one.empty:
+            continue
+        flat = one.curve_wiggle.iloc[0] < 0.1 * best.curve_wiggle
+        parts.append(f"{setting}: at weight 1 final_test_mse {one.final_test_mse.iloc[0]:.3f}, "
+                     f"curve_wiggle {one.curve_wiggle.iloc[0]:.3g} against "
+                     f"{best.curve_wiggle:.3g} at the best weight {best.l2:g} "
+                     f"(final_test_mse {best.final_test_mse:.3f})"
+                     + (": a flat, collapsed fit" if flat else ""))
+    return ("l2_sweep.csv, per setting: " + "; ".join(parts) + ". Torch's weight decay "
+            "1 is the same penalty (its gradient, lambda * w, is that of 0.5 * lambda * "
+            "sum(W^2)), so reading 'L2-1' as Torch's weight decay does not change it."
+            ) if parts else ""

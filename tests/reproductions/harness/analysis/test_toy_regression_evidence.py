@@ -77,3 +77,18 @@ def test_a_table_without_a_column_it_reads_is_missing_not_an_error():
                                           "first_epoch_differing": [0]})}
     with pytest.raises(Missing, match="method"):
         prediction_moves(Evidence(tables), None)
+
+
+def test_l2_weights_says_weight_one_collapsed_and_names_the_best_weight():
+    import pandas as pd
+
+    from harness.analysis.toy_regression_evidence import l2_weights
+    from harness.claims.evidence import Evidence
+    sweep = pd.DataFrame({"setting": "plain", "l2": [0.01, 0.1, 1.0],
+                          "final_test_mse": [0.085, 0.094, 0.977],
+                          "test_rms_from_mean": [0.10, 0.13, 0.96],
+                          "curve_wiggle": [1.03, 1.0, 0.0]})
+    text = l2_weights(Evidence({"l2_sweep": sweep}), None)
+    assert "at weight 1 final_test_mse 0.977" in text
+    assert "best weight 0.01 (final_test_mse 0.085): a flat, collapsed fit" in text
+    assert l2_weights(Evidence({"l2_sweep": sweep[sweep.l2 < 1]}), None) == ""

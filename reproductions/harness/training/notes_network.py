@@ -112,15 +112,30 @@ def bias_share(model):
 def gradient_error(penalty, weights):
     """The largest gap between the autodiff gradient of an L2 `penalty`
     (0.5 lambda w^2, lambda its `l2`) and lambda w, relative to lambda |w|'s
-    largest."""
-    import tensorflow as tf
-
-    w = tf.Variable(np.asarray(weights, np.float32))
-    with tf.GradientTape() as tape:
-        value = penalty(w)
-    formula = penalty.get_config()["l2"] * w.numpy().astype(np.float64)
-    gap, scale = np.abs(tape.gradient(value, w).numpy() - formula).max(), np.abs(formula).max()
+    largest; the gradient by the running backend's own autodiff."""
+    w = np.asarray(weights, np.float32)
+    formula = penalty.get_config()["l2"] * w.astype(np.float64)
+    gap = np.abs(_autodiff(penalty, w) - formula).max()
+    scale = np.abs(formula).max()
     return float(gap / scale) if scale > 0 else float("nan")  # all-zero weights: no test
+
+
+def _autodiff(fn, w):
+    """d fn(w) / dw by the backend Keras runs on (TensorFlow, JAX or PyTorch)."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+        return np.asarray(jax.grad(lambda v: fn(v))(w))
+    if backend == "torch":
+        import torch
+        v = torch.tensor(w, requires_grad=True)
+        fn(v).backward()
+        return v.grad.detach().cpu().numpy()
+    import tensorflow as tf
+    v = tf.Variable(w)
+    with tf.GradientTape() as tape:
+        value = fn(v)
+    return tape.gradient(value, v).numpy()
 
 
 def noisy(data, extra, seed):
